@@ -1,0 +1,58 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { api } from '../shared/api';
+import { AppError } from '../shared/errors';
+import type { Role, User } from '../shared/types';
+
+export const useAuthStore = defineStore('auth', () => {
+  const user = ref<User | null>(null);
+  /** Whether the initial `/api/auth/me` probe has completed (the router waits for it). */
+  const checked = ref(false);
+  let probe: Promise<void> | null = null;
+
+  const isLoggedIn = computed(() => user.value !== null);
+
+  function hasRole(...roles: Role[]): boolean {
+    return !!user.value && user.value.roles.some((r) => roles.includes(r));
+  }
+
+  /** Restore the session from the cookie once per page load. */
+  function ensureChecked(): Promise<void> {
+    probe ??= api
+      .get<{ user: User }>('/api/auth/me')
+      .then((res) => {
+        user.value = res.user;
+      })
+      .catch((e: unknown) => {
+        // 401 simply means "not logged in"; other failures also land on the login page.
+        if (!(e instanceof AppError && e.status === 401)) console.warn('[auth] session probe failed', e);
+        user.value = null;
+      })
+      .finally(() => {
+        checked.value = true;
+      });
+    return probe;
+  }
+
+  async function login(username: string, password: string): Promise<void> {
+    const res = await api.post<{ user: User }>('/api/auth/login', { username, password });
+    user.value = res.user;
+    checked.value = true;
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await api.post('/api/auth/logout');
+    } finally {
+      // Even if the server is unreachable, this workstation must stop showing the session.
+      user.value = null;
+    }
+  }
+
+  /** Session ended elsewhere (401 on a later call). */
+  function expire(): void {
+    user.value = null;
+  }
+
+  return { user, checked, isLoggedIn, hasRole, ensureChecked, login, logout, expire };
+});

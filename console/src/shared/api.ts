@@ -1,0 +1,45 @@
+import { AppError, fromWire } from './errors';
+
+/** Thin JSON client for /api. Session is the httpOnly cookie, so requests are same-origin with credentials. */
+
+type UnauthorizedHandler = () => void;
+let onUnauthorized: UnauthorizedHandler | null = null;
+
+/** Called when a request comes back 401 after login (session expired or revoked elsewhere). */
+export function setUnauthorizedHandler(fn: UnauthorizedHandler | null): void {
+  onUnauthorized = fn;
+}
+
+const TIMEOUT_MS = 15_000;
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: ctrl.signal,
+    });
+  } catch (e) {
+    throw new AppError(ctrl.signal.aborted ? 'TIMEOUT' : 'NETWORK', e instanceof Error ? e.message : '');
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const data: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const err = fromWire((data as { error?: Record<string, unknown> } | undefined)?.error, res.status);
+    if (res.status === 401 && path !== '/api/auth/login' && path !== '/api/auth/me') onUnauthorized?.();
+    throw err;
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+};

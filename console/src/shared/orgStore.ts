@@ -1,0 +1,65 @@
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import { api } from './api';
+import type { Unit } from './types';
+import { useAuthStore } from '../auth/authStore';
+
+function find(unit: Unit, code: string): Unit | null {
+  if (unit.code === code) return unit;
+  for (const child of unit.children ?? []) {
+    const hit = find(child, code);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/** The org tree (region → cities → counties), loaded once per session. */
+export const useOrgStore = defineStore('org', () => {
+  const auth = useAuthStore();
+  const root = ref<Unit | null>(null);
+  const loading = ref(false);
+  const error = ref<unknown>(null);
+  let pending: Promise<void> | null = null;
+
+  /** The caller's own unit node: meetings may only include units in this subtree. */
+  const myUnit = computed(() => (root.value && auth.user ? find(root.value, auth.user.unitCode) : null));
+
+  /** Level-2 units (盟市) inside my subtree; a city user sees only itself. */
+  const cities = computed<Unit[]>(() => {
+    const me = myUnit.value;
+    if (!me) return [];
+    if (me.level === 2) return [me];
+    if (me.level === 1) return me.children ?? [];
+    return [];
+  });
+
+  function load(): Promise<void> {
+    if (root.value) return Promise.resolve();
+    pending ??= (async () => {
+      loading.value = true;
+      error.value = null;
+      try {
+        root.value = (await api.get<{ root: Unit }>('/api/org/tree')).root;
+      } catch (e) {
+        error.value = e;
+      } finally {
+        loading.value = false;
+        pending = null;
+      }
+    })();
+    return pending;
+  }
+
+  function unit(code: string): Unit | null {
+    return root.value ? find(root.value, code) : null;
+  }
+
+  watch(
+    () => auth.user?.id,
+    () => {
+      root.value = null;
+    },
+  );
+
+  return { root, loading, error, myUnit, cities, load, unit };
+});

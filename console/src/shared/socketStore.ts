@@ -1,0 +1,95 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { io, type Socket } from 'socket.io-client';
+import { AppError, fromWire } from './errors';
+
+type Listener = (...args: any[]) => void;
+type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * The one socket.io connection of a logged-in session. Listeners live here, not on the socket,
+ * so they survive logout/login and reconnects. 'connect' and 'disconnect' are dispatched too,
+ * which lets stores refetch whatever they may have missed while offline.
+ */
+export const useSocketStore = defineStore('socket', () => {
+  const connected = ref(false);
+  /** True once the first connection succeeded: distinguishes "connecting…" from "connection lost". */
+  const wasConnected = ref(false);
+  const lastError = ref<string | null>(null);
+
+  let socket: Socket | null = null;
+  const listeners = new Map<string, Set<Listener>>();
+
+  function dispatch(event: string, args: unknown[]): void {
+    for (const fn of listeners.get(event) ?? []) {
+      try {
+        fn(...args);
+      } catch (e) {
+        console.error(`[socket] listener for ${event} failed`, e);
+      }
+    }
+  }
+
+  /** Subscribe to a server push (or 'connect' / 'disconnect'). Returns the unsubscribe function. */
+  function on(event: string, fn: Listener): () => void {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+
+  function connect(): void {
+    if (socket) return;
+    const s = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+    s.on('connect', () => {
+      connected.value = true;
+      wasConnected.value = true;
+      lastError.value = null;
+      dispatch('connect', []);
+    });
+    s.on('disconnect', (reason) => {
+      connected.value = false;
+      dispatch('disconnect', [reason]);
+    });
+    s.on('connect_error', (err) => {
+      lastError.value = err.message;
+    });
+    s.onAny((event: string, ...args: unknown[]) => dispatch(event, args));
+    socket = s;
+  }
+
+  function disconnect(): void {
+    socket?.disconnect();
+    socket = null;
+    connected.value = false;
+    wasConnected.value = false;
+  }
+
+  /** Client → server call with an ack `{ ok, data | error }`; rejects with AppError. */
+  async function request<T>(event: string, payload: unknown = {}, timeoutMs = ACK_TIMEOUT_MS): Promise<T> {
+    if (!socket?.connected) throw new AppError('SOCKET_DISCONNECTED');
+    let res: Ack<T>;
+    try {
+      res = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T>;
+    } catch {
+      throw new AppError('TIMEOUT');
+    }
+    if (!res || typeof res !== 'object') throw new AppError('BAD_RESPONSE');
+    if (!res.ok) throw fromWire(res.error);
+    return res.data;
+  }
+
+  /** Fire-and-forget, for best effort notices such as leaving a meeting. */
+  function emit(event: string, payload: unknown = {}): void {
+    socket?.emit(event, payload);
+  }
+
+  /** The server-side peer id is most likely the socket id; used to never render ourselves. */
+  function socketId(): string | undefined {
+    return socket?.id;
+  }
+
+  return { connected, wasConnected, lastError, on, connect, disconnect, request, emit, socketId };
+});

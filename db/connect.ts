@@ -1,0 +1,42 @@
+/**
+ * One code path for both databases: Kysely's PostgresDialect over a `pg` Pool, which talks either to a
+ * real Postgres (DATABASE_URL) or to embedded PGlite through PGlite's node-postgres adapter.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export interface DbOptions {
+  /** postgres://… : use a real Postgres server. */
+  databaseUrl?: string;
+  /** Folder for embedded PGlite data, or 'memory://' for a throwaway database. */
+  dataDir?: string;
+}
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export async function connectDb(opts: DbOptions): Promise<DbHandle> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const pglite = await PGlite.create(opts.dataDir ?? 'memory://');
+  // PGlite is single-connection: the adapter's config carries poolSize 1.
+  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** Demo data: the org tree and one account per role per unit, so every site can be tried at once. */
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../schema.ts';
+import { hashPassword } from '../../server/auth/password.ts';
+import { ORG_TREE, type SeedUnit } from './org-tree.ts';
+
+export const DEMO_PASSWORD = 'Demo@2026';
+
+interface FlatUnit {
+  code: string;
+  name: string;
+  name_en: string;
+  level: 1 | 2 | 3;
+  parent_code: string | null;
+  sort_order: number;
+}
+
+export function flattenTree(root: SeedUnit): FlatUnit[] {
+  const out: FlatUnit[] = [];
+  const walk = (u: SeedUnit, level: 1 | 2 | 3, parent: string | null, order: number) => {
+    out.push({ code: u.code, name: u.name, name_en: u.nameEn, level, parent_code: parent, sort_order: order });
+    u.children?.forEach((c, i) => walk(c, (level + 1) as 2 | 3, u.code, i));
+  };
+  walk(root, 1, null, 0);
+  return out;
+}
+
+/** Which demo accounts a unit gets: `${code}-duty`, `${code}-leader`, `${code}-venue`, plus `admin` at the top. */
+export function demoAccountsFor(unit: Pick<FlatUnit, 'code' | 'name' | 'level'>) {
+  const accounts: { username: string; display_name: string; roles: Role[] }[] = [
+    { username: `${unit.code}-duty`, display_name: `${unit.name}值班员`, roles: ['duty_officer'] },
+    { username: `${unit.code}-leader`, display_name: `${unit.name}带班领导`, roles: ['leader'] },
+    { username: `${unit.code}-venue`, display_name: `${unit.name}会场管理员`, roles: ['venue_operator'] },
+  ];
+  if (unit.level === 1) accounts.push({ username: 'admin', display_name: '系统管理员', roles: ['admin'] });
+  return accounts;
+}
+
+/** Seeds only an empty database; returns true when it did. */
+export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
+  const existing = await db.selectFrom('units').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  if (Number(existing.n) > 0) return false;
+
+  const units = flattenTree(ORG_TREE);
+  // One slow hash shared by all demo accounts: ~350 scrypt runs would add half a minute to first start.
+  // Real accounts are created one by one, each with its own salt.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('units').values(units).execute();
+    const users = units.flatMap((u) =>
+      demoAccountsFor(u).map((a) => ({ ...a, unit_code: u.code, password_hash: passwordHash, phone: null })),
+    );
+    for (let i = 0; i < users.length; i += 200) {
+      await trx.insertInto('users').values(users.slice(i, i + 200)).execute();
+    }
+  });
+  return true;
+}

@@ -1,0 +1,108 @@
+/** Wires the HTTP API, socket.io and the SFU together. `createApp` is what tests start, too. */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import pino, { type Logger } from 'pino';
+import { Server as IoServer } from 'socket.io';
+import type { DbHandle } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { seedDemo } from '../db/seed/demo.ts';
+import type { WorkerPool } from '../sfu/WorkerPool.ts';
+import { requireUser, sessionToken } from './auth/middleware.ts';
+import { authRoutes } from './auth/routes.ts';
+import { resolveSession } from './auth/sessions.ts';
+import { unitRoom, type AppContext } from './context.ts';
+import { ApiError, errors } from './http/errors.ts';
+import { MeetingHub } from './meetings/hub.ts';
+import { meetingRoutes } from './meetings/routes.ts';
+import { loadOrgTree } from './org/load.ts';
+import { orgRoutes } from './org/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
+
+export interface AppOptions {
+  dbHandle: DbHandle;
+  pool: WorkerPool;
+  log?: Logger;
+  seed?: boolean;
+  /** Built console to serve (dist/console); omitted in API-only tests. */
+  staticDir?: string;
+  secureCookie?: boolean;
+}
+
+export interface RunningApp {
+  ctx: AppContext;
+  server: http.Server;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createApp(opts: AppOptions): Promise<RunningApp> {
+  const log = opts.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const { db } = opts.dbHandle;
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  if (opts.seed && (await seedDemo(db))) log.info('demo org tree and accounts seeded');
+  const tree = await loadOrgTree(db);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const server = http.createServer(app);
+  const io = new IoServer(server, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const ctx: AppContext = { db, tree, log, io, meetings: undefined as unknown as MeetingHub };
+  ctx.meetings = new MeetingHub({ db, tree, log, io, pool: opts.pool });
+
+  io.use(async (socket, next) => {
+    try {
+      const user = await resolveSession(db, tree, sessionToken(socket.handshake.headers.cookie));
+      if (!user) return next(Object.assign(new Error('AUTH_REQUIRED'), { data: errors.authRequired().toJSON() }));
+      socket.data.user = user;
+      next();
+    } catch (e) {
+      next(e as Error);
+    }
+  });
+  io.on('connection', (socket) => {
+    void socket.join(unitRoom(socket.data.user.unitCode));
+    ctx.meetings.attach(socket);
+  });
+
+  app.use(express.json({ limit: '1mb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, workers: opts.pool.slots.length, liveMeetings: ctx.meetings.liveRooms, db: opts.dbHandle.kind });
+  });
+  app.use('/api/auth', authRoutes(ctx, { secureCookie: opts.secureCookie ?? false }));
+  app.use('/api', requireUser(ctx));
+  app.use('/api/org', orgRoutes(ctx));
+  app.use('/api/meetings', meetingRoutes(ctx));
+  app.use('/api/reports', reportRoutes(ctx));
+  app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
+
+  if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {
+    app.use(express.static(opts.staticDir, { index: false, maxAge: '1h' }));
+    // History-mode routes of the single-page console.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(opts.staticDir!, 'index.html')));
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof SyntaxError && 'body' in err) err = errors.validation([{ path: '', message: 'invalid JSON' }]);
+    const apiErr = err instanceof ApiError ? err : errors.internal();
+    if (!(err instanceof ApiError)) log.error({ err }, 'unhandled error');
+    res.status(apiErr.status).json({ error: apiErr.toJSON() });
+  });
+
+  return {
+    ctx,
+    server,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+      }),
+    close: async () => {
+      await ctx.meetings.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

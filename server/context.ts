@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Server as IoServer } from 'socket.io';
+import type { Database } from '../db/schema.ts';
+import type { OrgTree } from './org/tree.ts';
+import type { MeetingHub } from './meetings/hub.ts';
+
+/** What every domain module needs, passed explicitly (no globals). */
+export interface AppContext {
+  db: Kysely<Database>;
+  tree: OrgTree;
+  log: Logger;
+  io: IoServer;
+  meetings: MeetingHub;
+}
+
+/** socket.io room of one unit: every console of that unit listens there. */
+export const unitRoom = (code: string) => `unit:${code}`;

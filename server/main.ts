@@ -1,0 +1,65 @@
+/** Entry point: `npm start` runs this through scripts/start.sh. Configuration is by environment (README). */
+import path from 'node:path';
+import pino from 'pino';
+import { resolveWorkerBin } from '../sfu/workerBin.ts';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+// mediasoup reads the binary path when first imported: settle it before the dynamic imports below.
+process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
+
+const { connectDb } = await import('../db/connect.ts');
+const { sfuConfigFromEnv } = await import('../sfu/config.ts');
+const { WorkerPool } = await import('../sfu/WorkerPool.ts');
+const { createApp } = await import('./app.ts');
+const { DEMO_PASSWORD } = await import('../db/seed/demo.ts');
+
+const root = path.resolve(import.meta.dirname, '..');
+const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'), 'pglite');
+const dbHandle = await connectDb({ databaseUrl: process.env.DATABASE_URL, dataDir });
+const sfuConfig = sfuConfigFromEnv();
+const pool = await WorkerPool.create(sfuConfig);
+const seed = process.env.SEED_DEMO !== '0';
+const app = await createApp({
+  dbHandle,
+  pool,
+  log,
+  seed,
+  staticDir: path.join(root, 'dist', 'console'),
+  secureCookie: process.env.COOKIE_SECURE === '1',
+});
+const port = await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0');
+
+log.info(
+  {
+    db: dbHandle.kind === 'pglite' ? `PGlite at ${dataDir}` : 'Postgres (DATABASE_URL)',
+    workers: sfuConfig.numWorkers,
+    rtcPorts: `${sfuConfig.basePort}-${sfuConfig.basePort + sfuConfig.numWorkers - 1} udp+tcp`,
+    listenIps: sfuConfig.listenIps.map((l) => l.announcedAddress ?? l.ip),
+  },
+  'ready',
+);
+if (seed) {
+  console.log(`
+  三级视频会议与值班指挥 — http://localhost:${port}
+  演示账号 Demo accounts (password ${DEMO_PASSWORD}):
+    admin              自治区 系统管理员 (region admin)
+    150000-duty        内蒙古自治区 值班员 (region duty officer)
+    150000-leader      内蒙古自治区 带班领导
+    150100-leader      呼和浩特市 带班领导 (city leader, convenes meetings)
+    150100-duty        呼和浩特市 值班员
+    150102-duty        新城区 值班员 (county duty officer)
+    150102-venue       新城区 会场管理员 (county venue operator)
+    150103-venue       回民区 会场管理员
+  Every unit has <code>-duty, <code>-leader and <code>-venue (GB/T 2260 codes, e.g. 150602-venue).
+`);
+}
+
+const shutdown = async (signal: string) => {
+  log.info({ signal }, 'shutting down');
+  await app.close();
+  await pool.close();
+  await dbHandle.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

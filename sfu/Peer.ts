@@ -1,0 +1,35 @@
+import type { types } from 'mediasoup';
+
+export interface PeerInfo {
+  peerId: string;
+  userId: number;
+  displayName: string;
+  unitCode: string;
+  unitName: string;
+}
+
+/** One participant's media objects inside a meeting room. Closing a transport closes what rides on it. */
+export class Peer {
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer>();
+  readonly consumers = new Map<string, types.Consumer>();
+
+  constructor(readonly info: PeerInfo) {}
+
+  get id(): string {
+    return this.info.peerId;
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const t = this.transports.get(id);
+    if (!t) throw new Error(`transport ${id} not found`);
+    return t;
+  }
+
+  close(): void {
+    for (const t of this.transports.values()) t.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+}

@@ -1,0 +1,46 @@
+import os from 'node:os';
+import type { types } from 'mediasoup';
+
+export interface SfuConfig {
+  numWorkers: number;
+  /** Each worker gets one WebRtcServer on basePort + index: one UDP and one TCP port per worker, firewall friendly. */
+  basePort: number;
+  listenIps: { ip: string; announcedAddress?: string }[];
+  logLevel: types.WorkerLogLevel;
+}
+
+export function sfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
+  const announced = env.MEDIASOUP_ANNOUNCED_IP?.trim();
+  const listenIps = announced
+    ? [{ ip: env.MEDIASOUP_LISTEN_IP?.trim() || '0.0.0.0', announcedAddress: announced }]
+    : localIps().map((ip) => ({ ip }));
+  return {
+    numWorkers: Math.max(1, Number(env.MEDIASOUP_WORKERS) || os.availableParallelism()),
+    basePort: Number(env.MEDIASOUP_PORT) || 40000,
+    listenIps,
+    logLevel: (env.MEDIASOUP_LOG_LEVEL as types.WorkerLogLevel) || 'warn',
+  };
+}
+
+/** Loopback plus every IPv4 interface: works on one machine and on a LAN without configuration. */
+function localIps(): string[] {
+  const ips = new Set(['127.0.0.1']);
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) ips.add(a.address);
+  }
+  return [...ips];
+}
+
+export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+  },
+];
+
+/** Enough for 1080p simulcast from a sub-venue; the browser's BWE works within it. */
+export const TRANSPORT_BITRATE = { initialOutgoing: 1_500_000, maxIncoming: 6_000_000 };

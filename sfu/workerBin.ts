@@ -1,0 +1,40 @@
+/**
+ * Where the mediasoup worker binary is. mediasoup reads MEDIASOUP_WORKER_BIN once, when it is first
+ * imported, so call this before importing anything that imports mediasoup.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export function resolveWorkerBin(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MEDIASOUP_WORKER_BIN && isExecutable(env.MEDIASOUP_WORKER_BIN)) return env.MEDIASOUP_WORKER_BIN;
+  // mediasoup's own prebuilt (downloaded by its postinstall where the internet is reachable).
+  const pkgDir = path.dirname(require.resolve('mediasoup/package.json'));
+  const prebuilt = path.join(pkgDir, 'worker', 'out', 'Release', 'mediasoup-worker');
+  if (isExecutable(prebuilt)) return prebuilt;
+  // Our offline build (sfu/worker-build/ensure-worker.sh), keyed by mediasoup version.
+  const version: string = require('mediasoup/package.json').version;
+  const cacheDir = env.MEDIASOUP_WORKER_CACHE || path.join(os.homedir(), '.cache', 'threelevel-mediasoup');
+  const cached = fs.existsSync(cacheDir)
+    ? fs.readdirSync(cacheDir).filter((f) => f.startsWith(`mediasoup-worker-${version}-r`)).sort(byRevision).reverse()
+    : [];
+  for (const f of cached) if (isExecutable(path.join(cacheDir, f))) return path.join(cacheDir, f);
+  throw new Error(
+    `no mediasoup worker binary for mediasoup ${version}: run "bash sfu/worker-build/ensure-worker.sh" (npm start does it)`,
+  );
+}
+
+const revision = (f: string) => Number(f.slice(f.lastIndexOf('-r') + 2)) || 0;
+const byRevision = (a: string, b: string) => revision(a) - revision(b);
+
+function isExecutable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,101 @@
+/** Starts the real server (real DB, real mediasoup worker) on an ephemeral loopback port for a suite. */
+import pino from 'pino';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import type { DbHandle } from '../../db/connect.ts';
+import { DEMO_PASSWORD } from '../../db/seed/demo.ts';
+import { createApp, type RunningApp } from '../../server/app.ts';
+import { WorkerPool } from '../../sfu/WorkerPool.ts';
+
+export interface TestServer {
+  app: RunningApp;
+  pool: WorkerPool;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(dbHandle: DbHandle): Promise<TestServer> {
+  const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn' });
+  const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }) });
+  const port = await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    pool,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await pool.close();
+      await dbHandle.close();
+    },
+  };
+}
+
+/** A logged-in demo user: fetch with its cookie, and a socket.io connection on demand. */
+export class Client {
+  cookie = '';
+  readonly sockets: Socket[] = [];
+  constructor(readonly baseUrl: string) {}
+
+  static async login(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<Client> {
+    const c = new Client(baseUrl);
+    const res = await c.post('/api/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return c;
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('tl_session='));
+    if (set) this.cookie = set.split(';')[0]!;
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  get = (path: string) => this.request('GET', path);
+  post = (path: string, body: unknown) => this.request('POST', path, body);
+
+  async socket(): Promise<Socket> {
+    const s = ioClient(this.baseUrl, { transports: ['websocket'], extraHeaders: { cookie: this.cookie }, reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', reject);
+    });
+    this.sockets.push(s);
+    return s;
+  }
+
+  close(): void {
+    for (const s of this.sockets) s.close();
+  }
+}
+
+/** Emits a signalling request and resolves with its data, or rejects with the server's error code. */
+export function request<T = any>(socket: Socket, event: string, payload: unknown = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(10_000).emit(event, payload, (err: Error | null, res: any) => {
+      if (err) return reject(err);
+      if (res.ok) resolve(res.data as T);
+      else reject(Object.assign(new Error(res.error.message), { code: res.error.code }));
+    });
+  });
+}
+
+/** Resolves with the next `event` payload that satisfies `match`, or rejects after `ms`. */
+export function nextEvent<T = any>(socket: Socket, event: string, match: (p: T) => boolean = () => true, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, handler);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    const handler = (p: T) => {
+      if (!match(p)) return;
+      clearTimeout(timer);
+      socket.off(event, handler);
+      resolve(p);
+    };
+    socket.on(event, handler);
+  });
+}
