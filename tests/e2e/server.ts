@@ -1,0 +1,21 @@
+/** The real server for browser tests: fresh in-memory PGlite, one mediasoup worker, the built console. */
+import path from 'node:path';
+import pino from 'pino';
+import { resolveWorkerBin } from '../../sfu/workerBin.ts';
+
+process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
+const { connectDb } = await import('../../db/connect.ts');
+const { WorkerPool } = await import('../../sfu/WorkerPool.ts');
+const { createApp } = await import('../../server/app.ts');
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dbHandle = await connectDb({ dataDir: 'memory://' });
+const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn' });
+const app = await createApp({
+  dbHandle,
+  pool,
+  seed: true,
+  staticDir: path.join(root, 'dist', 'console'),
+  log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }),
+});
+await app.listen(Number(process.env.E2E_PORT ?? 3100), '127.0.0.1');
