@@ -1,4 +1,5 @@
 /** Entry point: `npm start` runs this through scripts/start.sh. Configuration is by environment (README). */
+import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { resolveWorkerBin } from '../sfu/workerBin.ts';
@@ -15,6 +16,7 @@ const { DEMO_PASSWORD } = await import('../db/seed/demo.ts');
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'), 'pglite');
+if (!process.env.DATABASE_URL) fs.mkdirSync(dataDir, { recursive: true });
 const dbHandle = await connectDb({ databaseUrl: process.env.DATABASE_URL, dataDir });
 const sfuConfig = sfuConfigFromEnv();
 const pool = await WorkerPool.create(sfuConfig);

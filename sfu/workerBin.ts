@@ -12,11 +12,11 @@ const require = createRequire(import.meta.url);
 export function resolveWorkerBin(env: NodeJS.ProcessEnv = process.env): string {
   if (env.MEDIASOUP_WORKER_BIN && isExecutable(env.MEDIASOUP_WORKER_BIN)) return env.MEDIASOUP_WORKER_BIN;
   // mediasoup's own prebuilt (downloaded by its postinstall where the internet is reachable).
-  const pkgDir = path.dirname(require.resolve('mediasoup/package.json'));
+  const pkgDir = mediasoupPackageDir();
   const prebuilt = path.join(pkgDir, 'worker', 'out', 'Release', 'mediasoup-worker');
   if (isExecutable(prebuilt)) return prebuilt;
   // Our offline build (sfu/worker-build/ensure-worker.sh), keyed by mediasoup version.
-  const version: string = require('mediasoup/package.json').version;
+  const version: string = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
   const cacheDir = env.MEDIASOUP_WORKER_CACHE || path.join(os.homedir(), '.cache', 'threelevel-mediasoup');
   const cached = fs.existsSync(cacheDir)
     ? fs.readdirSync(cacheDir).filter((f) => f.startsWith(`mediasoup-worker-${version}-r`)).sort(byRevision).reverse()
@@ -25,6 +25,17 @@ export function resolveWorkerBin(env: NodeJS.ProcessEnv = process.env): string {
   throw new Error(
     `no mediasoup worker binary for mediasoup ${version}: run "bash sfu/worker-build/ensure-worker.sh" (npm start does it)`,
   );
+}
+
+/** mediasoup's exports hide its package.json: walk up from its entry point instead. */
+function mediasoupPackageDir(): string {
+  let dir = path.dirname(require.resolve('mediasoup'));
+  while (!fs.existsSync(path.join(dir, 'package.json')) || JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name !== 'mediasoup') {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('mediasoup package not found');
+    dir = up;
+  }
+  return dir;
 }
 
 const revision = (f: string) => Number(f.slice(f.lastIndexOf('-r') + 2)) || 0;

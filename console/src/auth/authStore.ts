@@ -49,10 +49,20 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
+  /** Re-check the session (e.g. when the socket is refused); logs out locally only on a definite 401. */
+  async function verify(): Promise<void> {
+    if (!user.value) return;
+    try {
+      user.value = (await api.get<{ user: User }>('/api/auth/me')).user;
+    } catch (e) {
+      if (e instanceof AppError && e.status === 401) user.value = null;
+    }
+  }
+
   /** Session ended elsewhere (401 on a later call). */
   function expire(): void {
     user.value = null;
   }
 
-  return { user, checked, isLoggedIn, hasRole, ensureChecked, login, logout, expire };
+  return { user, checked, isLoggedIn, hasRole, ensureChecked, login, logout, verify, expire };
 });

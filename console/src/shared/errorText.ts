@@ -10,6 +10,13 @@ export function errorText(e: unknown): string {
   const { t, te } = i18n.global;
   const key = `errors.${err.code}`;
   if (te(key)) return t(key);
-  if (err.message && err.message !== err.code) return t('errors.withMessage', { message: err.message });
+  // Server messages are written to be shown as they are (e.g. NOT_FOUND: 「会议不存在」).
+  if (err.message && err.message !== err.code) return err.message;
   return t('errors.UNKNOWN');
 }
+
+/**
+ * A message kept as a function and evaluated at render time, so it follows a language switch
+ * instead of freezing in the language it was produced in.
+ */
+export type LazyText = () => string;

@@ -55,6 +55,9 @@ export const useSocketStore = defineStore('socket', () => {
     });
     s.on('connect_error', (err) => {
       lastError.value = err.message;
+      // A refusal by the server's auth middleware is not retried by socket.io itself.
+      if (!s.active) setTimeout(() => socket === s && s.connect(), 3000);
+      dispatch('connect_error', [err]);
     });
     s.onAny((event: string, ...args: unknown[]) => dispatch(event, args));
     socket = s;
@@ -69,6 +72,9 @@ export const useSocketStore = defineStore('socket', () => {
 
   /** Client → server call with an ack `{ ok, data | error }`; rejects with AppError. */
   async function request<T>(event: string, payload: unknown = {}, timeoutMs = ACK_TIMEOUT_MS): Promise<T> {
+    // Right after login or a page load the first connection may still be in progress: wait for it.
+    // After a drop, fail fast instead: callers resync on 'connect' rather than replay stale calls.
+    if (socket && !socket.connected && !wasConnected.value) await firstConnect(timeoutMs);
     if (!socket?.connected) throw new AppError('SOCKET_DISCONNECTED');
     let res: Ack<T>;
     try {
@@ -79,6 +85,18 @@ export const useSocketStore = defineStore('socket', () => {
     if (!res || typeof res !== 'object') throw new AppError('BAD_RESPONSE');
     if (!res.ok) throw fromWire(res.error);
     return res.data;
+  }
+
+  function firstConnect(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const off = on('connect', done);
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
   }
 
   /** Fire-and-forget, for best effort notices such as leaving a meeting. */
