@@ -1,9 +1,15 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_foundation.ts';
+import * as m002 from './migrations/002_report_workflow.ts';
+import * as m003 from './migrations/003_duty.ts';
+import * as m004 from './migrations/004_meeting_control.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_report_workflow': m002,
+  '003_duty': m003,
+  '004_meeting_control': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,7 +1,9 @@
 /** The database schema as Kysely types: the one source of truth the migrations implement. */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-
-type ServerTime = ColumnType<Date, never, never>; // set by Postgres (now()), never by clients
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ServerTime } from './tables/common.ts';
+import type { DutyTables } from './tables/duty.ts';
+import type { MeetingTable, MeetingTables } from './tables/meetings.ts';
+import type { ReportTables, UrgentReportTable } from './tables/reports.ts';
 
 export const ROLES = ['duty_officer', 'leader', 'venue_operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -33,59 +35,18 @@ export interface SessionTable {
   expires_at: Date;
 }
 
-export type MeetingStatus = 'scheduled' | 'live' | 'ended';
-
-export interface MeetingTable {
-  id: Generated<string>;
-  title: string;
-  host_unit_code: string;
-  created_by: number;
-  starts_at: Date;
-  duration_min: number;
-  status: Generated<MeetingStatus>;
-  created_at: ServerTime;
-}
-
-export interface MeetingUnitTable {
-  meeting_id: string;
-  unit_code: string;
-  role: 'main' | 'sub';
-}
-
-export interface MeetingAttendanceTable {
-  id: Generated<number>;
-  meeting_id: string;
-  unit_code: string;
-  user_id: number;
-  joined_at: ServerTime;
-  left_at: Date | null;
-}
-
-export interface UrgentReportTable {
-  id: Generated<string>;
-  request_id: string; // client-generated, makes submits idempotent
-  unit_code: string;
-  title: string;
-  event_time: Date;
-  place: string;
-  grade: 1 | 2 | 3 | 4; // 特别重大 I … 一般 IV
-  summary: string;
-  created_by: number;
-  created_at: ServerTime;
-}
-
-export interface Database {
+interface FoundationTables {
   units: UnitTable;
   users: UserTable;
   sessions: SessionTable;
-  meetings: MeetingTable;
-  meeting_units: MeetingUnitTable;
-  meeting_attendance: MeetingAttendanceTable;
-  urgent_reports: UrgentReportTable;
 }
+
+/** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */
+export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables {}
 
 export type Unit = Selectable<UnitTable>;
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type Meeting = Selectable<MeetingTable>;
 export type UrgentReport = Selectable<UrgentReportTable>;
+export type { MeetingStatus } from './tables/meetings.ts';

@@ -1,10 +1,15 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './zh-CN';
 import en from './en';
+import duty from '../../duty/i18n';
+import meetingControl from '../../meetings/control/i18n';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
 const STORAGE_KEY = 'tl.locale';
+
+/** Domains keep their own messages beside their code, each under its own top-level key. */
+const DOMAINS: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }[] = [duty, meetingControl];
 
 function initialLocale(): Locale {
   const saved = localStorage.getItem(STORAGE_KEY);
@@ -15,7 +20,11 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: {
+    // Typed as the core messages: domain keys are looked up by string, like every vue-i18n key.
+    'zh-CN': Object.assign({}, zhCN, ...DOMAINS.map((d) => d['zh-CN'])) as typeof zhCN,
+    en: Object.assign({}, en, ...DOMAINS.map((d) => d.en)) as typeof zhCN,
+  },
 });
 
 export function setLocale(locale: Locale): void {
