@@ -15,7 +15,8 @@ const app = await createApp({
   dbHandle,
   pool,
   seed: true,
-  staticDir: path.join(root, 'dist', 'console'),
+  // Parallel developers build the console into their own folders.
+  staticDir: process.env.E2E_STATIC_DIR ?? path.join(root, 'dist', 'console'),
   log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }),
 });
 await app.listen(Number(process.env.E2E_PORT ?? 3100), '127.0.0.1');
