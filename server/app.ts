@@ -19,6 +19,8 @@ import { meetingRoutes } from './meetings/routes.ts';
 import { loadOrgTree } from './org/load.ts';
 import { orgRoutes } from './org/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { testClockRoutes } from './reports/testClock.ts';
+import { dutyRoutes } from './duty/routes.ts';
 
 export interface AppOptions {
   dbHandle: DbHandle;
@@ -77,6 +79,9 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/org', orgRoutes(ctx));
   app.use('/api/meetings', meetingRoutes(ctx));
   app.use('/api/reports', reportRoutes(ctx));
+  // Test-only clock control (POST /api/test/clock { advanceMs }): never mounted in production.
+  if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
+  app.use('/api/duty', dutyRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {

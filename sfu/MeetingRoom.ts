@@ -11,6 +11,16 @@ export interface ProducerInfo {
   kind: types.MediaKind;
   unitCode: string;
   unitName: string;
+  /** mic, camera or screen (content sharing, 双流). */
+  source: 'mic' | 'camera' | 'screen';
+  /** Paused at the SFU (muted / camera off). */
+  paused: boolean;
+}
+
+export function producerSource(producer: types.Producer): 'mic' | 'camera' | 'screen' {
+  const s = producer.appData.source;
+  if (s === 'screen') return 'screen';
+  return producer.kind === 'audio' ? 'mic' : 'camera';
 }
 
 export interface TransportParams {
@@ -32,6 +42,10 @@ interface MeetingRoomEvents {
   producerAdded: [info: ProducerInfo];
   /** A consumer of `peerId` ended because its producer went away. */
   consumerClosed: [peerId: string, producerId: string];
+  /** The router's active speaker observer picked a new dominant speaker. */
+  dominantSpeaker: [peerId: string];
+  /** A producer was paused or resumed at the SFU (by its site or by the chair). */
+  producerPaused: [info: ProducerInfo, paused: boolean];
   closed: [];
 }
 
@@ -43,16 +57,22 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     readonly meetingId: string,
     readonly slot: WorkerSlot,
     readonly router: types.Router,
+    readonly speakers: types.ActiveSpeakerObserver,
   ) {
     super();
     router.on('workerclose', () => this.close());
+    speakers.on('dominantspeaker', ({ producer }) => {
+      const peerId = producer.appData.peerId;
+      if (typeof peerId === 'string') this.emit('dominantSpeaker', peerId);
+    });
   }
 
   static async create(pool: WorkerPool, meetingId: string): Promise<MeetingRoom> {
     const slot = pool.pick();
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { meetingId } });
     slot.routers++;
-    return new MeetingRoom(meetingId, slot, router);
+    const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
+    return new MeetingRoom(meetingId, slot, router, speakers);
   }
 
   get closed(): boolean {
@@ -118,6 +138,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     const producer = await peer.transport(transportId).produce({ kind, rtpParameters, appData: { ...appData, peerId } });
     peer.producers.set(producer.id, producer);
     producer.observer.on('close', () => peer.producers.delete(producer.id));
+    if (kind === 'audio') await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
     const info = this.#producerInfo(peer, producer);
     this.emit('producerAdded', info);
     return info;
@@ -142,9 +163,72 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
+    await this.consumer(peerId, consumerId).resume();
+  }
+
+  /** A receiver's video that is not on screen: stop forwarding it (and its bandwidth). */
+  async pauseConsumer(peerId: string, consumerId: string): Promise<void> {
+    // A consumer already gone (its producer closed meanwhile) forwards nothing: nothing to pause.
+    const consumer = this.#peer(peerId).consumers.get(consumerId);
+    if (consumer && !consumer.closed) await consumer.pause();
+  }
+
+  /** Simulcast layer chosen by the size of the tile that shows it (0: 180p, 1: 360p, 2: 720p). */
+  async setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    const consumer = this.#peer(peerId).consumers.get(consumerId);
+    if (!consumer || consumer.type !== 'simulcast' || consumer.closed) return;
+    await consumer.setPreferredLayers({ spatialLayer, temporalLayer });
+  }
+
+  /** Pause or resume at the SFU: a paused producer's media stops here, whatever the browser keeps sending. */
+  async setProducerPaused(producer: types.Producer, paused: boolean): Promise<void> {
+    if (producer.closed || producer.paused === paused) return;
+    if (paused) await producer.pause();
+    else await producer.resume();
+    const peer = this.peers.get(String(producer.appData.peerId));
+    if (peer) this.emit('producerPaused', this.#producerInfo(peer, producer), paused);
+  }
+
+  /** The producers of every peer of a unit (a site may be joined from more than one console). */
+  unitProducers(unitCode: string, source: 'mic' | 'camera' | 'screen'): types.Producer[] {
+    return [...this.peers.values()]
+      .filter((p) => p.info.unitCode === unitCode)
+      .flatMap((p) => [...p.producers.values()])
+      .filter((pr) => producerSource(pr) === source);
+  }
+
+  async setUnitPaused(unitCode: string, source: 'mic' | 'camera', paused: boolean): Promise<void> {
+    await Promise.all(this.unitProducers(unitCode, source).map((pr) => this.setProducerPaused(pr, paused)));
+  }
+
+  /** Units that send live camera video now (patrol skips the others). */
+  unitsWithVideo(): string[] {
+    const units = new Set<string>();
+    for (const p of this.peers.values()) {
+      for (const pr of p.producers.values()) if (producerSource(pr) === 'camera' && !pr.paused && !pr.closed) units.add(p.info.unitCode);
+    }
+    return [...units];
+  }
+
+  producer(peerId: string, producerId: string): types.Producer {
+    const pr = this.#peer(peerId).producers.get(producerId);
+    if (!pr) throw new Error(`producer ${producerId} not found`);
+    return pr;
+  }
+
+  closeProducer(peerId: string, producerId: string): void {
+    const pr = this.#peer(peerId).producers.get(producerId);
+    if (pr && !pr.closed) pr.close();
+  }
+
+  consumer(peerId: string, consumerId: string): types.Consumer {
     const consumer = this.#peer(peerId).consumers.get(consumerId);
     if (!consumer) throw new Error(`consumer ${consumerId} not found`);
-    await consumer.resume();
+    return consumer;
+  }
+
+  async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
+    return this.#peer(peerId).transport(transportId).restartIce();
   }
 
   close(): void {
@@ -170,6 +254,8 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
       kind: producer.kind,
       unitCode: peer.info.unitCode,
       unitName: peer.info.unitName,
+      source: producerSource(producer),
+      paused: producer.paused,
     };
   }
 }

@@ -13,6 +13,8 @@ export class Peer {
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer>();
   readonly consumers = new Map<string, types.Consumer>();
+  /** What the site's browser last reported about its own sending (resolution, frame rate, RTT). */
+  clientStats: { width: number; height: number; fps: number; rttMs: number | null; at: number } | null = null;
 
   constructor(readonly info: PeerInfo) {}
 

@@ -1,5 +1,5 @@
 /** Meeting tables: scheduling, scope, attendance (and the chair's state as it grows). */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { ServerTime } from './common.ts';
 
 export type MeetingStatus = 'scheduled' | 'live' | 'ended';
@@ -13,6 +13,14 @@ export interface MeetingTable {
   duration_min: number;
   status: Generated<MeetingStatus>;
   created_at: ServerTime;
+  /** Chair locked the meeting: no further site may join (migration 004). */
+  locked: Generated<boolean>;
+  /** Planned end; extend moves it. Null for rows from before migration 004 until first use. */
+  ends_at: Date | null;
+  /** When the chair ended it (immutable once set). */
+  ended_at: Date | null;
+  /** Persisted part of the chair's control state (layout, mute-locks, banner, caption, removed sites). */
+  control: ColumnType<unknown, never, string>;
 }
 
 export interface MeetingUnitTable {

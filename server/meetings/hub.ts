@@ -1,6 +1,8 @@
 /**
  * Live meetings: one MeetingRoom (router) per meeting, created when the first site joins, and the
  * socket.io signalling that drives it. Every event checks that the socket's unit is in the meeting.
+ * The chair's control state (control.ts, a pure reducer) lives here per meeting; its effects are applied
+ * to mediasoup on the server (a muted site's audio stops at the SFU) and every change is pushed to all sites.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -9,10 +11,26 @@ import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { MeetingRoom } from '../../sfu/MeetingRoom.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
-import type { SessionUser } from '../auth/sessions.ts';
+import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
+import { clock } from '../clock.ts';
+import { unitRoom } from '../context.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import type { OrgTree } from '../org/tree.ts';
-import { findMeeting, isUnitInvited, markLive, recordJoin, recordLeave } from './repo.ts';
+import {
+  LAYOUTS,
+  initialControlState,
+  reduce,
+  savedPart,
+  type Actor,
+  type Command,
+  type ControlErrorCode,
+  type ControlState,
+  type Effect,
+} from './control.ts';
+import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, saveControl } from './repo.ts';
+
+/** Who chairs: a user of the main venue's unit with one of these roles. */
+export const CHAIR_ROLES = ['admin', 'leader', 'venue_operator'] as const;
 
 interface Deps {
   db: Kysely<Database>;
@@ -26,12 +44,47 @@ interface Joined {
   meetingId: string;
   room: MeetingRoom;
   attendanceId: number;
+  unitCode: string;
 }
 
 type Ack = (res: { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } }) => void;
 
 const meetingChannel = (id: string) => `meeting:${id}`;
 const anyObject = z.record(z.string(), z.unknown());
+const unit = z.string().regex(/^\d{6}$/);
+const commandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('muteAll'), lock: z.boolean().optional() }),
+  z.object({ type: z.literal('unmuteAll') }),
+  z.object({ type: z.literal('mute'), unitCode: unit, lock: z.boolean().optional() }),
+  z.object({ type: z.literal('unmute'), unitCode: unit }),
+  z.object({ type: z.literal('selfMute') }),
+  z.object({ type: z.literal('selfUnmute') }),
+  z.object({ type: z.literal('videoOff'), unitCode: unit }),
+  z.object({ type: z.literal('videoOn'), unitCode: unit }),
+  z.object({ type: z.literal('selfVideo'), on: z.boolean() }),
+  z.object({ type: z.literal('remove'), unitCode: unit }),
+  z.object({ type: z.literal('lock'), locked: z.boolean() }),
+  z.object({ type: z.literal('extend'), minutes: z.number().int() }),
+  z.object({ type: z.literal('end') }),
+  z.object({ type: z.literal('rollcall'), unitCode: unit }),
+  z.object({ type: z.literal('rollcallNext') }),
+  z.object({ type: z.literal('rollcallPrev') }),
+  z.object({ type: z.literal('broadcast'), unitCode: unit }),
+  z.object({ type: z.literal('patrolStart'), unitCodes: z.array(unit).max(500).optional(), intervalSec: z.number().int(), toAll: z.boolean() }),
+  z.object({ type: z.literal('patrolPause') }),
+  z.object({ type: z.literal('patrolResume') }),
+  z.object({ type: z.literal('voice') }),
+  z.object({ type: z.literal('free') }),
+  z.object({ type: z.literal('layout'), layout: z.enum(LAYOUTS as [string, ...string[]]) }),
+  z.object({ type: z.literal('raiseHand') }),
+  z.object({ type: z.literal('lowerHand') }),
+  z.object({ type: z.literal('grantFloor'), unitCode: unit }),
+  z.object({ type: z.literal('dismissHand'), unitCode: unit }),
+  z.object({ type: z.literal('banner'), text: z.string().max(100) }),
+  z.object({ type: z.literal('caption'), text: z.string().max(300) }),
+  z.object({ type: z.literal('shareStop') }),
+  z.object({ type: z.literal('shareTakeBack') }),
+]);
 const schemas = {
   join: z.object({ meetingId: z.uuid() }),
   createTransport: z.object({ direction: z.enum(['send', 'recv']) }),
@@ -44,12 +97,39 @@ const schemas = {
   }),
   consume: z.object({ producerId: z.string().min(1), rtpCapabilities: anyObject }),
   resume: z.object({ consumerId: z.string().min(1) }),
+  layers: z.object({ consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(2), temporalLayer: z.number().int().min(0).max(2).optional() }),
+  restartIce: z.object({ transportId: z.string().min(1) }),
+  producerClose: z.object({ producerId: z.string().min(1) }),
+  control: z.object({ command: commandSchema }),
+  stats: z.object({
+    width: z.number().int().min(0).max(8192),
+    height: z.number().int().min(0).max(8192),
+    fps: z.number().min(0).max(240),
+    rttMs: z.number().min(0).max(60_000).nullable(),
+  }),
+  chat: z.object({ text: z.string().trim().min(1).max(500), toUnitCode: unit.optional() }),
   empty: z.object({}).passthrough().optional(),
 };
+
+const controlError = (code: ControlErrorCode): ApiError =>
+  ({
+    CONTROL_FORBIDDEN: errors.controlForbidden,
+    MUTE_LOCKED: errors.muteLocked,
+    VIDEO_LOCKED: errors.videoLocked,
+    UNIT_NOT_IN_MEETING: errors.unitNotInMeeting,
+    SHARE_BUSY: errors.shareBusy,
+    MEETING_ENDED: errors.meetingEnded,
+    BAD_COMMAND: errors.badCommand,
+  })[code]();
 
 export class MeetingHub {
   readonly #rooms = new Map<string, Promise<MeetingRoom>>();
   readonly #joined = new Map<string, Joined>(); // socket id → meeting
+  /** Control state per meeting, kept while the server runs (its durable part is in the meetings row). */
+  readonly #controls = new Map<string, Promise<ControlState>>();
+  /** Commands of one meeting run one after another. */
+  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #patrolTimers = new Map<string, ReturnType<typeof setInterval>>();
 
   constructor(private readonly deps: Deps) {
     deps.pool.on('workerReplaced', (slot, error) =>
@@ -59,6 +139,31 @@ export class MeetingHub {
 
   get liveRooms(): number {
     return this.#rooms.size;
+  }
+
+  /** The current control state of a meeting (loaded from the database on first use). */
+  async controlState(meetingId: string): Promise<ControlState | null> {
+    return this.#control(meetingId).catch(() => null);
+  }
+
+  /** Run a control command as the server (timers, tests) or for a user; resolves with the new state. */
+  async command(meetingId: string, cmd: Command, actor: Actor): Promise<ControlState> {
+    const prev = this.#queues.get(meetingId) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(() => this.#apply(meetingId, cmd, actor));
+    this.#queues.set(meetingId, run);
+    return run;
+  }
+
+  /** Live per-site media numbers for the organiser (site health). */
+  async health(meetingId: string): Promise<SiteHealth[]> {
+    const p = this.#rooms.get(meetingId);
+    const room = p ? await p.catch(() => null) : null;
+    if (!room || room.closed) return [];
+    return Promise.all([...room.peers.values()].map((peer) => siteHealth(peer)));
+  }
+
+  isChair(user: SessionUser, hostUnitCode: string): boolean {
+    return user.unitCode === hostUnitCode && hasAnyRole(user, CHAIR_ROLES);
   }
 
   attach(socket: Socket): void {
@@ -82,12 +187,20 @@ export class MeetingHub {
       if (!j || j.room.closed) throw errors.notInMeeting();
       return j;
     };
+    const actorOf = (hostUnitCode: string): Actor => ({ unitCode: user.unitCode, chair: this.isChair(user, hostUnitCode) });
 
     on('meeting:join', schemas.join, async ({ meetingId }) => {
       const meeting = await findMeeting(this.deps.db, this.deps.tree, meetingId);
       if (!meeting) throw errors.notFound('会议');
       if (meeting.status === 'ended') throw errors.meetingEnded();
       if (!(await isUnitInvited(this.deps.db, meetingId, user.unitCode))) throw errors.meetingNotInvited();
+      const control = await this.#control(meetingId);
+      if (control.ended) throw errors.meetingEnded();
+      if (control.removed.includes(user.unitCode)) throw errors.meetingRemoved();
+      // A locked meeting admits no new site; a site that was already in (a network drop) may come back.
+      if (control.locked && user.unitCode !== meeting.hostUnitCode && !(await this.#hasAttended(meetingId, user.unitCode))) {
+        throw errors.meetingLocked();
+      }
       await this.#leave(socket);
       const room = await this.#room(meetingId);
       room.addPeer({
@@ -99,12 +212,15 @@ export class MeetingHub {
       });
       const attendanceId = await recordJoin(this.deps.db, meetingId, user.unitCode, user.id);
       await markLive(this.deps.db, meetingId);
-      this.#joined.set(socket.id, { meetingId, room, attendanceId });
+      this.#joined.set(socket.id, { meetingId, room, attendanceId, unitCode: user.unitCode });
       await socket.join(meetingChannel(meetingId));
       const me = room.peers.get(socket.id)!.info;
       socket.to(meetingChannel(meetingId)).emit('peer:joined', me);
       this.deps.log.info({ meetingId, unit: user.unitCode, peers: room.peers.size }, 'site joined meeting');
       return {
+        peerId: socket.id,
+        chair: this.isChair(user, meeting.hostUnitCode),
+        control,
         routerRtpCapabilities: room.rtpCapabilities,
         peers: [...room.peers.values()].filter((p) => p.id !== socket.id).map((p) => p.info),
         producers: room.producers().filter((p) => p.peerId !== socket.id),
@@ -125,10 +241,39 @@ export class MeetingHub {
       await room.connectTransport(socket.id, transportId, dtlsParameters as never);
     });
 
-    on('produce', schemas.produce, async ({ transportId, kind, rtpParameters, appData }) => {
+    on('transport:restartIce', schemas.restartIce, async ({ transportId }) => {
       const { room } = joined();
+      return { iceParameters: await room.restartIce(socket.id, transportId) };
+    });
+
+    on('produce', schemas.produce, async ({ transportId, kind, rtpParameters, appData }) => {
+      const { room, meetingId } = joined();
+      const control = await this.#control(meetingId);
+      const source = appData?.source === 'screen' ? 'screen' : kind === 'audio' ? 'mic' : 'camera';
+      if (source === 'screen') {
+        // Content sharing (双流): claim the one sharing slot first.
+        await this.command(meetingId, { type: 'shareStart' }, actorOf(control.hostUnitCode)).catch((e: ApiError) => {
+          throw e.code === 'CONTROL_FORBIDDEN' ? errors.controlForbidden() : e;
+        });
+      }
       const info = await room.produce(socket.id, transportId, kind, rtpParameters as never, appData);
+      // A site muted (or camera-off) by the chair stays so at the SFU, whatever its browser sends.
+      const now = await this.#control(meetingId);
+      const producer = room.producer(socket.id, info.producerId);
+      if ((source === 'mic' && now.muted.includes(user.unitCode)) || (source === 'camera' && now.videoOff.includes(user.unitCode))) {
+        await room.setProducerPaused(producer, true);
+      }
+      if (source === 'screen') {
+        producer.observer.once('close', () => {
+          void this.command(meetingId, { type: 'shareStop' }, actorOf(now.hostUnitCode)).catch(() => undefined);
+        });
+      }
       return { id: info.producerId };
+    });
+
+    on('producer:close', schemas.producerClose, async ({ producerId }) => {
+      const { room } = joined();
+      room.closeProducer(socket.id, producerId);
     });
 
     on('consume', schemas.consume, async ({ producerId, rtpCapabilities }) => {
@@ -141,20 +286,177 @@ export class MeetingHub {
       await room.resumeConsumer(socket.id, consumerId);
     });
 
+    on('consumer:pause', schemas.resume, async ({ consumerId }) => {
+      const { room } = joined();
+      await room.pauseConsumer(socket.id, consumerId);
+    });
+
+    on('consumer:setPreferredLayers', schemas.layers, async ({ consumerId, spatialLayer, temporalLayer }) => {
+      const { room } = joined();
+      await room.setPreferredLayers(socket.id, consumerId, spatialLayer, temporalLayer);
+    });
+
+    on('control', schemas.control, async ({ command }) => {
+      const { meetingId } = joined();
+      const control = await this.#control(meetingId);
+      const cmd: Command = command.type === 'raiseHand' ? { type: 'raiseHand', at: clock.now().toISOString() } : (command as Command);
+      return { control: await this.command(meetingId, cmd, actorOf(control.hostUnitCode)) };
+    });
+
+    /** The site's own view of its sending, for the organiser's health table. */
+    on('stats:report', schemas.stats, async (st) => {
+      const { room } = joined();
+      const peer = room.peers.get(socket.id);
+      if (peer) peer.clientStats = { ...st, at: Date.now() };
+    });
+
+    on('chat', schemas.chat, async ({ text, toUnitCode }) => {
+      const { meetingId } = joined();
+      const control = await this.#control(meetingId);
+      if (toUnitCode && !control.units.includes(toUnitCode)) throw errors.unitNotInMeeting();
+      const msg = { meetingId, fromUnitCode: user.unitCode, fromUnitName: user.unitName, fromName: user.displayName, toUnitCode: toUnitCode ?? null, text, at: clock.now().toISOString() };
+      if (!toUnitCode) this.deps.io.to(meetingChannel(meetingId)).emit('chat', msg);
+      else for (const sid of this.#socketsOf(meetingId, [toUnitCode, user.unitCode])) this.deps.io.to(sid).emit('chat', msg);
+    });
+
     socket.on('disconnect', () => void this.#leave(socket));
   }
 
   async close(): Promise<void> {
+    for (const t of this.#patrolTimers.values()) clearInterval(t);
+    this.#patrolTimers.clear();
     for (const p of this.#rooms.values()) (await p.catch(() => null))?.close();
     this.#rooms.clear();
   }
 
-  async #leave(socket: Socket): Promise<void> {
+  // ---- control --------------------------------------------------------------------
+
+  #control(meetingId: string): Promise<ControlState> {
+    let p = this.#controls.get(meetingId);
+    if (!p) {
+      p = (async () => {
+        const meeting = await findMeeting(this.deps.db, this.deps.tree, meetingId);
+        const stored = await loadControl(this.deps.db, meetingId);
+        if (!meeting || !stored) throw errors.notFound('会议');
+        return initialControlState({
+          meetingId,
+          hostUnitCode: meeting.hostUnitCode,
+          units: meeting.units.map((u) => u.code),
+          endsAt: stored.endsAt,
+          locked: stored.locked,
+          ended: stored.ended,
+          saved: stored.saved as never,
+        });
+      })();
+      p.catch(() => this.#controls.delete(meetingId));
+      this.#controls.set(meetingId, p);
+    }
+    return p;
+  }
+
+  async #apply(meetingId: string, cmd: Command, actor: Actor): Promise<ControlState> {
+    const state = await this.#control(meetingId);
+    const r = reduce(state, cmd, actor);
+    if (!r.ok) throw controlError(r.error);
+    if (r.state === state) return state;
+    this.#controls.set(meetingId, Promise.resolve(r.state));
+    for (const effect of r.effects) {
+      await this.#effect(r.state, effect).catch((e: Error) =>
+        this.deps.log.error({ meetingId, effect: effect.type, err: e.message }, 'control effect failed'),
+      );
+    }
+    this.deps.io.to(meetingChannel(meetingId)).emit('control:state', r.state);
+    if (cmd.type !== 'speaker' && cmd.type !== 'patrolTick') {
+      this.deps.log.info({ meetingId, command: cmd.type, by: actor.unitCode }, 'meeting control');
+    }
+    return r.state;
+  }
+
+  async #effect(state: ControlState, effect: Effect): Promise<void> {
+    const meetingId = state.meetingId;
+    const room = await this.#liveRoom(meetingId);
+    switch (effect.type) {
+      case 'audio':
+        await room?.setUnitPaused(effect.unitCode, 'mic', effect.paused);
+        return;
+      case 'video':
+        await room?.setUnitPaused(effect.unitCode, 'camera', effect.paused);
+        return;
+      case 'stopShare':
+        for (const pr of room?.unitProducers(effect.unitCode, 'screen') ?? []) pr.close();
+        return;
+      case 'kick':
+        for (const sid of this.#socketsOf(meetingId, [effect.unitCode])) {
+          this.deps.io.to(sid).emit('meeting:removed', { meetingId });
+          const s = this.deps.io.sockets.sockets.get(sid);
+          if (s) await this.#leave(s);
+        }
+        return;
+      case 'patrolTimer':
+        this.#patrol(state, effect.run);
+        return;
+      case 'persist':
+        await saveControl(this.deps.db, meetingId, { locked: state.locked, endsAt: state.endsAt, saved: savedPart(state) });
+        return;
+      case 'end': {
+        await endMeeting(this.deps.db, meetingId);
+        this.#patrol(state, false);
+        // To the sites inside and to every invited unit's consoles (their meeting lists).
+        this.deps.io.to([meetingChannel(meetingId), ...state.units.map(unitRoom)]).emit('meeting:ended', { meetingId });
+        for (const sid of this.#socketsOf(meetingId)) {
+          const s = this.deps.io.sockets.sockets.get(sid);
+          if (s) await this.#leave(s, false);
+        }
+        room?.close();
+        return;
+      }
+    }
+  }
+
+  #patrol(state: ControlState, run: boolean): void {
+    const id = state.meetingId;
+    clearInterval(this.#patrolTimers.get(id));
+    this.#patrolTimers.delete(id);
+    if (!run || !state.patrol) return;
+    const timer = setInterval(() => {
+      void (async () => {
+        const room = await this.#liveRoom(id);
+        if (!room) return; // nobody connected (or the worker is being replaced): hold the patrol where it is
+        await this.command(id, { type: 'patrolTick', withVideo: room.unitsWithVideo() }, { unitCode: '', chair: false, system: true });
+      })().catch((e: Error) => this.deps.log.warn({ meetingId: id, err: e.message }, 'patrol tick failed'));
+    }, state.patrol.intervalSec * 1000);
+    timer.unref?.();
+    this.#patrolTimers.set(id, timer);
+  }
+
+  async #liveRoom(meetingId: string): Promise<MeetingRoom | null> {
+    const p = this.#rooms.get(meetingId);
+    const room = p ? await p.catch(() => null) : null;
+    return room && !room.closed ? room : null;
+  }
+
+  #socketsOf(meetingId: string, units?: string[]): string[] {
+    return [...this.#joined].filter(([, j]) => j.meetingId === meetingId && (!units || units.includes(j.unitCode))).map(([sid]) => sid);
+  }
+
+  async #hasAttended(meetingId: string, unitCode: string): Promise<boolean> {
+    const row = await this.deps.db
+      .selectFrom('meeting_attendance')
+      .select('id')
+      .where('meeting_id', '=', meetingId)
+      .where('unit_code', '=', unitCode)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  // ---- rooms ------------------------------------------------------------------------
+
+  async #leave(socket: Socket, announce = true): Promise<void> {
     const j = this.#joined.get(socket.id);
     if (!j) return;
     this.#joined.delete(socket.id);
     void socket.leave(meetingChannel(j.meetingId));
-    if (j.room.removePeer(socket.id)) socket.to(meetingChannel(j.meetingId)).emit('peer:left', { peerId: socket.id });
+    if (j.room.removePeer(socket.id) && announce) socket.to(meetingChannel(j.meetingId)).emit('peer:left', { peerId: socket.id });
     await recordLeave(this.deps.db, j.attendanceId).catch((e: Error) => this.deps.log.error({ err: e.message }, 'attendance leave not recorded'));
     if (j.room.peers.size === 0) j.room.close();
   }
@@ -173,8 +475,14 @@ export class MeetingHub {
     const channel = meetingChannel(room.meetingId);
     room.on('producerAdded', (info) => this.deps.io.to(channel).except(info.peerId).emit('producer:new', info));
     room.on('consumerClosed', (peerId, producerId) => this.deps.io.to(peerId).emit('producer:closed', { producerId }));
+    room.on('producerPaused', (info, paused) => this.deps.io.to(channel).emit('producer:paused', { ...info, paused }));
+    room.on('dominantSpeaker', (peerId) => {
+      const unitCode = room.peers.get(peerId)?.info.unitCode;
+      if (!unitCode) return;
+      void this.command(room.meetingId, { type: 'speaker', unitCode }, { unitCode: '', chair: false, system: true }).catch(() => undefined);
+    });
     room.on('closed', () => {
-      this.#rooms.delete(room.meetingId);
+      if (this.#rooms.get(room.meetingId) !== undefined) this.#rooms.delete(room.meetingId);
       // Sites still inside lost their router (a worker died): tell them to rejoin on a fresh one.
       const stranded = [...this.#joined].filter(([, j]) => j.room === room);
       for (const [socketId, j] of stranded) {
@@ -186,4 +494,60 @@ export class MeetingHub {
     });
     return room;
   }
+}
+
+export interface SiteHealth {
+  peerId: string;
+  unitCode: string;
+  unitName: string;
+  /** ICE+DTLS state of the send and receive transports. */
+  connected: boolean;
+  sendKbps: number;
+  recvKbps: number;
+  /** Fraction 0..1 of the site's uplink video lost on the way to the SFU. */
+  loss: number;
+  rttMs: number | null;
+  /** mediasoup producer score 0..10 (10: perfect) of the camera, per simulcast stream: the worst. */
+  score: number | null;
+  resolution: string | null;
+  trouble: boolean;
+}
+
+/** One site's health from mediasoup's own transport and producer stats (what the SFU sees). */
+async function siteHealth(peer: import('../../sfu/Peer.ts').Peer): Promise<SiteHealth> {
+  let sendKbps = 0;
+  let recvKbps = 0;
+  let rttMs: number | null = null;
+  let connected = peer.transports.size > 0;
+  for (const t of peer.transports.values()) {
+    if (t.iceState !== 'connected' && t.iceState !== 'completed') connected = false;
+    if (t.dtlsState !== 'connected') connected = false;
+    const [st] = await t.getStats().catch(() => []);
+    if (!st) continue;
+    // recvBitrate: what the SFU receives from the site (its upload); sendBitrate: what it sends down.
+    sendKbps += Math.round((st.recvBitrate ?? 0) / 1000);
+    recvKbps += Math.round((st.sendBitrate ?? 0) / 1000);
+  }
+  let score: number | null = null;
+  let loss = 0;
+  let resolution: string | null = null;
+  for (const pr of peer.producers.values()) {
+    if (pr.kind !== 'video' || pr.closed) continue;
+    const worst = pr.score.length ? Math.min(...pr.score.map((s) => s.score)) : null;
+    if (worst !== null) score = score === null ? worst : Math.min(score, worst);
+    const stats = await pr.getStats().catch(() => []);
+    for (const s of stats) {
+      const lost = s.packetsLost ?? 0;
+      const total = (s.packetCount ?? 0) + lost;
+      if (total > 0) loss = Math.max(loss, lost / total);
+      if (s.roundTripTime !== undefined) rttMs = Math.max(rttMs ?? 0, Math.round(s.roundTripTime));
+    }
+  }
+  const own = peer.clientStats && Date.now() - peer.clientStats.at < 15_000 ? peer.clientStats : null;
+  if (own) {
+    if (own.height) resolution = `${own.width}×${own.height}@${Math.round(own.fps)}`;
+    if (rttMs === null && own.rttMs !== null) rttMs = Math.round(own.rttMs);
+  }
+  const trouble = !connected || (score !== null && score < 5) || loss > 0.05 || (rttMs !== null && rttMs > 400);
+  return { peerId: peer.id, unitCode: peer.info.unitCode, unitName: peer.info.unitName, connected, sendKbps, recvKbps, loss, rttMs, score, resolution, trouble };
 }

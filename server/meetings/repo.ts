@@ -33,6 +33,7 @@ export async function insertMeeting(db: Kysely<Database>, tree: OrgTree, m: NewM
         created_by: m.createdBy,
         starts_at: m.startsAt,
         duration_min: m.durationMin,
+        ends_at: new Date(m.startsAt.getTime() + m.durationMin * 60_000),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -118,4 +119,84 @@ export async function recordJoin(db: Kysely<Database>, meetingId: string, unitCo
 
 export async function recordLeave(db: Kysely<Database>, attendanceId: number): Promise<void> {
   await db.updateTable('meeting_attendance').set({ left_at: sql<Date>`now()` }).where('id', '=', attendanceId).where('left_at', 'is', null).execute();
+}
+
+export interface StoredControl {
+  locked: boolean;
+  endsAt: string;
+  ended: boolean;
+  saved: Record<string, unknown> | null;
+}
+
+/** The chair's decisions that survive a restart (migration 004). */
+export async function loadControl(db: Kysely<Database>, meetingId: string): Promise<StoredControl | null> {
+  const m = await db
+    .selectFrom('meetings')
+    .select(['locked', 'ends_at', 'ended_at', 'status', 'control', 'starts_at', 'duration_min'])
+    .where('id', '=', meetingId)
+    .executeTakeFirst();
+  if (!m) return null;
+  const endsAt = m.ends_at ?? new Date(m.starts_at.getTime() + m.duration_min * 60_000);
+  const saved = typeof m.control === 'string' ? JSON.parse(m.control) : (m.control as Record<string, unknown> | null);
+  return { locked: m.locked, endsAt: endsAt.toISOString(), ended: m.status === 'ended' || m.ended_at !== null, saved };
+}
+
+export async function saveControl(
+  db: Kysely<Database>,
+  meetingId: string,
+  c: { locked: boolean; endsAt: string; saved: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .updateTable('meetings')
+    .set({ locked: c.locked, ends_at: new Date(c.endsAt), control: JSON.stringify(c.saved) })
+    .where('id', '=', meetingId)
+    .execute();
+}
+
+/** Ends the meeting: the end time is the database's clock, and every site still inside is signed out. */
+export async function endMeeting(db: Kysely<Database>, meetingId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('meetings')
+      .set({ status: 'ended', ended_at: sql<Date>`now()` })
+      .where('id', '=', meetingId)
+      .where('ended_at', 'is', null)
+      .execute();
+    await trx.updateTable('meeting_attendance').set({ left_at: sql<Date>`now()` }).where('meeting_id', '=', meetingId).where('left_at', 'is', null).execute();
+  });
+}
+
+export interface AttendanceRow {
+  unitCode: string;
+  unitName: string;
+  userName: string;
+  joinedAt: string;
+  leftAt: string | null;
+  seconds: number;
+}
+
+/** Check-in (签到): every join and leave of every site, oldest first; open rows count up to now. */
+export async function listAttendance(db: Kysely<Database>, tree: OrgTree, meetingId: string): Promise<AttendanceRow[]> {
+  const rows = await db
+    .selectFrom('meeting_attendance')
+    .innerJoin('users', 'users.id', 'meeting_attendance.user_id')
+    .select([
+      'meeting_attendance.unit_code',
+      'users.display_name',
+      'meeting_attendance.joined_at',
+      'meeting_attendance.left_at',
+      sql<number>`extract(epoch from coalesce(meeting_attendance.left_at, now()) - meeting_attendance.joined_at)`.as('seconds'),
+    ])
+    .where('meeting_attendance.meeting_id', '=', meetingId)
+    .orderBy('meeting_attendance.joined_at')
+    .orderBy('meeting_attendance.id')
+    .execute();
+  return rows.map((r) => ({
+    unitCode: r.unit_code,
+    unitName: tree.get(r.unit_code)?.name ?? r.unit_code,
+    userName: r.display_name,
+    joinedAt: r.joined_at.toISOString(),
+    leftAt: r.left_at ? r.left_at.toISOString() : null,
+    seconds: Math.max(0, Math.round(Number(r.seconds))),
+  }));
 }

@@ -7,7 +7,9 @@ import { parse } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { resolveScope } from './scope.ts';
-import { insertMeeting, listMeetingsForUnit } from './repo.ts';
+import ExcelJS from 'exceljs';
+import { findMeeting, insertMeeting, listAttendance, listMeetingsForUnit, type MeetingDto } from './repo.ts';
+import type { SessionUser } from '../auth/sessions.ts';
 
 const unitCode = z.string().regex(/^\d{6}$/);
 const scopeSchema = z.discriminatedUnion('kind', [
@@ -52,5 +54,64 @@ export function meetingRoutes(ctx: AppContext): Router {
     res.status(201).json({ meeting });
   });
 
+  /** The organiser: the chair (main venue's convener roles), or an administrator above the main venue. */
+  const organiser = async (user: SessionUser, id: string): Promise<MeetingDto> => {
+    const meeting = z.uuid().safeParse(id).success ? await findMeeting(ctx.db, ctx.tree, id) : null;
+    if (!meeting) throw errors.notFound('会议');
+    const ok = ctx.meetings.isChair(user, meeting.hostUnitCode) || (hasAnyRole(user, ['admin']) && ctx.tree.isWithin(meeting.hostUnitCode, user.unitCode));
+    if (!ok) throw errors.controlForbidden();
+    return meeting;
+  };
+
+  /** The chair's control state, for any invited unit. */
+  r.get('/:id/control', async (req, res) => {
+    const user = currentUser(res);
+    const meeting = z.uuid().safeParse(req.params.id).success ? await findMeeting(ctx.db, ctx.tree, req.params.id) : null;
+    if (!meeting) throw errors.notFound('会议');
+    if (!meeting.units.some((u) => u.code === user.unitCode)) throw errors.meetingNotInvited();
+    res.json({ control: await ctx.meetings.controlState(meeting.id) });
+  });
+
+  /** Check-in (签到): who joined when, left when, for how long. */
+  r.get('/:id/attendance', async (req, res) => {
+    const meeting = await organiser(currentUser(res), req.params.id);
+    res.json({ attendance: await listAttendance(ctx.db, ctx.tree, meeting.id) });
+  });
+
+  r.get('/:id/attendance.xlsx', async (req, res) => {
+    const meeting = await organiser(currentUser(res), req.params.id);
+    const rows = await listAttendance(ctx.db, ctx.tree, meeting.id);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('签到');
+    ws.addRow([meeting.title]);
+    ws.addRow([`主会场：${meeting.hostUnitName}`, `开始：${fmt(meeting.startsAt)}`]);
+    ws.addRow([]);
+    ws.addRow(['单位代码', '单位', '人员', '入会时间', '离会时间', '时长（分钟）']).font = { bold: true };
+    for (const a of rows) ws.addRow([a.unitCode, a.unitName, a.userName, fmt(a.joinedAt), a.leftAt ? fmt(a.leftAt) : '', Math.round(a.seconds / 6) / 10]);
+    const attended = new Set(rows.map((a) => a.unitCode));
+    const absent = meeting.units.filter((u) => !attended.has(u.code));
+    if (absent.length) {
+      ws.addRow([]);
+      ws.addRow(['未入会单位']).font = { bold: true };
+      for (const u of absent) ws.addRow([u.code, u.name]);
+    }
+    ws.columns.forEach((c, i) => (c.width = [10, 16, 12, 20, 20, 12][i] ?? 12));
+    const buf = await wb.xlsx.writeBuffer();
+    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`签到-${meeting.title}.xlsx`)}`);
+    res.send(Buffer.from(buf as ArrayBuffer));
+  });
+
+  /** Site health at a glance for the organiser (from the SFU's own stats). */
+  r.get('/:id/health', async (req, res) => {
+    const meeting = await organiser(currentUser(res), req.params.id);
+    res.json({ sites: await ctx.meetings.health(meeting.id) });
+  });
+
   return r;
+}
+
+/** Beijing time for the spreadsheet (the bureaus read local time). */
+function fmt(iso: string): string {
+  return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 }

@@ -1,21 +1,502 @@
-import type { Kysely } from 'kysely';
-import type { Database, UrgentReport } from '../../db/schema.ts';
+/** Data access of the urgent-report workflow: incidents, reports, hops, the timeline, deadlines. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { Classification, DeadlineKind, IncidentTable, Grade, HopState, ReportKind, ReportState } from '../../db/tables/reports.ts';
+import type { SessionUser } from '../auth/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
+import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type DeadlineStatus, type ChainFacts } from './deadlines.ts';
+import { clearedFor } from './workflow.ts';
 import { errors } from '../http/errors.ts';
 
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface HopDto {
+  id: string;
+  unitCode: string;
+  unitName: string;
+  fromUnitCode: string;
+  state: HopState;
+  isCopy: boolean;
+  receivedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedByName: string | null;
+  assessment: string;
+  relayByName: string | null;
+  relaySignedByName: string | null;
+  relayedAt: string | null;
+}
+
+export interface AttachmentDto {
+  id: string;
+  filename: string;
+  mime: string;
+  size: number;
+  createdAt: string;
+}
+
 export interface ReportDto {
+  id: string;
+  incidentId: string;
+  kind: ReportKind;
+  seq: number;
+  state: ReportState;
+  unitCode: string;
+  unitName: string;
+  title: string;
+  eventTime: string;
+  place: string;
+  address: string;
+  category: string;
+  grade: Grade;
+  classification: Classification;
+  summary: string;
+  casualties: string;
+  losses: string;
+  cause: string;
+  measures: string;
+  nextSteps: string;
+  caller: string;
+  callee: string;
+  createdBy: number;
+  createdByName: string;
+  createdAt: string;
+  submittedAt: string | null;
+  signedByName: string | null;
+  signedAt: string | null;
+  signComment: string | null;
+  /** True when the reader is not cleared for its 密级: content fields are blanked. */
+  redacted: boolean;
+  hops: HopDto[];
+  attachments: AttachmentDto[];
+}
+
+export interface ObligationDto {
+  unitCode: string;
+  unitName: string;
+  level: 1 | 2 | 3;
+  kind: DeadlineKind;
+  dueAt: string;
+  metAt: string | null;
+  status: DeadlineStatus;
+  /** 迟报 recorded by the server (immutable), if any. */
+  lateRecordedAt: string | null;
+}
+
+export interface IncidentDto {
   id: string;
   unitCode: string;
   unitName: string;
   title: string;
   eventTime: string;
   place: string;
-  grade: 1 | 2 | 3 | 4;
-  summary: string;
-  createdBy: number;
-  createdByName: string;
+  category: string;
+  grade: Grade;
+  classification: Classification;
+  status: 'open' | 'closed';
+  demandedByUnit: string | null;
+  demandedByUnitName: string | null;
+  demandNote: string | null;
   createdAt: string;
+  closedAt: string | null;
+  redacted: boolean;
+  /** Sent reports so far, e.g. 电话报, 首报, 续报一 … 终报. */
+  reportCount: number;
+  lastKind: ReportKind | null;
+  lastSentAt: string | null;
+  deadlines: ObligationDto[];
+  /** When the next 续报 is due (open incidents with a sent report), by the configured cadence. */
+  followupDueAt: string | null;
+  /** Hops waiting at the reader's unit (to acknowledge, relay or sign). */
+  waitingHere: number;
 }
+
+export interface EventDto {
+  id: string;
+  reportId: string | null;
+  unitCode: string;
+  unitName: string;
+  actorName: string | null;
+  action: string;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+export interface Settings {
+  followupTimes: string[];
+  directCopyMaxGrade: number;
+  warnMinutes: number;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+// ---------- settings and rules ----------
+
+export async function loadRules(db: Db): Promise<DeadlineRule[]> {
+  const rows = await db.selectFrom('deadline_rules').selectAll().orderBy('level', 'desc').orderBy('grade').orderBy('kind').execute();
+  return rows.map((r) => ({ grade: r.grade, level: r.level, kind: r.kind, minutes: r.minutes }));
+}
+
+export async function loadSettings(db: Db): Promise<Settings> {
+  const s = await db.selectFrom('report_settings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  return { followupTimes: s.followup_times, directCopyMaxGrade: s.direct_copy_max_grade, warnMinutes: s.warn_minutes };
+}
+
+// ---------- timeline ----------
+
+export async function addEvent(
+  db: Db,
+  e: { incidentId: string; reportId?: string | null; unitCode: string; actorId: number | null; action: string; detail?: Record<string, unknown>; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('report_events')
+    .values({
+      incident_id: e.incidentId,
+      report_id: e.reportId ?? null,
+      unit_code: e.unitCode,
+      actor_id: e.actorId,
+      action: e.action,
+      detail: JSON.stringify(e.detail ?? {}),
+      at: e.at,
+    })
+    .execute();
+}
+
+// ---------- reports ----------
+
+const reportBase = (db: Db) =>
+  db
+    .selectFrom('urgent_reports as r')
+    .innerJoin('users as cu', 'cu.id', 'r.created_by')
+    .leftJoin('users as su', 'su.id', 'r.signed_by')
+    .selectAll('r')
+    .select(['cu.display_name as created_by_name', 'su.display_name as signed_by_name']);
+
+type ReportRow = Awaited<ReturnType<ReturnType<typeof reportBase>['executeTakeFirstOrThrow']>>;
+
+export async function reportRows(db: Db, where: { ids?: string[]; incidentIds?: string[]; requestId?: string }): Promise<ReportRow[]> {
+  let q = reportBase(db);
+  if (where.ids) {
+    if (!where.ids.length) return [];
+    q = q.where('r.id', 'in', where.ids);
+  }
+  if (where.incidentIds) {
+    if (!where.incidentIds.length) return [];
+    q = q.where('r.incident_id', 'in', where.incidentIds);
+  }
+  if (where.requestId) q = q.where('r.request_id', '=', where.requestId);
+  return q.orderBy('r.created_at', 'asc').execute();
+}
+
+export async function hopRows(db: Db, reportIds: string[]) {
+  if (!reportIds.length) return [];
+  return db
+    .selectFrom('report_hops as h')
+    .leftJoin('users as a', 'a.id', 'h.acknowledged_by')
+    .leftJoin('users as rb', 'rb.id', 'h.relay_by')
+    .leftJoin('users as rs', 'rs.id', 'h.relay_signed_by')
+    .selectAll('h')
+    .select(['a.display_name as ack_name', 'rb.display_name as relay_by_name', 'rs.display_name as relay_signed_name'])
+    .where('h.report_id', 'in', reportIds)
+    .orderBy('h.received_at')
+    .execute();
+}
+type HopRow = Awaited<ReturnType<typeof hopRows>>[number];
+
+async function attachmentRows(db: Db, reportIds: string[]) {
+  if (!reportIds.length) return [];
+  return db
+    .selectFrom('report_attachments')
+    .select(['id', 'report_id', 'filename', 'mime', 'size', 'created_at'])
+    .where('report_id', 'in', reportIds)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** A user may read a report: its own unit (any state), or a unit above it once it was sent. */
+export function mayReadReport(tree: OrgTree, user: SessionUser, r: { unit_code: string; state: ReportState }): boolean {
+  if (r.unit_code === user.unitCode) return true;
+  return r.state === 'sent' && tree.isWithin(r.unit_code, user.unitCode);
+}
+
+export function hopToDto(h: HopRow, tree: OrgTree): HopDto {
+  return {
+    id: h.id,
+    unitCode: h.unit_code,
+    unitName: tree.get(h.unit_code)?.name ?? h.unit_code,
+    fromUnitCode: h.from_unit_code,
+    state: h.state,
+    isCopy: h.is_copy,
+    receivedAt: h.received_at.toISOString(),
+    acknowledgedAt: iso(h.acknowledged_at),
+    acknowledgedByName: h.ack_name,
+    assessment: h.assessment,
+    relayByName: h.relay_by_name,
+    relaySignedByName: h.relay_signed_name,
+    relayedAt: iso(h.relayed_at),
+  };
+}
+
+/** Builds report DTOs for one reader: unreadable reports are dropped, classified ones redacted. */
+export async function reportDtos(db: Db, tree: OrgTree, user: SessionUser | null, rows: ReportRow[]): Promise<ReportDto[]> {
+  const visible = user ? rows.filter((r) => mayReadReport(tree, user, r)) : rows;
+  const ids = visible.map((r) => r.id);
+  const [hops, atts] = await Promise.all([hopRows(db, ids), attachmentRows(db, ids)]);
+  return visible.map((r) => toReportDto(r, tree, user, hops.filter((h) => h.report_id === r.id), atts.filter((a) => a.report_id === r.id)));
+}
+
+export function toReportDto(
+  r: ReportRow,
+  tree: OrgTree,
+  user: SessionUser | null,
+  hops: HopRow[],
+  atts: { id: string; filename: string; mime: string; size: number; created_at: Date }[],
+): ReportDto {
+  const cleared = !user || clearedFor(r.classification, user.roles, r.created_by === user.id);
+  const hide = (s: string) => (cleared ? s : '');
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    kind: r.kind,
+    seq: r.seq,
+    state: r.state,
+    unitCode: r.unit_code,
+    unitName: tree.get(r.unit_code)?.name ?? r.unit_code,
+    title: cleared ? r.title : '【涉密信息】',
+    eventTime: r.event_time.toISOString(),
+    place: hide(r.place),
+    address: hide(r.address),
+    category: r.category,
+    grade: r.grade,
+    classification: r.classification,
+    summary: hide(r.summary),
+    casualties: hide(r.casualties),
+    losses: hide(r.losses),
+    cause: hide(r.cause),
+    measures: hide(r.measures),
+    nextSteps: hide(r.next_steps),
+    caller: hide(r.caller),
+    callee: hide(r.callee),
+    createdBy: r.created_by,
+    createdByName: r.created_by_name,
+    createdAt: r.created_at.toISOString(),
+    submittedAt: iso(r.submitted_at),
+    signedByName: r.signed_by_name,
+    signedAt: iso(r.signed_at),
+    signComment: cleared ? r.sign_comment : null,
+    redacted: !cleared,
+    hops: hops.map((h) => ({ ...hopToDto(h, tree), assessment: cleared ? h.assessment : '' })),
+    attachments: cleared ? atts.map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, createdAt: a.created_at.toISOString() })) : [],
+  };
+}
+
+// ---------- incidents ----------
+
+type IncidentRow = Selectable<IncidentTable>;
+
+/** The incidents a user may see: own unit's, or below it once something was sent or a report was demanded. */
+export async function visibleIncidentRows(
+  db: Db,
+  tree: OrgTree,
+  user: SessionUser,
+  opts: { ids?: string[]; status?: 'open' | 'closed'; since?: Date; until?: Date; limit?: number } = {},
+): Promise<IncidentRow[]> {
+  const below = tree.subtree(user.unitCode).map((u) => u.code).filter((c) => c !== user.unitCode);
+  let q = db
+    .selectFrom('incidents as i')
+    .selectAll('i')
+    .where((eb) =>
+      eb.or([
+        eb('i.unit_code', '=', user.unitCode),
+        ...(below.length
+          ? [
+              eb.and([
+                eb('i.unit_code', 'in', below),
+                eb.or([
+                  eb('i.demanded_by_unit', 'is not', null),
+                  eb.exists(
+                    eb.selectFrom('urgent_reports as r').select(sql`1`.as('one')).whereRef('r.incident_id', '=', 'i.id').where('r.state', '=', 'sent'),
+                  ),
+                ]),
+              ]),
+            ]
+          : []),
+      ]),
+    );
+  if (opts.ids) {
+    if (!opts.ids.length) return [];
+    q = q.where('i.id', 'in', opts.ids);
+  }
+  if (opts.status) q = q.where('i.status', '=', opts.status);
+  if (opts.since) q = q.where('i.event_time', '>=', opts.since);
+  if (opts.until) q = q.where('i.event_time', '<', opts.until);
+  return q.orderBy('i.event_time', 'desc').limit(opts.limit ?? 500).execute();
+}
+
+/** Deadline facts of each incident's chain (the reporting unit and every office above it). */
+export async function obligationsFor(
+  db: Db,
+  tree: OrgTree,
+  incidents: IncidentRow[],
+  rules: DeadlineRule[],
+  settings: Settings,
+  now: Date,
+): Promise<Map<string, { deadlines: ObligationDto[]; followupDueAt: Date | null; sent: ReportRow[] }>> {
+  const out = new Map<string, { deadlines: ObligationDto[]; followupDueAt: Date | null; sent: ReportRow[] }>();
+  if (!incidents.length) return out;
+  const ids = incidents.map((i) => i.id);
+  const reports = (await reportRows(db, { incidentIds: ids })).filter((r) => r.state === 'sent');
+  const hops = await hopRows(db, reports.map((r) => r.id));
+  const misses = await db.selectFrom('deadline_misses').selectAll().where('incident_id', 'in', ids).execute();
+  for (const inc of incidents) {
+    const mine = reports.filter((r) => r.incident_id === inc.id);
+    const chainUnits = [tree.get(inc.unit_code), ...tree.ancestors(inc.unit_code)].filter((u) => !!u);
+    const min = (ds: (Date | null)[]) => ds.filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+    const chain: ChainFacts[] = chainUnits.map((u) => {
+      if (u.code === inc.unit_code) {
+        return {
+          unitCode: u.code,
+          level: u.level,
+          anyAt: min(mine.map((r) => r.signed_at)),
+          writtenAt: min(mine.filter((r) => r.kind !== 'phone').map((r) => r.signed_at)),
+        };
+      }
+      const at = hops.filter((h) => h.unit_code === u.code && !h.is_copy && mine.some((r) => r.id === h.report_id));
+      const kindOf = (h: HopRow) => mine.find((r) => r.id === h.report_id)?.kind;
+      return {
+        unitCode: u.code,
+        level: u.level,
+        anyAt: min(at.map((h) => h.relayed_at)),
+        writtenAt: min(at.filter((h) => kindOf(h) !== 'phone').map((h) => h.relayed_at)),
+      };
+    });
+    const obligations = evaluateDeadlines({ eventTime: inc.event_time, grade: inc.grade, chain, rules, now, warnMinutes: settings.warnMinutes });
+    const lastSent = mine.map((r) => r.signed_at).filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+    out.set(inc.id, {
+      sent: mine,
+      followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, settings.followupTimes) : null,
+      deadlines: obligations.map((o) => ({
+        unitCode: o.unitCode,
+        unitName: tree.get(o.unitCode)?.name ?? o.unitCode,
+        level: o.level,
+        kind: o.kind,
+        dueAt: o.dueAt.toISOString(),
+        metAt: iso(o.metAt),
+        status: o.status,
+        lateRecordedAt: iso(misses.find((m) => m.incident_id === inc.id && m.unit_code === o.unitCode && m.kind === o.kind)?.recorded_at),
+      })),
+    });
+  }
+  return out;
+}
+
+export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, rows: IncidentRow[], now: Date): Promise<IncidentDto[]> {
+  const [rules, settings] = await Promise.all([loadRules(db), loadSettings(db)]);
+  const facts = await obligationsFor(db, tree, rows, rules, settings, now);
+  const ids = rows.map((r) => r.id);
+  const hasParent = !!tree.get(user.unitCode)?.parentCode;
+  const here = ids.length
+    ? await db
+        .selectFrom('report_hops as h')
+        .innerJoin('urgent_reports as r', 'r.id', 'h.report_id')
+        .select(['r.incident_id', 'h.state', 'h.is_copy'])
+        .where('r.incident_id', 'in', ids)
+        .where('h.unit_code', '=', user.unitCode)
+        .where('h.state', '<>', 'relayed')
+        .execute()
+    : [];
+  // Waiting here: to acknowledge, to sign a relay, or acknowledged but not yet relayed (where there is a level above).
+  const waitingHere = (incidentId: string) =>
+    here.filter((h) => h.incident_id === incidentId && (h.state !== 'acknowledged' || (hasParent && !h.is_copy))).length;
+  return rows.map((inc) => {
+    const f = facts.get(inc.id)!;
+    const cleared = clearedFor(inc.classification, user.roles, inc.opened_by === user.id);
+    const last = f.sent[f.sent.length - 1];
+    return {
+      id: inc.id,
+      unitCode: inc.unit_code,
+      unitName: tree.get(inc.unit_code)?.name ?? inc.unit_code,
+      title: cleared ? inc.title : '【涉密信息】',
+      eventTime: inc.event_time.toISOString(),
+      place: cleared ? inc.place : '',
+      category: inc.category,
+      grade: inc.grade,
+      classification: inc.classification,
+      status: inc.status,
+      demandedByUnit: inc.demanded_by_unit,
+      demandedByUnitName: inc.demanded_by_unit ? (tree.get(inc.demanded_by_unit)?.name ?? null) : null,
+      demandNote: cleared ? inc.demand_note : null,
+      createdAt: inc.created_at.toISOString(),
+      closedAt: iso(inc.closed_at),
+      redacted: !cleared,
+      reportCount: f.sent.length,
+      lastKind: last?.kind ?? null,
+      lastSentAt: iso(last?.signed_at),
+      deadlines: f.deadlines,
+      followupDueAt: iso(f.followupDueAt),
+      waitingHere: waitingHere(inc.id),
+    };
+  });
+}
+
+/** The incident's timeline for one reader: steps on reports they cannot read are left out, details of classified ones blanked. */
+export async function eventDtos(
+  db: Db,
+  tree: OrgTree,
+  incidentId: string,
+  readableReportIds: Set<string>,
+  cleared: Set<string>,
+  incidentCleared: boolean,
+): Promise<EventDto[]> {
+  const rows = await db
+    .selectFrom('report_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .selectAll('e')
+    .select('u.display_name as actor_name')
+    .where('e.incident_id', '=', incidentId)
+    .orderBy('e.id')
+    .execute();
+  return rows
+    .filter((e) => !e.report_id || readableReportIds.has(e.report_id))
+    .map((e) => ({
+      id: String(e.id),
+      reportId: e.report_id,
+      unitCode: e.unit_code,
+      unitName: tree.get(e.unit_code)?.name ?? e.unit_code,
+      actorName: e.actor_name,
+      action: e.action,
+      detail: (e.report_id ? cleared.has(e.report_id) : incidentCleared) ? e.detail : {},
+      at: e.at.toISOString(),
+    }));
+}
+
+// ---------- 迟报 ----------
+
+/** Records each missed deadline exactly once; returns the ones recorded now. */
+export async function recordMisses(
+  db: Db,
+  misses: { incidentId: string; unitCode: string; kind: DeadlineKind; dueAt: Date }[],
+  now: Date,
+): Promise<{ incidentId: string; unitCode: string; kind: DeadlineKind; dueAt: Date }[]> {
+  const recorded = [];
+  for (const m of misses) {
+    const row = await db
+      .insertInto('deadline_misses')
+      .values({ incident_id: m.incidentId, unit_code: m.unitCode, kind: m.kind, due_at: m.dueAt, recorded_at: now })
+      .onConflict((oc) => oc.columns(['incident_id', 'unit_code', 'kind']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row) {
+      recorded.push(m);
+      await addEvent(db, { incidentId: m.incidentId, unitCode: m.unitCode, actorId: null, action: 'deadline_missed', detail: { kind: m.kind, dueAt: m.dueAt.toISOString() }, at: now });
+    }
+  }
+  return recorded;
+}
+
+export { type IncidentRow, type ReportRow, type HopRow };
+
+// ---------- stand-alone reports (the first slice's contract, kept for callers and tests) ----------
 
 export interface NewReport {
   requestId: string;
@@ -23,17 +504,14 @@ export interface NewReport {
   title: string;
   eventTime: Date;
   place: string;
-  grade: 1 | 2 | 3 | 4;
+  grade: Grade;
   summary: string;
   createdBy: number;
 }
 
-/** Idempotent on requestId: a retried submit returns the report the first one stored. */
-export async function insertReport(
-  db: Kysely<Database>,
-  tree: OrgTree,
-  r: NewReport,
-): Promise<{ report: ReportDto; created: boolean }> {
+/** Stores a signed 首报 opening its own incident. Idempotent on requestId. */
+export async function insertReport(db: Kysely<Database>, tree: OrgTree, r: NewReport): Promise<{ report: ReportDto; created: boolean }> {
+  const now = new Date();
   const inserted = await db
     .insertInto('urgent_reports')
     .values({
@@ -45,56 +523,27 @@ export async function insertReport(
       grade: r.grade,
       summary: r.summary,
       created_by: r.createdBy,
+      state: 'sent',
+      submitted_at: now,
+      signed_at: now,
+      signed_by: r.createdBy,
     })
     .onConflict((oc) => oc.column('request_id').doNothing())
     .returning('id')
     .executeTakeFirst();
   let id = inserted?.id;
   if (!id) {
-    const prior = await db
-      .selectFrom('urgent_reports')
-      .select(['id', 'created_by'])
-      .where('request_id', '=', r.requestId)
-      .executeTakeFirstOrThrow();
-    // Another user's request id must not reveal their report.
+    const prior = await db.selectFrom('urgent_reports').select(['id', 'created_by']).where('request_id', '=', r.requestId).executeTakeFirstOrThrow();
     if (prior.created_by !== r.createdBy) throw errors.requestIdConflict();
     id = prior.id;
   }
-  const [report] = await loadReports(db, tree, (q) => q.where('urgent_reports.id', '=', id));
+  const [report] = await reportDtos(db, tree, null, await reportRows(db, { ids: [id] }));
   return { report: report!, created: inserted !== undefined };
 }
 
 /** Reports of the given units, newest first. */
 export async function listReportsOfUnits(db: Kysely<Database>, tree: OrgTree, unitCodes: string[]): Promise<ReportDto[]> {
   if (unitCodes.length === 0) return [];
-  return loadReports(db, tree, (q) => q.where('urgent_reports.unit_code', 'in', unitCodes).orderBy('urgent_reports.created_at', 'desc').limit(500));
-}
-
-type ReportQuery = ReturnType<typeof baseQuery>;
-const baseQuery = (db: Kysely<Database>) =>
-  db
-    .selectFrom('urgent_reports')
-    .innerJoin('users', 'users.id', 'urgent_reports.created_by')
-    .selectAll('urgent_reports')
-    .select('users.display_name as created_by_name');
-
-async function loadReports(db: Kysely<Database>, tree: OrgTree, refine: (q: ReportQuery) => ReportQuery): Promise<ReportDto[]> {
-  const rows = await refine(baseQuery(db)).execute();
-  return rows.map((row) => toDto(row, tree));
-}
-
-function toDto(row: UrgentReport & { created_by_name: string }, tree: OrgTree): ReportDto {
-  return {
-    id: row.id,
-    unitCode: row.unit_code,
-    unitName: tree.get(row.unit_code)?.name ?? row.unit_code,
-    title: row.title,
-    eventTime: row.event_time.toISOString(),
-    place: row.place,
-    grade: row.grade,
-    summary: row.summary,
-    createdBy: row.created_by,
-    createdByName: row.created_by_name,
-    createdAt: row.created_at.toISOString(),
-  };
+  const rows = await reportBase(db).where('r.unit_code', 'in', unitCodes).orderBy('r.created_at', 'desc').limit(500).execute();
+  return reportDtos(db, tree, null, rows);
 }

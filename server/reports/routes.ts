@@ -1,57 +1,266 @@
-import { Router } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
-import { insertReport, listReportsOfUnits } from './repo.ts';
+import { clock } from '../clock.ts';
+import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
+import { reportRuntime } from './runtime.ts';
+import type { HopAction } from './workflow.ts';
+import { boardData, boardWorkbook, instructionDtos } from './board.ts';
 
-const createSchema = z.object({
-  requestId: z.uuid(),
+const grade = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+const text = (max: number) => z.string().trim().max(max);
+const fields = {
   title: z.string().trim().min(1).max(200),
   eventTime: z.iso.datetime({ offset: true }),
   place: z.string().trim().min(1).max(300),
-  grade: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  address: text(300).optional(),
+  category: z.enum(['', 'natural_disaster', 'accident', 'public_health', 'social_security']).optional(),
+  grade,
+  classification: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
   summary: z.string().trim().min(1).max(20000),
+  casualties: text(5000).optional(),
+  losses: text(5000).optional(),
+  cause: text(5000).optional(),
+  measures: text(20000).optional(),
+  nextSteps: text(5000).optional(),
+};
+const createSchema = z.object({
+  requestId: z.uuid(),
+  incidentId: z.uuid().optional(),
+  kind: z.enum(['initial', 'followup', 'final']).default('initial'),
+  action: z.enum(['draft', 'submit', 'sign']).default('submit'),
+  ...fields,
+});
+const phoneSchema = z.object({
+  requestId: z.uuid(),
+  incidentId: z.uuid().optional(),
+  ...fields,
+  summary: z.string().trim().min(1).max(5000),
+  caller: z.string().trim().min(1).max(100),
+  callee: z.string().trim().min(1).max(100),
+});
+const editSchema = z.object(fields).partial();
+const commentSchema = z.object({ comment: text(2000).optional() });
+const hopSchema = z.object({ text: text(5000).optional() });
+const demandSchema = z.object({
+  unitCode: z.string().regex(/^\d{6}$/),
+  title: fields.title,
+  eventTime: fields.eventTime,
+  place: fields.place,
+  grade,
+  note: text(2000).default(''),
+});
+const instructionSchema = z.object({
+  incidentId: z.uuid(),
+  reportId: z.uuid().optional(),
+  text: z.string().trim().min(1).max(5000),
+  unitCodes: z.array(z.string().regex(/^\d{6}$/)).min(1).max(200),
+  dueAt: z.iso.datetime({ offset: true }).optional(),
+});
+const feedbackSchema = z.object({ text: z.string().trim().min(1).max(5000), done: z.boolean().default(false) });
+const rulesSchema = z.object({
+  rules: z.array(z.object({ grade, level: z.union([z.literal(1), z.literal(2), z.literal(3)]), kind: z.enum(['phone', 'written']), minutes: z.number().int().min(1).max(10080) })).max(24),
+  followupTimes: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/)).max(12),
+  directCopyMaxGrade: z.number().int().min(0).max(4),
+  warnMinutes: z.number().int().min(1).max(240),
 });
 
 export const REPORTER_ROLES = ['duty_officer', 'leader', 'admin'] as const;
 
+/** Accepted attachment types: photos, PDF, Office documents, plain text. */
+const ATTACHMENT_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/plain|application\/(msword|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.[a-z.]+))$/;
+export const ATTACHMENT_MAX = 20 * 1024 * 1024;
+
+function checkEventTime(iso: string): Date {
+  const t = new Date(iso);
+  if (t.getTime() > clock.now().getTime() + 5 * 60_000) throw errors.validation([{ path: 'eventTime', message: '事发时间不能晚于当前时间' }]);
+  return t;
+}
+
 export function reportRoutes(ctx: AppContext): Router {
   const r = Router();
+  const { service } = reportRuntime(ctx);
 
-  // A unit sees its own reports and those of every unit below it.
+  // My unit's reports in every state, and the sent reports of every unit below.
   r.get('/', async (_req, res) => {
     const user = currentUser(res);
     const units = ctx.tree.subtree(user.unitCode).map((u) => u.code);
-    res.json({ reports: await listReportsOfUnits(ctx.db, ctx.tree, units) });
+    const rows = await ctx.db
+      .selectFrom('urgent_reports')
+      .select('id')
+      .where('unit_code', 'in', units)
+      .where((eb) => eb.or([eb('unit_code', '=', user.unitCode), eb('state', '=', 'sent')]))
+      .orderBy('created_at', 'desc')
+      .limit(500)
+      .execute();
+    const reports = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { ids: rows.map((x) => x.id) }));
+    reports.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    res.json({ reports });
   });
 
+  // A written report (首报 by default; 续报/终报 with incidentId): stored, submitted for sign-off, or signed.
   r.post('/', async (req, res) => {
     const user = currentUser(res);
     if (!hasAnyRole(user, REPORTER_ROLES)) throw errors.roleForbidden();
     const body = parse(createSchema, req.body);
-    const eventTime = new Date(body.eventTime);
-    if (eventTime.getTime() > Date.now() + 5 * 60_000) {
-      throw errors.validation([{ path: 'eventTime', message: '事发时间不能晚于当前时间' }]);
-    }
-    const { report, created } = await insertReport(ctx.db, ctx.tree, {
-      ...body,
-      eventTime,
-      unitCode: user.unitCode,
-      createdBy: user.id,
-    });
-    if (created) {
-      // Own level first, then every level above, live (本级先知道，上级随即可见).
-      for (const code of [user.unitCode, ...ctx.tree.ancestors(user.unitCode).map((u) => u.code)]) {
-        ctx.io.to(unitRoom(code)).emit('report:new', report);
-      }
-      ctx.log.info({ reportId: report.id, unit: user.unitCode, grade: report.grade }, 'urgent report submitted');
-    }
+    const { report, created } = await service.createWritten(user, { ...body, eventTime: checkEventTime(body.eventTime) });
     res.status(created ? 201 : 200).json({ report });
+  });
+
+  r.post('/phone', async (req, res) => {
+    const user = currentUser(res);
+    if (!hasAnyRole(user, REPORTER_ROLES)) throw errors.roleForbidden();
+    const body = parse(phoneSchema, req.body);
+    const { report, created } = await service.recordPhone(user, { ...body, eventTime: checkEventTime(body.eventTime) });
+    res.status(created ? 201 : 200).json({ report });
+  });
+
+  r.get('/incidents', async (req, res) => {
+    const user = currentUser(res);
+    const status = req.query.status === 'open' || req.query.status === 'closed' ? req.query.status : undefined;
+    const rows = await visibleIncidentRows(ctx.db, ctx.tree, user, { status });
+    res.json({ incidents: await incidentDtos(ctx.db, ctx.tree, user, rows, clock.now()), now: clock.now().toISOString() });
+  });
+
+  r.post('/incidents/demand', async (req, res) => {
+    const user = currentUser(res);
+    const body = parse(demandSchema, req.body);
+    const id = await service.demand(user, { ...body, eventTime: checkEventTime(body.eventTime) });
+    const [incident] = await incidentDtos(ctx.db, ctx.tree, user, await visibleIncidentRows(ctx.db, ctx.tree, user, { ids: [id] }), clock.now());
+    res.status(201).json({ incident });
+  });
+
+  r.get('/incidents/:id', async (req, res) => {
+    const user = currentUser(res);
+    const id = String(req.params.id);
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw errors.notFound('事件');
+    const rows = await visibleIncidentRows(ctx.db, ctx.tree, user, { ids: [id] });
+    if (!rows.length) throw errors.notFound('事件');
+    const now = clock.now();
+    const [incident] = await incidentDtos(ctx.db, ctx.tree, user, rows, now);
+    const reports = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { incidentIds: [id] }));
+    const readable = new Set(reports.map((x) => x.id));
+    const cleared = new Set(reports.filter((x) => !x.redacted).map((x) => x.id));
+    const timeline = await eventDtos(ctx.db, ctx.tree, id, readable, cleared, !incident!.redacted);
+    const instructions = (await instructionDtos(ctx, user, { incidentId: id }));
+    res.json({ incident, reports, timeline, instructions, now: now.toISOString() });
+  });
+
+  r.get('/instructions', async (req, res) => {
+    const user = currentUser(res);
+    const box = req.query.box === 'issued' ? 'issued' : 'received';
+    res.json({ instructions: await instructionDtos(ctx, user, { box }), now: clock.now().toISOString() });
+  });
+
+  r.post('/instructions', async (req, res) => {
+    const user = currentUser(res);
+    const body = parse(instructionSchema, req.body);
+    const id = await service.instruct(user, { ...body, dueAt: body.dueAt ? new Date(body.dueAt) : undefined });
+    const [instruction] = await instructionDtos(ctx, user, { ids: [id] });
+    res.status(201).json({ instruction });
+  });
+
+  r.post('/instructions/:id/feedback', async (req, res) => {
+    const user = currentUser(res);
+    const id = String(req.params.id);
+    await service.feedback(user, id, parse(feedbackSchema, req.body));
+    const [instruction] = await instructionDtos(ctx, user, { ids: [id] });
+    res.json({ instruction });
+  });
+
+  r.get('/board', async (req, res) => {
+    const user = currentUser(res);
+    res.json(await boardData(ctx, user, typeof req.query.month === 'string' ? req.query.month : undefined));
+  });
+
+  r.get('/board.xlsx', async (req, res) => {
+    const user = currentUser(res);
+    const data = await boardData(ctx, user, typeof req.query.month === 'string' ? req.query.month : undefined);
+    const buf = await boardWorkbook(data);
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', `attachment; filename="board-${data.month}.xlsx"; filename*=UTF-8''${encodeURIComponent(`紧急信息统计-${data.month}.xlsx`)}`);
+    res.send(buf);
+  });
+
+  r.get('/rules', async (_req, res) => {
+    res.json({ rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) });
+  });
+
+  // Region administrators tune the deadline table and the follow-up cadence.
+  r.post('/rules', async (req, res) => {
+    const user = currentUser(res);
+    if (!hasAnyRole(user, ['admin'])) throw errors.roleForbidden();
+    const body = parse(rulesSchema, req.body);
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('deadline_rules').execute();
+      if (body.rules.length) await trx.insertInto('deadline_rules').values(body.rules).execute();
+      await trx
+        .updateTable('report_settings')
+        .set({ followup_times: body.followupTimes, direct_copy_max_grade: body.directCopyMaxGrade, warn_minutes: body.warnMinutes })
+        .where('id', '=', 1)
+        .execute();
+    });
+    res.json({ rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) });
+  });
+
+  r.get('/attachments/:id', async (req, res) => {
+    const user = currentUser(res);
+    const a = await service.attachment(user, String(req.params.id));
+    res.setHeader('Content-Type', a.mime);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+    res.send(a.data);
+  });
+
+  r.get('/:id', async (req, res) => {
+    const user = currentUser(res);
+    res.json({ report: await service.get(user, String(req.params.id)) });
+  });
+
+  r.post('/:id/edit', async (req, res) => {
+    const user = currentUser(res);
+    const body = parse(editSchema, req.body);
+    const report = await service.edit(user, String(req.params.id), { ...body, eventTime: body.eventTime ? checkEventTime(body.eventTime) : undefined });
+    res.json({ report });
+  });
+
+  for (const action of ['submit', 'sign', 'return'] as const) {
+    r.post(`/:id/${action}`, async (req, res) => {
+      const user = currentUser(res);
+      const { comment } = parse(commentSchema, req.body ?? {});
+      if (action === 'return' && !comment) throw errors.validation([{ path: 'comment', message: '退回须填写意见' }]);
+      res.json({ report: await service.act(user, String(req.params.id), action, comment) });
+    });
+  }
+
+  const hopActions: Record<string, HopAction> = { acknowledge: 'acknowledge', assess: 'assess', relay: 'relay', 'relay-sign': 'relay_sign', 'relay-return': 'relay_return' };
+  for (const [path, action] of Object.entries(hopActions)) {
+    r.post(`/:id/${path}`, async (req, res) => {
+      const user = currentUser(res);
+      const { text: t } = parse(hopSchema, req.body ?? {});
+      res.json({ report: await service.hopAct(user, String(req.params.id), action, t) });
+    });
+  }
+
+  // Upload: the raw file as the body; name in ?filename=, type in Content-Type.
+  const raw = express.raw({ type: () => true, limit: ATTACHMENT_MAX });
+  const rawBody = (req: Request, res: Response, next: NextFunction) =>
+    raw(req, res, (err?: unknown) => next((err as { type?: string } | undefined)?.type === 'entity.too.large' ? errors.attachmentTooLarge() : err));
+  r.post('/:id/attachments', rawBody, async (req, res) => {
+    const user = currentUser(res);
+    const mime = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!ATTACHMENT_TYPES.test(mime)) throw errors.attachmentType();
+    const data = req.body;
+    if (!Buffer.isBuffer(data) || data.length === 0) throw errors.validation([{ path: 'file', message: '附件为空' }]);
+    if (data.length > ATTACHMENT_MAX) throw errors.attachmentTooLarge();
+    const filename = String(req.query.filename ?? 'file').replace(/[\\/\r\n"]/g, '_').slice(0, 200) || 'file';
+    res.status(201).json({ report: await service.attach(user, String(req.params.id), { filename, mime, data }) });
   });
 
   return r;
 }
+

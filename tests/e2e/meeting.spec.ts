@@ -25,7 +25,9 @@ test('two counties see and hear each other in a city meeting', async ({ browser 
     await expect(county.getByTestId('local-video')).toBeVisible();
   }
 
-  const remoteOf = (page: typeof xincheng, unitCode: string) => page.locator(`[data-testid="remote-tile"][data-unit-code="${unitCode}"]`);
+  // The other county's tile: the main picture or a small one, whichever the layout puts it in.
+  const remoteOf = (page: typeof xincheng, unitCode: string) =>
+    page.locator(`:is([data-testid="remote-tile"], [data-testid="main-tile"])[data-unit-code="${unitCode}"]`);
   for (const [page, other] of [[xincheng, '150103'], [huimin, '150102']] as const) {
     const tile = remoteOf(page, other);
     await expect(tile).toBeVisible();

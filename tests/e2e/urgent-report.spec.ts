@@ -1,30 +1,146 @@
-/** A county duty officer's urgent report appears live on the city's and the region's consoles. */
-import { expect, test } from '@playwright/test';
+/**
+ * One real incident in the console, across three levels: the county's phone report, its written report
+ * signed off by the county leader, received live by the city, acknowledged and relayed with the city
+ * leader's sign-off, seen by the region; a follow-up and the final report close it. And a deadline that
+ * passes on the server's test clock is marked late everywhere.
+ */
+import { expect, test, type Page } from '@playwright/test';
 import { loginAs } from './helpers.ts';
 
-test('a county report reaches the city and the region live, not a sibling county', async ({ browser }) => {
-  const city = await loginAs(browser, '150100-duty');
+const card = (page: Page, kind: string) => page.locator(`[data-testid=report-card][data-kind=${kind}]`);
+const incidentIdOf = (page: Page) => /\/reports\/incidents\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+
+test('county phone report → written report → sign-off → city acknowledges and relays → region; follow-up and final close it', async ({ browser }) => {
+  const countyDuty = await loginAs(browser, '150102-duty');
+  const countyLeader = await loginAs(browser, '150102-leader');
+  const cityDuty = await loginAs(browser, '150100-duty');
+  const cityLeader = await loginAs(browser, '150100-leader');
   const region = await loginAs(browser, '150000-duty');
   const sibling = await loginAs(browser, '150103-duty');
-  const county = await loginAs(browser, '150102-duty');
   const title = `新城区某小区燃气泄漏 ${Date.now()}`;
 
-  await county.getByTestId('report-title').fill(title);
-  await county.getByTestId('report-place').fill('新城区海拉尔东路');
-  await county.getByTestId('report-grade').selectOption('3');
-  await county.getByTestId('report-summary').fill('已疏散居民约200人，无人员伤亡，燃气公司正在抢修。');
-  await county.getByTestId('report-submit').click();
+  // 电话报 in seconds: caller and callee are filled in already.
+  await countyDuty.getByTestId('tab-phone').click();
+  await expect(countyDuty.getByTestId('phone-callee')).toHaveValue('呼和浩特市值班室');
+  await countyDuty.getByTestId('phone-title').fill(title);
+  await countyDuty.getByTestId('phone-place').fill('新城区海拉尔东路');
+  await countyDuty.getByTestId('phone-grade').selectOption('2');
+  await countyDuty.getByTestId('phone-summary').fill('燃气泄漏，正在疏散居民');
+  await countyDuty.getByTestId('phone-submit').click();
+  // The city is alerted live (no reload) that a phone report arrived.
+  await expect(cityDuty.getByTestId('report-toast').filter({ hasText: title })).toBeVisible();
+  await expect(cityDuty.getByTestId('report-item').filter({ hasText: title })).toBeVisible();
 
-  for (const page of [county, city, region]) {
-    const item = page.getByTestId('report-item').filter({ hasText: title });
-    await expect(item).toBeVisible(); // no reload: pushed over socket.io
-    await expect(item).toContainText('新城区');
-  }
-  await county.waitForTimeout(500);
-  await expect(sibling.getByTestId('report-item').filter({ hasText: title })).toHaveCount(0);
+  // The written 首报, from the incident page, sent for the county leader's sign-off.
+  await countyDuty.getByTestId('phone-open-incident').click();
+  await expect(countyDuty.getByTestId('incident-title')).toHaveText(title);
+  const incidentId = incidentIdOf(countyDuty);
+  await countyDuty.getByTestId('compose-initial').click();
+  await expect(countyDuty.getByTestId('report-title')).toHaveValue(title);
+  await countyDuty.getByTestId('report-summary').fill('已疏散居民约200人，无人员伤亡，燃气公司正在抢修。');
+  await countyDuty.getByTestId('report-casualties').fill('无');
+  await countyDuty.getByTestId('report-submit').click();
+  await expect(card(countyDuty, 'initial')).toHaveAttribute('data-state', 'pending_signoff');
 
-  // The draft is gone after a successful submit, so the form is ready for the next call.
-  await expect(county.getByTestId('report-title')).toHaveValue('');
+  // The county leader is alerted and signs; the city does not see the written report before that.
+  await expect(countyLeader.getByTestId('report-toast').filter({ hasText: title })).toBeVisible();
+  await cityDuty.goto(`/reports/incidents/${incidentId}`);
+  await expect(card(cityDuty, 'phone')).toBeVisible();
+  await expect(card(cityDuty, 'initial')).toHaveCount(0);
+  await countyLeader.goto(`/reports/incidents/${incidentId}`);
+  await countyLeader.getByTestId('signoff-comment').fill('同意上报');
+  await card(countyLeader, 'initial').getByTestId('report-action-sign').click();
+  await expect(card(countyLeader, 'initial')).toHaveAttribute('data-state', 'sent');
+
+  // The city receives it live, acknowledges, assesses and relays; its leader signs the relay.
+  const cityCard = card(cityDuty, 'initial');
+  await expect(cityCard.locator('[data-testid=hop][data-unit="150100"]')).toHaveAttribute('data-state', 'received');
+  await cityCard.getByTestId('hop-acknowledge').click();
+  await cityCard.getByTestId('hop-assessment').fill('市级研判：影响可控');
+  await cityCard.getByTestId('hop-relay').click();
+  await expect(cityCard.locator('[data-testid=hop][data-unit="150100"]')).toHaveAttribute('data-state', 'relay_pending');
+  await cityLeader.goto(`/reports/incidents/${incidentId}`);
+  await card(cityLeader, 'initial').getByTestId('hop-relay-sign').click();
+  await expect(card(cityLeader, 'initial').locator('[data-testid=hop][data-unit="150000"]')).toHaveAttribute('data-state', 'received');
+
+  // The region sees it, with the city's assessment, and acknowledges.
+  await expect(region.getByTestId('report-toast').filter({ hasText: title }).first()).toBeVisible();
+  await region.goto(`/reports/incidents/${incidentId}`);
+  const regionCard = card(region, 'initial');
+  await expect(regionCard).toContainText('市级研判：影响可控');
+  await regionCard.getByTestId('hop-acknowledge').click();
+  await expect(regionCard.locator('[data-testid=hop][data-unit="150000"]')).toHaveAttribute('data-state', 'acknowledged');
+
+  // A sibling county never sees it.
+  await sibling.goto('/reports');
+  await sibling.getByTestId('incident-filter').selectOption('all');
+  await expect(sibling.getByTestId('incident-item').filter({ hasText: title })).toHaveCount(0);
+
+  // 续报一 and 终报, signed directly by the county leader, close the incident everywhere.
+  await countyLeader.getByTestId('compose-followup').click();
+  await countyLeader.getByTestId('report-summary').fill('抢修完毕，居民陆续返回。');
+  await countyLeader.getByTestId('report-sign-now').click();
+  await expect(card(countyLeader, 'followup')).toHaveAttribute('data-state', 'sent');
+  await countyLeader.getByTestId('compose-final').click();
+  await countyLeader.getByTestId('report-summary').fill('事件处置完毕，无次生灾害。');
+  await countyLeader.getByTestId('report-sign-now').click();
+  await expect(countyLeader.getByTestId('incident-status')).toHaveText('已终报');
+  await expect(region.getByTestId('incident-status')).toHaveText('已终报'); // live, no reload
+
+  // One timeline across the levels, every deadline met on time.
+  const actions = await region.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+  for (const a of ['phone_recorded', 'submitted', 'signed', 'acknowledged', 'relay_submitted', 'relayed', 'incident_closed']) expect(actions).toContain(a);
+  for (const chip of await region.getByTestId('deadline-chip').all()) await expect(chip).toHaveAttribute('data-status', 'met_on_time');
+
+  // The printable 报送单.
+  await region.goto(`/reports/incidents/${incidentId}`);
+  await card(region, 'initial').getByTestId('report-print').click();
+  await expect(region.getByTestId('print-sheet')).toContainText('突发事件信息报送单');
+  await expect(region.getByTestId('print-sheet')).toContainText('已疏散居民约200人');
+});
+
+test('a deadline passing on the server clock is marked late at the county and the city, for good', async ({ browser }) => {
+  const countyDuty = await loginAs(browser, '150104-duty');
+  const countyLeader = await loginAs(browser, '150104-leader');
+  const cityDuty = await loginAs(browser, '150100-duty');
+  const title = `玉泉区某仓库火情 ${Date.now()}`;
+
+  await countyDuty.getByTestId('report-title').fill(title);
+  const eventTime = await countyDuty.evaluate(() => {
+    const d = new Date(Date.now() - 100 * 60_000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  });
+  await countyDuty.getByTestId('report-event-time').fill(eventTime);
+  await countyDuty.getByTestId('report-place').fill('玉泉区某仓库');
+  await countyDuty.getByTestId('report-grade').selectOption('3');
+  await countyDuty.getByTestId('report-summary').fill('仓库起火，消防已到场');
+  await countyDuty.getByTestId('report-submit').click();
+  await countyDuty.getByTestId('report-open-incident').click();
+  await expect(countyDuty.getByTestId('incident-title')).toHaveText(title);
+  const incidentId = incidentIdOf(countyDuty);
+  const chip = countyDuty.locator('[data-testid=deadline-chip][data-unit="150104"][data-kind=written]');
+  await expect(chip).toHaveAttribute('data-status', /pending|due_soon/);
+
+  // 25 minutes later on the server's clock: the 2-hour deadline has passed without the leader's sign-off.
+  const res = await countyDuty.request.post('/api/test/clock', { data: { advanceMs: 25 * 60_000 } });
+  expect(res.ok()).toBe(true);
+  await expect(countyDuty.getByTestId('report-toast').filter({ hasText: title }).first()).toBeVisible();
+  await expect(chip).toHaveAttribute('data-status', 'overdue');
+  await expect(chip.getByTestId('deadline-late')).toBeVisible();
+  // Escalated to the city at once.
+  await expect(cityDuty.locator('[data-testid=report-toast][data-kind=missed]').first()).toBeVisible();
+
+  // Signing now sends it, but late stays late: everywhere, with the server's timestamp.
+  await countyLeader.goto(`/reports/incidents/${incidentId}`);
+  await card(countyLeader, 'initial').getByTestId('report-action-sign').click();
+  await expect(chip).toHaveAttribute('data-status', 'met_late');
+  await cityDuty.goto('/reports');
+  const cityItem = cityDuty.getByTestId('incident-item').filter({ hasText: title });
+  await expect(cityItem.locator('[data-testid=deadline-chip][data-unit="150104"]')).toHaveAttribute('data-status', 'met_late');
+  await expect(cityItem.getByTestId('deadline-late')).toBeVisible();
+  await cityDuty.goto(`/reports/incidents/${incidentId}`);
+  await expect(cityDuty.locator('[data-testid=timeline-event][data-action=deadline_missed]')).toBeVisible();
 });
 
 test('a report being typed survives a reload (draft saved)', async ({ browser }) => {
@@ -35,4 +151,13 @@ test('a report being typed survives a reload (draft saved)', async ({ browser })
   await county.reload();
   await expect(county.getByTestId('report-title')).toHaveValue('草稿不丢失测试');
   await expect(county.getByTestId('report-summary')).toHaveValue('凌晨三点接报，尚在核实');
+});
+
+test('the leaders\' board shows charts and exports Excel', async ({ browser }) => {
+  const leader = await loginAs(browser, '150000-leader');
+  await leader.getByTestId('nav-board').click();
+  await expect(leader.getByTestId('chart-grade').locator('canvas')).toBeVisible();
+  await expect(leader.getByTestId('timeliness-table')).toBeVisible();
+  const res = await leader.request.get((await leader.getByTestId('board-export').getAttribute('href'))!);
+  expect(res.headers()['content-type']).toContain('spreadsheetml');
 });

@@ -63,22 +63,33 @@ describe(`API and live updates (${db!.name})`, () => {
   });
 
   describe('urgent reports', () => {
-    it('reaches the own unit, the city and the region live — and not a sibling county', async () => {
+    it('waits for the county leader\'s sign-off, then reaches the own unit, the city and the region live — and not a sibling county', async () => {
       const county = await login('150102-duty');
-      const countyPeer = await login('150102-leader');
+      const countyLeader = await login('150102-leader');
       const city = await login('150100-duty');
       const region = await login('150000-duty');
       const sibling = await login('150103-duty');
-      const [sOwn, sCity, sRegion, sSibling] = await Promise.all([countyPeer.socket(), city.socket(), region.socket(), sibling.socket()]);
+      const [sOwn, sCity, sRegion, sSibling] = await Promise.all([countyLeader.socket(), city.socket(), region.socket(), sibling.socket()]);
+      const cityGot: unknown[] = [];
       const siblingGot: unknown[] = [];
+      sCity.on('report:new', (r) => cityGot.push(r));
       sSibling.on('report:new', (r) => siblingGot.push(r));
 
       const body = report();
-      const seen = Promise.all([sOwn, sCity, sRegion].map((s) => nextEvent(s, 'report:new', (r: any) => r.title === body.title && r.unitCode === '150102')));
+      const toSign = nextEvent(sOwn, 'report:update', (r: any) => r.title === body.title && r.state === 'pending_signoff');
       const res = await county.post('/api/reports', body);
       expect(res.status).toBe(201);
+      expect(res.body.report.state).toBe('pending_signoff');
+      await toSign; // the leader on duty sees it waiting for sign-off
+      await new Promise((r) => setTimeout(r, 300));
+      expect(cityGot).toEqual([]); // not before the county's own sign-off
+      expect((await city.get('/api/reports')).body.reports.map((r: any) => r.id)).not.toContain(res.body.report.id);
+
+      const seen = Promise.all([sOwn, sCity, sRegion].map((s) => nextEvent(s, 'report:new', (r: any) => r.title === body.title && r.unitCode === '150102')));
+      const signed = await countyLeader.post(`/api/reports/${res.body.report.id}/sign`, {});
+      expect(signed.body.report.state).toBe('sent');
       const pushed = await seen;
-      for (const p of pushed) expect(p).toEqual(res.body.report);
+      for (const p of pushed) expect(p).toMatchObject({ id: res.body.report.id, state: 'sent', title: body.title });
       await new Promise((r) => setTimeout(r, 300));
       expect(siblingGot).toEqual([]);
 

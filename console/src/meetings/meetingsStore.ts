@@ -52,6 +52,11 @@ export const useMeetingsStore = defineStore('meetings', () => {
   socket.on('meeting:new', (m: Meeting) => {
     if (auth.user) upsert(m);
   });
+  // The chair ended it: it leaves the list of meetings to join.
+  socket.on('meeting:ended', ({ meetingId }: { meetingId: string }) => {
+    const m = byId(meetingId);
+    if (m) m.status = 'ended';
+  });
   // After a reconnect, pushes may have been missed: take a fresh snapshot.
   socket.on('connect', () => {
     if (loaded.value) void load();

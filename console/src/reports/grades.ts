@@ -1,4 +1,4 @@
-import type { Grade } from '../shared/types';
+import type { Category, Classification, Grade } from './types';
 
 /** National four-grade scale; I is the gravest. Colours follow the usual red/orange/yellow/blue warning scheme. */
 export const GRADES: Grade[] = [1, 2, 3, 4];
@@ -9,3 +9,9 @@ export const GRADE_CLASS: Record<Grade, string> = {
   3: 'grade-3',
   4: 'grade-4',
 };
+
+/** GB/T 35561 top categories. */
+export const CATEGORIES: Exclude<Category, ''>[] = ['natural_disaster', 'accident', 'public_health', 'social_security'];
+
+/** 密级: 公开, 内部, 秘密, 机密 (秘密 and above: leaders and administrators only). */
+export const CLASSIFICATIONS: Classification[] = [0, 1, 2, 3];

@@ -1,59 +1,91 @@
 import { reactive, watch } from 'vue';
 import { toLocalInput } from '../shared/format';
 import { uuid } from '../shared/uuid';
-import type { Grade } from '../shared/types';
+import type { Category, Classification, Grade } from './types';
 
 export interface ReportDraft {
   title: string;
   /** datetime-local value, local time */
   eventTime: string;
   place: string;
+  address: string;
+  category: Category;
   grade: Grade;
+  classification: Classification;
   summary: string;
+  casualties: string;
+  losses: string;
+  cause: string;
+  measures: string;
+  nextSteps: string;
+  /** Phone report only: who called whom. */
+  caller: string;
+  callee: string;
   /** Minted at the first submit attempt and kept for retries, so the server can de-duplicate. */
   requestId: string | null;
 }
 
-const key = (userId: string) => `tl.reportDraft.${userId}`;
+const TEXT_FIELDS = ['title', 'place', 'address', 'summary', 'casualties', 'losses', 'cause', 'measures', 'nextSteps', 'caller', 'callee'] as const;
+const CATEGORIES: Category[] = ['', 'natural_disaster', 'accident', 'public_health', 'social_security'];
 
-function blank(): ReportDraft {
-  return { title: '', eventTime: toLocalInput(), place: '', grade: 4, summary: '', requestId: null };
+/** `scope`: 'new' for a new incident's 首报, 'phone' for the phone form, or `<incidentId>.<kind>` for follow-ups. */
+const key = (userId: string, scope: string) => (scope === 'new' ? `tl.reportDraft.${userId}` : `tl.reportDraft.${userId}.${scope}`);
+
+export function blankDraft(seed: Partial<ReportDraft> = {}): ReportDraft {
+  return {
+    title: '',
+    eventTime: toLocalInput(),
+    place: '',
+    address: '',
+    category: '',
+    grade: 4,
+    classification: 0,
+    summary: '',
+    casualties: '',
+    losses: '',
+    cause: '',
+    measures: '',
+    nextSteps: '',
+    caller: '',
+    callee: '',
+    requestId: null,
+    ...seed,
+  };
 }
 
-function read(userId: string): ReportDraft | null {
+function read(userId: string, scope: string, seed: Partial<ReportDraft>): ReportDraft | null {
   try {
-    const raw = localStorage.getItem(key(userId));
+    const raw = localStorage.getItem(key(userId, scope));
     if (!raw) return null;
     const d = JSON.parse(raw) as Partial<ReportDraft>;
-    const base = blank();
-    return {
-      title: typeof d.title === 'string' ? d.title : base.title,
-      eventTime: typeof d.eventTime === 'string' && d.eventTime ? d.eventTime : base.eventTime,
-      place: typeof d.place === 'string' ? d.place : base.place,
-      grade: d.grade === 1 || d.grade === 2 || d.grade === 3 || d.grade === 4 ? d.grade : base.grade,
-      summary: typeof d.summary === 'string' ? d.summary : base.summary,
-      requestId: typeof d.requestId === 'string' ? d.requestId : null,
-    };
+    const out = blankDraft(seed);
+    for (const f of TEXT_FIELDS) if (typeof d[f] === 'string') out[f] = d[f];
+    if (typeof d.eventTime === 'string' && d.eventTime) out.eventTime = d.eventTime;
+    if (d.grade === 1 || d.grade === 2 || d.grade === 3 || d.grade === 4) out.grade = d.grade;
+    if (d.classification === 0 || d.classification === 1 || d.classification === 2 || d.classification === 3) out.classification = d.classification;
+    if (CATEGORIES.includes(d.category as Category)) out.category = d.category as Category;
+    out.requestId = typeof d.requestId === 'string' ? d.requestId : null;
+    return out;
   } catch {
     return null;
   }
 }
 
-/**
- * The urgent-report draft, autosaved to localStorage on every keystroke so nothing typed
- * under pressure is lost to a reload, a crash or a failed submit. Keyed per user because
- * duty workstations are shared across shifts.
- */
-export function useReportDraft(userId: string) {
-  const restored = read(userId);
-  const draft = reactive<ReportDraft>(restored ?? blank());
+const filled = (d: ReportDraft) => TEXT_FIELDS.some((f) => f !== 'title' && f !== 'place' && d[f].trim()) || !!(d.title.trim() || d.place.trim());
 
-  const hasContent = () => !!(draft.title.trim() || draft.place.trim() || draft.summary.trim());
+/**
+ * An urgent-report draft, autosaved to localStorage on every keystroke so nothing typed under pressure
+ * is lost to a reload, a crash or a failed submit. Keyed per user (duty workstations are shared across
+ * shifts) and per form.
+ */
+export function useReportDraft(userId: string, scope = 'new', seed: Partial<ReportDraft> = {}) {
+  const restored = read(userId, scope, seed);
+  const draft = reactive<ReportDraft>(restored ?? blankDraft(seed));
 
   watch(draft, () => {
     try {
-      if (hasContent() || draft.requestId) localStorage.setItem(key(userId), JSON.stringify(draft));
-      else localStorage.removeItem(key(userId));
+      if (filled(draft) || draft.requestId) localStorage.setItem(key(userId, scope), JSON.stringify(draft));
+      else localStorage.removeItem(key(userId, scope));
     } catch {
       // Storage full or disabled: the form still works, only without autosave.
     }
@@ -67,9 +99,9 @@ export function useReportDraft(userId: string) {
 
   /** After a successful submit (or an explicit clear): fresh draft, new requestId next time. */
   function reset(): void {
-    Object.assign(draft, blank());
-    localStorage.removeItem(key(userId));
+    Object.assign(draft, blankDraft(seed));
+    localStorage.removeItem(key(userId, scope));
   }
 
-  return { draft, restored: restored !== null && !!(restored.title || restored.place || restored.summary), requestId, reset };
+  return { draft, restored: restored !== null && filled(restored), requestId, reset, hasContent: () => filled(draft) };
 }

@@ -3,46 +3,102 @@ import { ref, watch } from 'vue';
 import { api } from '../shared/api';
 import { beep, notify } from '../shared/alerts';
 import { i18n } from '../shared/i18n';
-import type { NewReport, Report } from '../shared/types';
 import { useAuthStore } from '../auth/authStore';
 import { useSocketStore } from '../shared/socketStore';
+import type { FullReport, Grade, Incident, ReportKind, WrittenFields } from './types';
+import { syncServerNow } from './useNow';
 
 const FRESH_MS = 60_000;
-const newestFirst = (a: Report, b: Report) => b.createdAt.localeCompare(a.createdAt);
+const newestFirst = (a: FullReport, b: FullReport) => b.createdAt.localeCompare(a.createdAt);
+
+export type AlertKind = 'received' | 'signoff' | 'warning' | 'missed' | 'followup' | 'instruction' | 'demanded';
+
+/** A loud on-screen alert, kept until acknowledged. */
+export interface ReportAlert {
+  key: string;
+  kind: AlertKind;
+  grade: Grade | null;
+  title: string;
+  body: string;
+  incidentId: string | null;
+}
+
+export interface NewWritten extends WrittenFields {
+  requestId: string;
+  incidentId?: string;
+  kind?: Exclude<ReportKind, 'phone'>;
+  action?: 'draft' | 'submit' | 'sign';
+}
+
+export interface NewPhone {
+  requestId: string;
+  incidentId?: string;
+  title: string;
+  eventTime: string;
+  place: string;
+  grade: Grade;
+  summary: string;
+  caller: string;
+  callee: string;
+}
 
 /**
- * Urgent reports of my unit and below. Every report that arrives after the first snapshot
- * (push, or found by the refetch after a reconnect) is announced: beep, notification, toast, highlight.
+ * Urgent reports and incidents of my unit and below. Reports delivered to my office, deadlines about to
+ * pass or passed, reports waiting for my sign-off, instructions and report demands are announced loudly:
+ * beep, notification, toast, highlight.
  */
 export const useReportsStore = defineStore('reports', () => {
   const auth = useAuthStore();
   const socket = useSocketStore();
 
-  const reports = ref<Report[]>([]);
+  const reports = ref<FullReport[]>([]);
+  const incidents = ref<Incident[]>([]);
   const loaded = ref(false);
   const loading = ref(false);
   const error = ref<unknown>(null);
-  /** Ids still highlighted in the list. */
+  /** Ids still highlighted in the lists (reports and incidents). */
   const fresh = ref(new Set<string>());
-  /** Reports waiting in the on-screen toast until acknowledged. */
-  const unacknowledged = ref<Report[]>([]);
+  const alerts = ref<ReportAlert[]>([]);
+  /** Bumped on any change of an incident, so open incident pages refetch. */
+  const changed = ref(new Map<string, number>());
 
-  function has(id: string): boolean {
-    return reports.value.some((r) => r.id === id);
+  function upsert(r: FullReport): void {
+    const i = reports.value.findIndex((x) => x.id === r.id);
+    if (i >= 0) reports.value[i] = r;
+    else {
+      reports.value.push(r);
+      reports.value.sort(newestFirst);
+    }
+    bump(r.incidentId);
   }
 
-  function insert(r: Report): void {
-    reports.value.push(r);
-    reports.value.sort(newestFirst);
+  function bump(incidentId: string): void {
+    const m = new Map(changed.value);
+    m.set(incidentId, (m.get(incidentId) ?? 0) + 1);
+    changed.value = m;
   }
 
-  function announce(r: Report): void {
-    fresh.value.add(r.id);
-    setTimeout(() => fresh.value.delete(r.id), FRESH_MS);
-    unacknowledged.value = [r, ...unacknowledged.value].slice(0, 5);
+  function highlight(id: string): void {
+    fresh.value.add(id);
+    setTimeout(() => fresh.value.delete(id), FRESH_MS);
+  }
+
+  function alert(a: ReportAlert): void {
+    if (alerts.value.some((x) => x.key === a.key)) return;
+    alerts.value = [a, ...alerts.value].slice(0, 6);
     beep();
-    const { t } = i18n.global;
-    notify(t('alert.notifyTitle', { grade: t(`grades.${r.grade}`) }), `${r.unitName}：${r.title}\n${r.place}`, `report-${r.id}`);
+    notify(a.title, a.body, a.key);
+  }
+
+  const { t } = i18n.global;
+  const incidentTitle = (id: string) => incidents.value.find((i) => i.id === id)?.title ?? '';
+
+  async function loadIncidents(): Promise<void> {
+    const res = await api.get<{ incidents: Incident[]; now: string }>('/api/reports/incidents');
+    syncServerNow(res.now);
+    const known = new Set(incidents.value.map((i) => i.id));
+    if (loaded.value) res.incidents.filter((i) => !known.has(i.id)).forEach((i) => highlight(i.id));
+    incidents.value = res.incidents;
   }
 
   async function load(): Promise<void> {
@@ -50,13 +106,14 @@ export const useReportsStore = defineStore('reports', () => {
     loading.value = true;
     error.value = null;
     try {
-      const res = await api.get<{ reports: Report[] }>('/api/reports');
+      const [res] = await Promise.all([api.get<{ reports: FullReport[] }>('/api/reports'), loadIncidents()]);
       const known = new Set(reports.value.map((r) => r.id));
       const next = [...res.reports].sort(newestFirst);
-      const missed = loaded.value ? next.filter((r) => !known.has(r.id) && String(r.createdBy) !== String(auth.user?.id)) : [];
+      // Reports delivered to my office and not yet acknowledged stay loud, also after a reload or reconnect.
+      const missed = next.filter((r) => (!loaded.value || !known.has(r.id)) && r.hops.some((h) => h.unitCode === auth.user?.unitCode && h.state === 'received'));
       reports.value = next;
       loaded.value = true;
-      missed.forEach(announce);
+      missed.forEach((r) => received(r));
     } catch (e) {
       error.value = e;
     } finally {
@@ -64,22 +121,125 @@ export const useReportsStore = defineStore('reports', () => {
     }
   }
 
+  let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  function reloadIncidentsSoon(): void {
+    if (reloadTimer) return;
+    reloadTimer = setTimeout(() => {
+      reloadTimer = null;
+      void loadIncidents().catch(() => undefined);
+    }, 250);
+  }
+
+  function received(r: FullReport): void {
+    highlight(r.id);
+    highlight(r.incidentId);
+    alert({
+      key: `received-${r.id}`,
+      kind: 'received',
+      grade: r.grade,
+      title: t('alert.notifyTitle', { grade: t(`grades.${r.grade}`) }),
+      body: `${r.unitName}：${r.title}${r.place ? `\n${r.place}` : ''}`,
+      incidentId: r.incidentId,
+    });
+  }
+
   /** Idempotent on `requestId`: a retry after a lost response returns the same report. */
-  async function submit(input: NewReport): Promise<Report> {
-    const { report } = await api.post<{ report: Report }>('/api/reports', input);
-    if (!has(report.id)) insert(report);
+  async function submit(input: NewWritten): Promise<FullReport> {
+    const { report } = await api.post<{ report: FullReport }>('/api/reports', input);
+    upsert(report);
+    reloadIncidentsSoon();
     return report;
   }
 
-  function acknowledge(id?: string): void {
-    unacknowledged.value = id ? unacknowledged.value.filter((r) => r.id !== id) : [];
+  async function recordPhone(input: NewPhone): Promise<FullReport> {
+    const { report } = await api.post<{ report: FullReport }>('/api/reports/phone', input);
+    upsert(report);
+    reloadIncidentsSoon();
+    return report;
   }
 
-  socket.on('report:new', (r: Report) => {
-    if (!auth.user || has(r.id)) return;
-    insert(r);
-    // My own submission may be pushed back before the POST answers: no alarm for it.
-    if (String(r.createdBy) !== String(auth.user.id)) announce(r);
+  /** A workflow step on one report (sign, acknowledge, relay, …). */
+  async function act(id: string, action: string, body: Record<string, unknown> = {}): Promise<FullReport> {
+    const { report } = await api.post<{ report: FullReport }>(`/api/reports/${id}/${action}`, body);
+    upsert(report);
+    reloadIncidentsSoon();
+    return report;
+  }
+
+  function acknowledge(key?: string): void {
+    alerts.value = key ? alerts.value.filter((a) => a.key !== key) : [];
+  }
+
+  socket.on('report:new', (r: FullReport) => {
+    if (!auth.user) return;
+    const isNew = !reports.value.some((x) => x.id === r.id);
+    upsert(r);
+    if (isNew && r.unitCode !== auth.user.unitCode) highlight(r.id);
+    reloadIncidentsSoon();
+  });
+  socket.on('report:update', (r: FullReport) => {
+    if (!auth.user) return;
+    const before = reports.value.find((x) => x.id === r.id);
+    upsert(r);
+    const mine = r.unitCode === auth.user.unitCode;
+    if (mine && r.state === 'pending_signoff' && before?.state !== 'pending_signoff' && auth.hasRole('leader', 'admin')) {
+      alert({ key: `signoff-${r.id}-${r.submittedAt}`, kind: 'signoff', grade: r.grade, title: t('alert.signoffTitle'), body: `${r.title}（${r.createdByName}）`, incidentId: r.incidentId });
+    }
+    if (mine && r.state === 'returned' && before?.state !== 'returned' && String(r.createdBy) === String(auth.user.id)) {
+      alert({ key: `returned-${r.id}-${r.signComment}`, kind: 'signoff', grade: r.grade, title: t('alert.returnedTitle'), body: `${r.title}：${r.signComment ?? ''}`, incidentId: r.incidentId });
+    }
+    // A relay at my office waits for my sign-off.
+    const hop = r.hops.find((h) => h.unitCode === auth.user?.unitCode);
+    const hopBefore = before?.hops.find((h) => h.unitCode === auth.user?.unitCode);
+    if (hop?.state === 'relay_pending' && hopBefore?.state !== 'relay_pending' && auth.hasRole('leader', 'admin')) {
+      alert({ key: `relay-${r.id}-${hop.id}`, kind: 'signoff', grade: r.grade, title: t('alert.relaySignoffTitle'), body: `${r.unitName}：${r.title}`, incidentId: r.incidentId });
+    }
+  });
+  socket.on('report:received', (p: { unitCode: string; report: FullReport }) => {
+    if (!auth.user) return;
+    upsert(p.report);
+    if (p.unitCode === auth.user.unitCode) received(p.report);
+    reloadIncidentsSoon();
+  });
+  socket.on('incident:changed', (p: { id: string }) => {
+    bump(p.id);
+    reloadIncidentsSoon();
+  });
+  socket.on('deadline:warning', (p: { incidentId: string; unitCode: string; unitName: string; kind: string; dueAt: string }) => {
+    bump(p.incidentId);
+    alert({
+      key: `warn-${p.incidentId}-${p.unitCode}-${p.kind}`,
+      kind: 'warning',
+      grade: null,
+      title: t('alert.warningTitle'),
+      body: t('alert.warningBody', { unit: p.unitName, kind: t(`deadline.kind.${p.kind}`), title: incidentTitle(p.incidentId) }),
+      incidentId: p.incidentId,
+    });
+    reloadIncidentsSoon();
+  });
+  socket.on('deadline:missed', (p: { incidentId: string; unitCode: string; unitName: string; kind: string }) => {
+    bump(p.incidentId);
+    alert({
+      key: `missed-${p.incidentId}-${p.unitCode}-${p.kind}`,
+      kind: 'missed',
+      grade: null,
+      title: t('alert.missedTitle'),
+      body: t('alert.missedBody', { unit: p.unitName, kind: t(`deadline.kind.${p.kind}`), title: incidentTitle(p.incidentId) }),
+      incidentId: p.incidentId,
+    });
+    reloadIncidentsSoon();
+  });
+  socket.on('followup:due', (p: { incidentId: string; dueAt: string }) => {
+    alert({ key: `followup-${p.incidentId}-${p.dueAt}`, kind: 'followup', grade: null, title: t('alert.followupTitle'), body: incidentTitle(p.incidentId), incidentId: p.incidentId });
+  });
+  socket.on('instruction:new', (p: { id: string; incidentId: string; byUnitName: string }) => {
+    bump(p.incidentId);
+    alert({ key: `instruction-${p.id}`, kind: 'instruction', grade: null, title: t('alert.instructionTitle'), body: t('alert.instructionBody', { unit: p.byUnitName }), incidentId: p.incidentId });
+  });
+  socket.on('instruction:feedback', (p: { incidentId: string }) => bump(p.incidentId));
+  socket.on('incident:demanded', (p: { id: string; byUnitName: string }) => {
+    reloadIncidentsSoon();
+    alert({ key: `demand-${p.id}`, kind: 'demanded', grade: null, title: t('alert.demandTitle'), body: t('alert.demandBody', { unit: p.byUnitName }), incidentId: p.id });
   });
   socket.on('connect', () => {
     if (loaded.value) void load();
@@ -89,12 +249,13 @@ export const useReportsStore = defineStore('reports', () => {
     () => auth.user?.id,
     () => {
       reports.value = [];
+      incidents.value = [];
       loaded.value = false;
       error.value = null;
       fresh.value.clear();
-      unacknowledged.value = [];
+      alerts.value = [];
     },
   );
 
-  return { reports, loaded, loading, error, fresh, unacknowledged, load, submit, acknowledge };
+  return { reports, incidents, loaded, loading, error, fresh, alerts, changed, load, loadIncidents, submit, recordPhone, act, acknowledge, upsert };
 });

@@ -16,6 +16,28 @@ export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
   { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
 ];
 
+/**
+ * 720p by default; 1080p where the camera gives it (a site may opt in with localStorage 'tl.camera' = '1080').
+ * '360' caps the capture (many sites on one small machine, e.g. browser tests).
+ */
+function cameraConstraints(): MediaTrackConstraints {
+  const pref = localStorage.getItem('tl.camera');
+  if (pref === '1080') return { width: { ideal: 1920 }, height: { ideal: 1080 }, frameRate: { ideal: 30 } };
+  if (pref === '360') return { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 15 } };
+  return CAMERA_CONSTRAINTS;
+}
+
+/** 1080p cameras get a 1080p top layer with the bitrate it needs; the lower layers stay as they are. */
+export function simulcastFor(track: MediaStreamTrack): RTCRtpEncodingParameters[] {
+  const height = track.getSettings().height ?? 720;
+  if (height < 1080) return SIMULCAST_ENCODINGS;
+  return [
+    { scaleResolutionDownBy: 4, maxBitrate: 200_000 },
+    { scaleResolutionDownBy: 2, maxBitrate: 700_000 },
+    { scaleResolutionDownBy: 1, maxBitrate: 2_500_000 },
+  ];
+}
+
 export const VIDEO_CODEC_OPTIONS: types.ProducerCodecOptions = { videoGoogleStartBitrate: 1000 };
 export const AUDIO_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true };
 
@@ -34,7 +56,7 @@ export async function captureLocalMedia(): Promise<Capture> {
     return { stream: null, problem: new AppError(window.isSecureContext ? 'UnsupportedError' : 'INSECURE_CONTEXT') };
   }
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: CAMERA_CONSTRAINTS });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: cameraConstraints() });
     return { stream, problem: null };
   } catch (e) {
     const problem = toAppError(e);

@@ -5,14 +5,19 @@ import { useSocketStore } from '../../shared/socketStore';
 import { errorText, type LazyText } from '../../shared/errorText';
 import { i18n } from '../../shared/i18n';
 import { toAppError } from '../../shared/errors';
-import type { PeerInfo, ProducerInfo } from '../../shared/types';
+import type { PeerInfo, ProducerInfo as WireProducerInfo } from '../../shared/types';
+import { useAuthStore } from '../../auth/authStore';
+import type { Command, ControlState } from '../control/model';
 import {
   AUDIO_CODEC_OPTIONS,
-  SIMULCAST_ENCODINGS,
+  simulcastFor,
   VIDEO_CODEC_OPTIONS,
   captureLocalMedia,
   preferResolution,
 } from './media';
+
+/** ProducerInfo as the server sends it now (docs/API.md, "Meeting control"). */
+type ProducerInfo = WireProducerInfo & { source?: 'mic' | 'camera' | 'screen'; paused?: boolean };
 
 /** One remote site (peer) = one tile: its video and audio consumers. */
 export interface RemoteSite {
@@ -23,14 +28,22 @@ export interface RemoteSite {
   // Raw: Vue must neither proxy nor type-unwrap mediasoup objects.
   video: Raw<types.Consumer> | null;
   audio: Raw<types.Consumer> | null;
+  /** Content shared by this site (双流), shown in the big tile. */
+  screen: Raw<types.Consumer> | null;
 }
+
+/** How long a transport may stay 'disconnected' before we restart ICE, and how long an ICE restart may take. */
+const ICE_GRACE_MS = 3000;
+const ICE_RESTART_TIMEOUT_MS = 10_000;
 
 interface JoinData {
   routerRtpCapabilities: types.RtpCapabilities;
   peers: PeerInfo[];
   producers: ProducerInfo[];
-  /** Not in API.md; used if the server sends it. Otherwise our peer id is assumed to be the socket id. */
+  /** Our peer id (the socket id). */
   peerId?: string;
+  chair?: boolean;
+  control?: ControlState;
 }
 
 interface TransportData {
@@ -39,6 +52,16 @@ interface TransportData {
   iceCandidates: types.IceCandidate[];
   dtlsParameters: types.DtlsParameters;
   iceServers?: RTCIceServer[];
+}
+
+export interface ChatMessage {
+  meetingId: string;
+  fromUnitCode: string;
+  fromUnitName: string;
+  fromName: string;
+  toUnitCode: string | null;
+  text: string;
+  at: string;
 }
 
 interface ConsumeData {
@@ -69,6 +92,14 @@ export const useRoomStore = defineStore('room', () => {
   const camOn = ref(false);
   const hasMic = ref(false);
   const hasCam = ref(false);
+  /** The chair's control state, pushed by the server (control:state). */
+  const control = ref<ControlState | null>(null);
+  const isChair = ref(false);
+  /** Our camera's producer id (tests read it from the local tile). */
+  const localVideoProducerId = ref<string | null>(null);
+  const sharing = ref(false);
+  const chat = ref<ChatMessage[]>([]);
+  const auth = useAuthStore();
 
   // Bumped on every join/leave: async steps of an older session see the mismatch and stop.
   let session = 0;
@@ -78,6 +109,9 @@ export const useRoomStore = defineStore('room', () => {
   let recvTransport: types.Transport | null = null;
   let audioProducer: types.Producer | null = null;
   let videoProducer: types.Producer | null = null;
+  let screenProducer: types.Producer | null = null;
+  /** What we last asked the server for each video consumer: paused, and the simulcast layer. */
+  const consumerView = new Map<string, { paused: boolean; layer: number }>();
   /** producerId → its consumer; `consumer` is null while the consume round-trip is in flight. */
   const consumers = new Map<string, { peerId: string; consumer: types.Consumer | null }>();
   /** Producers announced before the recv transport existed. */
@@ -101,7 +135,7 @@ export const useRoomStore = defineStore('room', () => {
       if (p.displayName) existing.displayName = p.displayName;
       return existing;
     }
-    sites.value.push({ peerId: p.peerId, unitCode: p.unitCode, unitName: p.unitName, displayName: p.displayName ?? '', video: null, audio: null });
+    sites.value.push({ peerId: p.peerId, unitCode: p.unitCode, unitName: p.unitName, displayName: p.displayName ?? '', video: null, audio: null, screen: null });
     sites.value.sort((a, b) => a.unitCode.localeCompare(b.unitCode));
     return site(p.peerId)!;
   }
@@ -109,7 +143,7 @@ export const useRoomStore = defineStore('room', () => {
   /** A tile stays while its peer is present or it still carries media. */
   function pruneSite(peerId: string): void {
     const s = site(peerId);
-    if (s && !s.video && !s.audio && !knownPeers.has(peerId)) sites.value = sites.value.filter((x) => x !== s);
+    if (s && !s.video && !s.audio && !s.screen && !knownPeers.has(peerId)) sites.value = sites.value.filter((x) => x !== s);
   }
 
   function isSelf(peerId: string): boolean {
@@ -147,7 +181,7 @@ export const useRoomStore = defineStore('room', () => {
         producerId: data.producerId,
         kind: data.kind,
         rtpParameters: data.rtpParameters,
-        appData: { peerId: data.peerId ?? info.peerId },
+        appData: { peerId: data.peerId ?? info.peerId, source: info.source ?? (data.kind === 'audio' ? 'mic' : 'camera') },
       });
       if (my !== session || consumers.get(info.producerId) !== entry) {
         consumer.close(); // we left, or the producer/peer went away while we were subscribing
@@ -155,8 +189,10 @@ export const useRoomStore = defineStore('room', () => {
       }
       entry.consumer = markRaw(consumer);
       const s = ensureSite({ peerId: data.peerId ?? info.peerId, unitCode: info.unitCode, unitName: info.unitName });
-      if (consumer.kind === 'video') s.video = markRaw(consumer);
+      if (info.source === 'screen') s.screen = markRaw(consumer);
+      else if (consumer.kind === 'video') s.video = markRaw(consumer);
       else s.audio = markRaw(consumer);
+      if (consumer.kind === 'video') consumerView.set(consumer.id, { paused: false, layer: 2 });
       await socket.request('consumer:resume', { consumerId: consumer.id });
     } catch (e) {
       if (my !== session || consumers.get(info.producerId) !== entry) return;
@@ -173,10 +209,12 @@ export const useRoomStore = defineStore('room', () => {
     consumers.delete(producerId);
     if (!c) return;
     c.close();
-    const s = sites.value.find((x) => x.video === c || x.audio === c);
+    consumerView.delete(c.id);
+    const s = sites.value.find((x) => x.video === c || x.audio === c || x.screen === c);
     if (!s) return;
     if (s.video === c) s.video = null;
     if (s.audio === c) s.audio = null;
+    if (s.screen === c) s.screen = null;
     pruneSite(s.peerId);
   }
 
@@ -196,10 +234,58 @@ export const useRoomStore = defineStore('room', () => {
           .then(({ id }) => done({ id }), fail);
       });
     }
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'failed') warning.value = () => t('room.mediaFailed');
-    });
+    watchConnection(transport, session);
     return transport;
+  }
+
+  /**
+   * Media path lost (network drop, NAT rebinding): restart ICE on the same transport; if that does not
+   * bring it back, rejoin the meeting from scratch. No user action needed.
+   */
+  function watchConnection(transport: types.Transport, my: number): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let restarting = false;
+    const restart = async () => {
+      if (my !== session || transport.closed || restarting) return;
+      restarting = true;
+      try {
+        const { iceParameters } = await socket.request<{ iceParameters: types.IceParameters }>('transport:restartIce', { transportId: transport.id });
+        if (my !== session || transport.closed) return;
+        await transport.restartIce({ iceParameters });
+        timer = setTimeout(() => {
+          if (my === session && !transport.closed && transport.connectionState !== 'connected') void rejoin('ice restart did not reconnect');
+        }, ICE_RESTART_TIMEOUT_MS);
+      } catch (e) {
+        if (my === session) void rejoin(`ice restart failed: ${(e as Error).message}`);
+      } finally {
+        restarting = false;
+      }
+    };
+    transport.on('connectionstatechange', (state) => {
+      clearTimeout(timer);
+      if (my !== session) return;
+      if (state === 'connected') {
+        if (warning.value === mediaWarning) warning.value = null;
+        return;
+      }
+      if (state === 'failed') {
+        warning.value = mediaWarning;
+        void restart();
+      } else if (state === 'disconnected') {
+        timer = setTimeout(() => void restart(), ICE_GRACE_MS);
+      }
+    });
+  }
+  const mediaWarning: LazyText = () => t('control.reconnectingMedia');
+
+  async function rejoin(reason: string): Promise<void> {
+    const id = meetingId.value;
+    if (!id || !active()) return;
+    console.warn('[room] rejoining:', reason);
+    teardown(false);
+    meetingId.value = id;
+    status.value = 'reconnecting';
+    if (socket.connected) await join(id);
   }
 
   async function publish(my: number): Promise<void> {
@@ -229,7 +315,7 @@ export const useRoomStore = defineStore('room', () => {
         );
         if (my !== session) return;
         hasMic.value = true;
-        if (wasMuted) audioProducer.pause();
+        if (wasMuted || mutedByState()) audioProducer.pause();
         micOn.value = !audioProducer.paused;
       }
       if (videoTrack) {
@@ -237,14 +323,15 @@ export const useRoomStore = defineStore('room', () => {
           await sendTransport.produce({
             track: videoTrack,
             stopTracks: false,
-            encodings: SIMULCAST_ENCODINGS,
+            encodings: simulcastFor(videoTrack),
             codecOptions: VIDEO_CODEC_OPTIONS,
             appData: { source: 'camera' },
           }),
         );
         if (my !== session) return;
         hasCam.value = true;
-        if (wasCamOff) videoProducer.pause();
+        localVideoProducerId.value = videoProducer.id;
+        if (wasCamOff || videoOffByState()) videoProducer.pause();
         camOn.value = !videoProducer.paused;
         await preferResolution(videoProducer.rtpSender);
       }
@@ -264,6 +351,25 @@ export const useRoomStore = defineStore('room', () => {
   socket.on('peer:left', ({ peerId }: { peerId: string }) => active() && removePeer(peerId));
   socket.on('producer:new', (p: ProducerInfo) => active() && void consume(p, session));
   socket.on('producer:closed', ({ producerId }: { producerId: string }) => active() && closeConsumer(producerId));
+  socket.on('control:state', (s: ControlState) => {
+    if (!active() || s.meetingId !== meetingId.value) return;
+    if (control.value && control.value.meetingId === s.meetingId && s.version < control.value.version) return; // stale
+    applyControl(s);
+  });
+  socket.on('meeting:removed', ({ meetingId: id }: { meetingId: string }) => {
+    if (id !== meetingId.value) return;
+    teardown(true);
+    fatal.value = () => t('control.removedNotice');
+  });
+  socket.on('meeting:ended', ({ meetingId: id }: { meetingId: string }) => {
+    if (id !== meetingId.value) return;
+    teardown(true);
+    fatal.value = () => t('control.endedNotice');
+  });
+  socket.on('chat', (m: ChatMessage) => {
+    if (m.meetingId !== meetingId.value) return;
+    chat.value = [...chat.value.slice(-199), m];
+  });
   socket.on('disconnect', () => {
     if (!active()) return;
     // The server drops our peer with the socket: keep the camera, rebuild the rest on reconnect.
@@ -297,6 +403,8 @@ export const useRoomStore = defineStore('room', () => {
       const data = await socket.request<JoinData>('meeting:join', { meetingId: id });
       if (my !== session) return;
       selfPeerId = data.peerId ?? socket.socketId();
+      isChair.value = !!data.chair;
+      if (data.control) applyControl(data.control);
       device = new Device();
       await device.load({ routerRtpCapabilities: data.routerRtpCapabilities });
       if (my !== session) return;
@@ -337,7 +445,10 @@ export const useRoomStore = defineStore('room', () => {
     knownPeers.clear();
     audioProducer?.close();
     videoProducer?.close();
+    stopShareLocal();
     audioProducer = videoProducer = null;
+    localVideoProducerId.value = null;
+    consumerView.clear();
     sendTransport?.close();
     recvTransport?.close();
     sendTransport = recvTransport = null;
@@ -353,6 +464,8 @@ export const useRoomStore = defineStore('room', () => {
     }
     meetingId.value = null;
     status.value = 'idle';
+    control.value = null;
+    isChair.value = false;
   }
 
   function leave(): void {
@@ -364,19 +477,191 @@ export const useRoomStore = defineStore('room', () => {
     warning.value = null;
   }
 
-  function toggleMic(): void {
+  // ---- own sending stats, for the organiser's site health ------------------------------
+
+  async function reportStats(): Promise<void> {
+    if (status.value !== 'joined' || !sendTransport) return;
+    let width = 0;
+    let height = 0;
+    let fps = 0;
+    let rttMs: number | null = null;
+    const report = await sendTransport.getStats().catch(() => null);
+    report?.forEach((s: { type: string; kind?: string; frameWidth?: number; frameHeight?: number; framesPerSecond?: number; nominated?: boolean; state?: string; currentRoundTripTime?: number }) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video' && (s.frameHeight ?? 0) > height) {
+        width = s.frameWidth ?? 0;
+        height = s.frameHeight ?? 0;
+        fps = s.framesPerSecond ?? 0;
+      }
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && s.currentRoundTripTime !== undefined) rttMs = s.currentRoundTripTime * 1000;
+    });
+    socket.request('stats:report', { width, height, fps, rttMs }).catch(() => undefined);
+  }
+  setInterval(() => void reportStats(), 5000);
+
+  // ---- the chair's control ------------------------------------------------------------
+
+  const myUnit = () => auth.user?.unitCode ?? '';
+  const mutedByState = () => !!control.value?.muted.includes(myUnit());
+  const videoOffByState = () => !!control.value?.videoOff.includes(myUnit());
+  const micLocked = computed(() => !!control.value?.muteLocked.includes(myUnit()));
+  const camLocked = computed(() => !!control.value?.videoOff.includes(myUnit()));
+
+  /** The server's state is the truth for our microphone (the SFU already paused or resumed it). */
+  function applyControl(s: ControlState): void {
+    const before = control.value;
+    control.value = s;
+    const me = myUnit();
+    if (audioProducer) {
+      const shouldMute = s.muted.includes(me);
+      if (shouldMute && !audioProducer.paused) audioProducer.pause();
+      if (!shouldMute && audioProducer.paused) audioProducer.resume();
+      micOn.value = !audioProducer.paused;
+    }
+    if (videoProducer) {
+      const off = s.videoOff.includes(me);
+      const wasOff = !!before?.videoOff.includes(me);
+      if (off && !videoProducer.paused) videoProducer.pause();
+      if (!off && wasOff && videoProducer.paused) videoProducer.resume();
+      camOn.value = !videoProducer.paused;
+    }
+    if (screenProducer && s.sharer !== me) stopShareLocal(); // taken back by the chair
+  }
+
+  /** Sends a control command; the new state arrives with the ack and as a push. Errors become a warning. */
+  async function command(cmd: Command | { type: 'raiseHand' }): Promise<boolean> {
+    try {
+      const res = await socket.request<{ control: ControlState }>('control', { command: cmd });
+      if (!control.value || res.control.version >= control.value.version) applyControl(res.control);
+      return true;
+    } catch (e) {
+      warning.value = () => errorText(e);
+      return false;
+    }
+  }
+
+  async function toggleMic(): Promise<void> {
     if (!audioProducer) return;
-    if (audioProducer.paused) audioProducer.resume();
-    else audioProducer.pause();
-    micOn.value = !audioProducer.paused;
+    if (audioProducer.paused) {
+      if (await command({ type: 'selfUnmute' })) audioProducer?.resume();
+    } else {
+      audioProducer.pause();
+      await command({ type: 'selfMute' });
+    }
+    micOn.value = !!audioProducer && !audioProducer.paused;
   }
 
-  function toggleCam(): void {
+  async function toggleCam(): Promise<void> {
     if (!videoProducer) return;
-    if (videoProducer.paused) videoProducer.resume();
-    else videoProducer.pause();
-    camOn.value = !videoProducer.paused;
+    const on = videoProducer.paused;
+    if (on && !(await command({ type: 'selfVideo', on: true }))) return;
+    if (!videoProducer) return;
+    if (on) videoProducer.resume();
+    else {
+      videoProducer.pause();
+      await command({ type: 'selfVideo', on: false });
+    }
+    camOn.value = !!videoProducer && !videoProducer.paused;
   }
 
-  return { meetingId, status, fatal, warning, sites, onlineUnits, localStream, micOn, camOn, hasMic, hasCam, join, leave, toggleMic, toggleCam };
+  /**
+   * A video tile's place on screen: consumers not on screen are paused at the SFU (no bandwidth), the others
+   * get the simulcast layer that fits the tile's width.
+   */
+  function viewVideo(consumer: types.Consumer | null, visible: boolean, widthPx: number): void {
+    if (!consumer || consumer.closed) return;
+    const cur = consumerView.get(consumer.id);
+    if (!cur) return;
+    // Not measured yet (0): keep what we have rather than dropping to the smallest layer.
+    const layer = widthPx <= 0 ? cur.layer : widthPx >= 640 ? 2 : widthPx >= 320 ? 1 : 0;
+    if (cur.paused === !visible && cur.layer === layer) return;
+    const wasPaused = cur.paused;
+    cur.paused = !visible;
+    if (!visible) {
+      if (!wasPaused) socket.request('consumer:pause', { consumerId: consumer.id }).catch(() => undefined);
+      return;
+    }
+    if (cur.layer !== layer || wasPaused) {
+      cur.layer = layer;
+      socket.request('consumer:setPreferredLayers', { consumerId: consumer.id, spatialLayer: layer }).catch(() => undefined);
+    }
+    if (wasPaused) socket.request('consumer:resume', { consumerId: consumer.id }).catch(() => undefined);
+  }
+
+  // ---- content sharing (双流) -----------------------------------------------------------
+
+  async function startShare(): Promise<void> {
+    if (!sendTransport || screenProducer) return;
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+    } catch (e) {
+      warning.value = () => errorText(e);
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (!track || !sendTransport) return;
+    try {
+      screenProducer = markRaw(await sendTransport.produce({ track, appData: { source: 'screen' }, codecOptions: VIDEO_CODEC_OPTIONS }));
+      sharing.value = true;
+      track.addEventListener('ended', () => stopShare());
+    } catch (e) {
+      track.stop();
+      warning.value = () => errorText(e);
+    }
+  }
+
+  function stopShareLocal(): void {
+    if (!screenProducer) return;
+    screenProducer.track?.stop();
+    screenProducer.close();
+    screenProducer = null;
+    sharing.value = false;
+  }
+
+  function stopShare(): void {
+    if (!screenProducer) return;
+    const id = screenProducer.id;
+    stopShareLocal();
+    socket.request('producer:close', { producerId: id }).catch(() => undefined);
+  }
+
+  async function sendChat(text: string, toUnitCode?: string): Promise<boolean> {
+    try {
+      await socket.request('chat', { text, toUnitCode });
+      return true;
+    } catch (e) {
+      warning.value = () => errorText(e);
+      return false;
+    }
+  }
+
+  return {
+    meetingId,
+    status,
+    fatal,
+    warning,
+    sites,
+    onlineUnits,
+    localStream,
+    micOn,
+    camOn,
+    hasMic,
+    hasCam,
+    control,
+    isChair,
+    micLocked,
+    camLocked,
+    localVideoProducerId,
+    sharing,
+    chat,
+    join,
+    leave,
+    toggleMic,
+    toggleCam,
+    command,
+    viewVideo,
+    startShare,
+    stopShare,
+    sendChat,
+  };
 });

@@ -1,0 +1,149 @@
+/** Wire types of /api/duty (see docs/API.md, "Duty"). */
+export interface DutyPerson {
+  userId: number | null;
+  name: string;
+  phone: string | null;
+}
+
+export interface RosterEntry {
+  id: number;
+  unitCode: string;
+  start: string;
+  end: string;
+  officers: DutyPerson[];
+  leader: DutyPerson | null;
+  note: string;
+  version: number;
+  source: 'manual' | 'import' | 'swap' | 'seed';
+  swapId: string | null;
+  createdBy: number;
+  createdByName: string;
+  createdAt: string;
+  supersededAt: string | null;
+}
+
+export interface RosterSlot {
+  start: string;
+  end: string;
+  date: string;
+  index: number;
+  startTime: string;
+  entry: RosterEntry | null;
+}
+
+export interface DutySettings {
+  shiftStarts: string[];
+  dutyPhone: string | null;
+}
+
+export interface RosterView {
+  unitCode: string;
+  from: string;
+  to: string;
+  settings: DutySettings;
+  slots: RosterSlot[];
+  canEdit: boolean;
+}
+
+export interface UnitPerson {
+  id: number;
+  username: string;
+  name: string;
+  phone: string | null;
+  roles: string[];
+}
+
+export interface OnDutyUnit {
+  code: string;
+  name: string;
+  level: 1 | 2 | 3;
+  parentCode: string | null;
+  dutyPhone: string | null;
+  start: string;
+  end: string;
+  officers: DutyPerson[];
+  leader: DutyPerson | null;
+}
+
+export interface Swap {
+  id: string;
+  unitCode: string;
+  kind: 'swap' | 'replace';
+  role: 'officer' | 'leader';
+  slotStart: string;
+  otherSlotStart: string | null;
+  from: DutyPerson;
+  to: DutyPerson;
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  requestedBy: number;
+  requestedByName: string;
+  requestedAt: string;
+  decidedBy: number | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface HandoverItem {
+  id: number;
+  kind: string;
+  refId: string;
+  title: string;
+  dueAt: string | null;
+  acknowledgedBy: number | null;
+  acknowledgedByName: string | null;
+  acknowledgedAt: string | null;
+}
+
+export interface Handover {
+  id: string;
+  unitCode: string;
+  slotStart: string;
+  slotEnd: string;
+  outgoingUserId: number;
+  outgoingName: string;
+  summary: string;
+  closedAt: string;
+  incomingUserId: number | null;
+  incomingName: string | null;
+  acceptedAt: string | null;
+  items: HandoverItem[];
+}
+
+export interface HandoverState {
+  now: string;
+  closable: { start: string; end: string; date: string; startTime: string }[];
+  openItems: { kind: string; refId: string; title: string; dueAt: string | null }[];
+  pending: Handover[];
+  recent: Handover[];
+}
+
+export type LogKind = 'call' | 'document' | 'event' | 'other';
+
+export interface LogFields {
+  kind: LogKind;
+  callTime: string;
+  callerUnit: string;
+  callerName: string;
+  callerTitle: string;
+  callerPhone: string;
+  summary: string;
+  place: string;
+  cause: string;
+  measures: string;
+  notified: string;
+  status: 'open' | 'closed';
+}
+
+export interface LogEntry extends LogFields {
+  id: string;
+  unitCode: string;
+  receivedAt: string;
+  revision: number;
+  createdBy: number;
+  createdByName: string;
+  updatedBy: number;
+  updatedByName: string;
+  updatedAt: string;
+}

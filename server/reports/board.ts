@@ -1,0 +1,222 @@
+/** Leaders' board: open incidents by grade and unit, timeliness per unit this month, pending instructions; Excel export. */
+import ExcelJS from 'exceljs';
+import type { SessionUser } from '../auth/sessions.ts';
+import { clock } from '../clock.ts';
+import type { AppContext } from '../context.ts';
+import { incidentDtos, visibleIncidentRows, type IncidentDto } from './repo.ts';
+import { clearedFor } from './workflow.ts';
+
+export interface InstructionDto {
+  id: string;
+  incidentId: string;
+  incidentTitle: string;
+  reportId: string | null;
+  unitCode: string;
+  unitName: string;
+  authorName: string;
+  text: string;
+  dueAt: string | null;
+  createdAt: string;
+  targets: { unitCode: string; unitName: string; doneAt: string | null; overdue: boolean }[];
+  feedback: { unitCode: string; unitName: string; authorName: string; text: string; done: boolean; createdAt: string }[];
+}
+
+/**
+ * Instructions a user may see: issued by their unit or a unit below it (督办), or addressed to their unit.
+ * Text of instructions on classified incidents is shown only to cleared roles.
+ */
+export async function instructionDtos(
+  ctx: AppContext,
+  user: SessionUser,
+  by: { box?: 'issued' | 'received'; incidentId?: string; ids?: string[] },
+): Promise<InstructionDto[]> {
+  const { db, tree } = ctx;
+  const below = tree.subtree(user.unitCode).map((u) => u.code);
+  let q = db
+    .selectFrom('report_instructions as i')
+    .innerJoin('users as a', 'a.id', 'i.author_id')
+    .innerJoin('incidents as inc', 'inc.id', 'i.incident_id')
+    .selectAll('i')
+    .select(['a.display_name as author_name', 'inc.title as incident_title', 'inc.classification', 'inc.opened_by']);
+  const addressedToMe = (eb: any) =>
+    eb.exists(eb.selectFrom('instruction_targets as t').select('t.unit_code').whereRef('t.instruction_id', '=', 'i.id').where('t.unit_code', '=', user.unitCode));
+  if (by.box === 'issued') q = q.where('i.unit_code', 'in', below);
+  else if (by.box === 'received') q = q.where(addressedToMe);
+  else q = q.where((eb) => eb.or([eb('i.unit_code', 'in', below), addressedToMe(eb)]));
+  if (by.incidentId) q = q.where('i.incident_id', '=', by.incidentId);
+  if (by.ids) q = q.where('i.id', 'in', by.ids.length ? by.ids : ['00000000-0000-0000-0000-000000000000']);
+  const rows = await q.orderBy('i.created_at', 'desc').limit(500).execute();
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  const [targets, feedback] = await Promise.all([
+    db.selectFrom('instruction_targets').selectAll().where('instruction_id', 'in', ids).execute(),
+    db
+      .selectFrom('instruction_feedback as f')
+      .innerJoin('users as u', 'u.id', 'f.author_id')
+      .selectAll('f')
+      .select('u.display_name as author_name')
+      .where('f.instruction_id', 'in', ids)
+      .orderBy('f.created_at')
+      .execute(),
+  ]);
+  const now = clock.now().getTime();
+  const name = (c: string) => tree.get(c)?.name ?? c;
+  return rows.map((r) => {
+    const cleared = clearedFor(r.classification, user.roles, r.opened_by === user.id);
+    return {
+      id: r.id,
+      incidentId: r.incident_id,
+      incidentTitle: cleared ? r.incident_title : '【涉密信息】',
+      reportId: r.report_id,
+      unitCode: r.unit_code,
+      unitName: name(r.unit_code),
+      authorName: r.author_name,
+      text: cleared ? r.text : '【涉密批示，请到保密渠道查阅】',
+      dueAt: r.due_at?.toISOString() ?? null,
+      createdAt: r.created_at.toISOString(),
+      targets: targets
+        .filter((t) => t.instruction_id === r.id)
+        .map((t) => ({ unitCode: t.unit_code, unitName: name(t.unit_code), doneAt: t.done_at?.toISOString() ?? null, overdue: !t.done_at && !!r.due_at && r.due_at.getTime() < now })),
+      feedback: feedback
+        .filter((f) => f.instruction_id === r.id)
+        .map((f) => ({ unitCode: f.unit_code, unitName: name(f.unit_code), authorName: f.author_name, text: cleared ? f.text : '', done: f.done, createdAt: f.created_at.toISOString() })),
+    };
+  });
+}
+
+export interface TimelinessRow {
+  unitCode: string;
+  unitName: string;
+  onTime: number;
+  late: number;
+  missing: number;
+  pending: number;
+  demanded: number;
+}
+
+export interface BoardData {
+  month: string;
+  now: string;
+  open: IncidentDto[];
+  openByGrade: Record<'1' | '2' | '3' | '4', number>;
+  openByUnit: { unitCode: string; unitName: string; count: number }[];
+  timeliness: TimelinessRow[];
+  pendingInstructions: InstructionDto[];
+}
+
+const TZ_MS = 8 * 3600_000;
+
+/** [start, end) of a month 'YYYY-MM' in Beijing time; the current month by default. */
+export function monthRange(month: string | undefined, now: Date): { month: string; start: Date; end: Date } {
+  const m = month && /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  const local = new Date(now.getTime() + TZ_MS);
+  const y = m ? Number(m[1]) : local.getUTCFullYear();
+  const mo = m ? Number(m[2]) - 1 : local.getUTCMonth();
+  const start = new Date(Date.UTC(y, mo, 1) - TZ_MS);
+  const end = new Date(Date.UTC(y, mo + 1, 1) - TZ_MS);
+  return { month: `${y}-${String(mo + 1).padStart(2, '0')}`, start, end };
+}
+
+export async function boardData(ctx: AppContext, user: SessionUser, month?: string): Promise<BoardData> {
+  const { db, tree } = ctx;
+  const now = clock.now();
+  const range = monthRange(month, now);
+  const openRows = await visibleIncidentRows(db, tree, user, { status: 'open' });
+  const monthRows = await visibleIncidentRows(db, tree, user, { since: range.start, until: range.end, limit: 5000 });
+  const open = await incidentDtos(db, tree, user, openRows, now);
+  const inMonth = await incidentDtos(db, tree, user, monthRows, now);
+
+  // Group by the unit directly below me that contains the incident (or my own unit).
+  const groupOf = (code: string) => {
+    if (code === user.unitCode) return code;
+    const chain = [code, ...tree.ancestors(code).map((u) => u.code)];
+    const i = chain.indexOf(user.unitCode);
+    return i > 0 ? chain[i - 1]! : code;
+  };
+  const openByGrade = { '1': 0, '2': 0, '3': 0, '4': 0 } as BoardData['openByGrade'];
+  const byUnit = new Map<string, number>();
+  for (const i of open) {
+    openByGrade[String(i.grade) as '1']++;
+    const g = groupOf(i.unitCode);
+    byUnit.set(g, (byUnit.get(g) ?? 0) + 1);
+  }
+
+  const rows = new Map<string, TimelinessRow>();
+  const row = (code: string) => {
+    let r = rows.get(code);
+    if (!r) rows.set(code, (r = { unitCode: code, unitName: tree.get(code)?.name ?? code, onTime: 0, late: 0, missing: 0, pending: 0, demanded: 0 }));
+    return r;
+  };
+  for (const i of inMonth) {
+    for (const o of i.deadlines) {
+      if (!tree.isWithin(o.unitCode, user.unitCode)) continue;
+      const r = row(o.unitCode);
+      if (o.status === 'met_on_time') r.onTime++;
+      else if (o.status === 'met_late') r.late++;
+      else if (o.status === 'overdue') r.missing++;
+      else r.pending++;
+    }
+    if (i.demandedByUnit) row(i.unitCode).demanded++;
+  }
+  const instructions = await instructionDtos(ctx, user, { box: 'issued' });
+  return {
+    month: range.month,
+    now: now.toISOString(),
+    open,
+    openByGrade,
+    openByUnit: [...byUnit].map(([unitCode, count]) => ({ unitCode, unitName: tree.get(unitCode)?.name ?? unitCode, count })).sort((a, b) => b.count - a.count),
+    timeliness: [...rows.values()].sort((a, b) => b.missing + b.late - (a.missing + a.late) || a.unitCode.localeCompare(b.unitCode)),
+    pendingInstructions: instructions.filter((x) => x.targets.some((t) => !t.doneAt)),
+  };
+}
+
+const GRADE = ['', '特别重大(I)', '重大(II)', '较大(III)', '一般(IV)'];
+const KIND: Record<string, string> = { phone: '电话报', initial: '首报', followup: '续报', final: '终报' };
+const fmt = (iso: string | null) => (iso ? new Date(new Date(iso).getTime() + TZ_MS).toISOString().slice(0, 16).replace('T', ' ') : '');
+
+export async function boardWorkbook(d: BoardData): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '三级视频会议与值班平台';
+  const t = wb.addWorksheet('报送时效');
+  t.columns = [
+    { header: '单位', key: 'unitName', width: 18 },
+    { header: '按时', key: 'onTime', width: 8 },
+    { header: '迟报', key: 'late', width: 8 },
+    { header: '超时未报', key: 'missing', width: 10 },
+    { header: '未到期', key: 'pending', width: 8 },
+    { header: '漏报(上级催报)', key: 'demanded', width: 14 },
+  ];
+  d.timeliness.forEach((r) => t.addRow(r));
+  const o = wb.addWorksheet('未结事件');
+  o.columns = [
+    { header: '事件', key: 'title', width: 36 },
+    { header: '单位', key: 'unitName', width: 14 },
+    { header: '等级', key: 'grade', width: 12 },
+    { header: '事发时间', key: 'eventTime', width: 18 },
+    { header: '最新报告', key: 'lastKind', width: 10 },
+    { header: '超时', key: 'late', width: 30 },
+  ];
+  for (const i of d.open) {
+    o.addRow({
+      title: i.title,
+      unitName: i.unitName,
+      grade: GRADE[i.grade],
+      eventTime: fmt(i.eventTime),
+      lastKind: i.lastKind ? KIND[i.lastKind] : '',
+      late: i.deadlines.filter((x) => x.status === 'overdue' || x.status === 'met_late').map((x) => `${x.unitName}${x.kind === 'phone' ? '电话' : '书面'}`).join('、'),
+    });
+  }
+  const p = wb.addWorksheet('待办批示');
+  p.columns = [
+    { header: '批示', key: 'text', width: 40 },
+    { header: '事件', key: 'incidentTitle', width: 30 },
+    { header: '批示人', key: 'authorName', width: 12 },
+    { header: '期限', key: 'dueAt', width: 18 },
+    { header: '未办结单位', key: 'pending', width: 30 },
+  ];
+  for (const x of d.pendingInstructions) {
+    p.addRow({ ...x, dueAt: fmt(x.dueAt), pending: x.targets.filter((t) => !t.doneAt).map((t) => t.unitName + (t.overdue ? '(逾期)' : '')).join('、') });
+  }
+  for (const ws of [t, o, p]) ws.getRow(1).font = { bold: true };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,80 @@
+/**
+ * The deadline watch: every 15 s (and right after any change or a test clock move) it re-evaluates the
+ * deadlines of recent incidents with clock.now(), warns the obligated office before a deadline, records a
+ * missed deadline as 迟报 exactly once (server time, immutable) and escalates it to the office above, and
+ * reminds the reporting unit when a 续报 is due.
+ */
+import type { AppContext } from '../context.ts';
+import { clock } from '../clock.ts';
+import { loadRules, loadSettings, obligationsFor, recordMisses } from './repo.ts';
+import { pushNotice } from './push.ts';
+import { isLate } from './deadlines.ts';
+
+const WINDOW_DAYS = 30;
+
+export class DeadlineTicker {
+  readonly #warned = new Set<string>();
+  readonly #reminded = new Set<string>();
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  start(intervalMs = 15_000): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.check().catch((err) => this.ctx.log.warn({ err }, 'deadline check failed')), intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Runs one evaluation (serialized with any running one). Without ids: every incident of the last 30 days. */
+  check(ids?: string[]): Promise<void> {
+    const next = this.#running.then(() => this.#check(ids));
+    this.#running = next.catch(() => undefined);
+    return next;
+  }
+
+  async #check(ids?: string[]): Promise<void> {
+    const now = clock.now();
+    const { db, tree } = this.ctx;
+    let q = db.selectFrom('incidents').selectAll();
+    q = ids ? q.where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000']) : q.where('event_time', '>', new Date(now.getTime() - WINDOW_DAYS * 86_400_000));
+    const incidents = await q.execute();
+    if (!incidents.length) return;
+    const [rules, settings] = await Promise.all([loadRules(db), loadSettings(db)]);
+    const facts = await obligationsFor(db, tree, incidents, rules, settings, now);
+    const misses = [];
+    for (const inc of incidents) {
+      const f = facts.get(inc.id)!;
+      for (const o of f.deadlines) {
+        const key = `${inc.id}:${o.unitCode}:${o.kind}`;
+        if (isLate(o.status) && !o.lateRecordedAt) misses.push({ incidentId: inc.id, unitCode: o.unitCode, kind: o.kind, dueAt: new Date(o.dueAt) });
+        if (o.status === 'due_soon' && !this.#warned.has(key)) {
+          this.#warned.add(key);
+          pushNotice(this.ctx, 'deadline:warning', [o.unitCode], { incidentId: inc.id, unitCode: o.unitCode, unitName: o.unitName, kind: o.kind, dueAt: o.dueAt });
+        }
+      }
+      if (f.followupDueAt && f.followupDueAt.getTime() <= now.getTime()) {
+        const key = `${inc.id}:${f.followupDueAt.toISOString()}`;
+        if (!this.#reminded.has(key)) {
+          this.#reminded.add(key);
+          pushNotice(this.ctx, 'followup:due', [inc.unit_code], { incidentId: inc.id, dueAt: f.followupDueAt.toISOString() });
+        }
+      }
+    }
+    if (!misses.length) return;
+    const recorded = await recordMisses(db, misses, now);
+    for (const m of recorded) {
+      const unit = tree.get(m.unitCode);
+      const payload = { incidentId: m.incidentId, unitCode: m.unitCode, unitName: unit?.name ?? m.unitCode, kind: m.kind, dueAt: m.dueAt.toISOString(), recordedAt: now.toISOString() };
+      // The late office and the office above it (escalation); everyone up the chain sees the incident change.
+      pushNotice(this.ctx, 'deadline:missed', [m.unitCode, ...(unit?.parentCode ? [unit.parentCode] : [])], payload);
+      const inc = incidents.find((i) => i.id === m.incidentId)!;
+      pushNotice(this.ctx, 'incident:changed', [inc.unit_code, ...tree.ancestors(inc.unit_code).map((u) => u.code)], { id: m.incidentId });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * 24-hour duty in the browser: a county officer logs a call and hands the shift over with it open; the incoming
+ * officer must acknowledge the carried item before taking over; the city sees who is on duty at the county now.
+ */
+import { expect, test } from '@playwright/test';
+import { loginAs } from './helpers.ts';
+
+test('log a call, hand over with the open item, the incoming officer acknowledges it; the city sees who is on duty', async ({ browser }) => {
+  const summary = `某村道路被洪水冲毁，请求支援 ${Date.now()}`;
+
+  // Outgoing officer: log the call (left open), then close the shift.
+  const out = await loginAs(browser, '150102-duty');
+  await out.getByTestId('nav-duty').click();
+  await out.getByTestId('duty-tab-log').click();
+  await out.getByTestId('log-caller-unit').fill('保合少镇政府');
+  await out.getByTestId('log-caller-name').fill('李明');
+  await out.getByTestId('log-caller-title').fill('镇长');
+  await out.getByTestId('log-caller-phone').fill('0471-1234567');
+  await out.getByTestId('log-summary').fill(summary);
+  await out.getByTestId('log-place').fill('保合少镇');
+  await out.getByTestId('log-measures').fill('已通知应急局');
+  await out.getByTestId('log-notified').fill('带班领导');
+  await out.getByTestId('log-submit').click();
+  const item = out.getByTestId('log-item').filter({ hasText: summary });
+  await expect(item).toBeVisible();
+  await expect(item.getByTestId('log-item-status')).toHaveText('待办');
+  await expect(out.getByTestId('log-summary')).toHaveValue('');
+
+  await out.getByTestId('duty-tab-handover').click();
+  await expect(out.getByTestId('handover-open-item').filter({ hasText: summary })).toBeVisible();
+  await out.getByTestId('handover-summary').fill('本班接电话1个：道路冲毁待跟进。');
+  await out.waitForTimeout(400);
+  await out.reload(); // the summary draft survives a reload
+  await expect(out.getByTestId('handover-summary')).toHaveValue('本班接电话1个：道路冲毁待跟进。');
+  await out.getByTestId('handover-close').click();
+  await expect(out.getByTestId('handover-close-msg')).toContainText('已交班');
+
+  // Incoming officer: sees the pending handover and the carried item; cannot take over before acknowledging.
+  const inc = await loginAs(browser, '150102-duty2');
+  await inc.goto('/duty/handover');
+  const pending = inc.getByTestId('handover-pending');
+  await expect(pending).toBeVisible();
+  await expect(pending.getByTestId('handover-pending-summary')).toHaveText('本班接电话1个：道路冲毁待跟进。');
+  const carried = pending.getByTestId('handover-item').filter({ hasText: summary });
+  await expect(carried).toBeVisible();
+  await expect(pending.getByTestId('handover-accept')).toBeDisabled();
+  await expect(pending.getByTestId('handover-must-ack')).toBeVisible();
+  await carried.getByTestId('handover-item-ack').click();
+  await expect(carried).toContainText('已确认');
+  await pending.getByTestId('handover-accept').click();
+  await expect(inc.getByTestId('handover-accepted').first()).toContainText('新城区值班员乙');
+  await expect(inc.getByTestId('handover-pending')).toHaveCount(0);
+  // The outgoing officer's page follows live.
+  await expect(out.getByTestId('handover-accepted').first()).toContainText('新城区值班员乙');
+
+  // The city: who is on duty now at the county, with phone numbers.
+  const city = await loginAs(browser, '150100-duty');
+  await city.getByTestId('nav-duty').click();
+  const row = city.locator('[data-testid="duty-now-unit"][data-unit-code="150102"]');
+  await expect(row.getByTestId('duty-now-officers')).toContainText(/新城区值班员(乙)? 139150102/);
+  await expect(row.getByTestId('duty-now-leader')).toContainText('新城区带班领导 13815010201');
+  await city.getByTestId('duty-now-filter').fill('玉泉');
+  await expect(city.getByTestId('duty-now-unit')).toHaveCount(1);
+});
