@@ -170,7 +170,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   async pauseConsumer(peerId: string, consumerId: string): Promise<void> {
     // A consumer already gone (its producer closed meanwhile) forwards nothing: nothing to pause.
     const consumer = this.#peer(peerId).consumers.get(consumerId);
-    if (consumer && !consumer.closed) await consumer.pause();
+    if (consumer && !consumer.closed) await consumer.pause().catch(() => undefined); // may close in the worker meanwhile
   }
 
   /** Simulcast layer chosen by the size of the tile that shows it (0: 180p, 1: 360p, 2: 720p). */

@@ -22,7 +22,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       demand_note text,
       opened_by integer not null references users(id),
       created_at timestamptz not null default now(),
-      closed_at timestamptz
+      closed_at timestamptz,
+      legacy boolean not null default false
     )`.execute(db);
   await sql`create index incidents_unit_idx on incidents (unit_code, event_time)`.execute(db);
   await sql`create index incidents_open_idx on incidents (status) where status = 'open'`.execute(db);
@@ -47,14 +48,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column signed_by integer references users(id),
       add column signed_at timestamptz,
       add column sign_comment text`.execute(db);
-  // Reports of the first slice went out on submit: each becomes the sent 首报 of its own incident.
+  // Reports of the first slice went out on submit: each becomes the sent 首报 of its own incident, closed and
+  // marked legacy (it predates sign-off and relay, so no deadlines are evaluated for it).
   await sql`
     with src as materialized (
       select id as report_id, gen_random_uuid() as incident_id, unit_code, title, event_time, place, grade, created_by, created_at
       from urgent_reports
     ), made as (
-      insert into incidents (id, unit_code, title, event_time, place, grade, opened_by, created_at)
-      select incident_id, unit_code, title, event_time, place, grade, created_by, created_at from src
+      insert into incidents (id, unit_code, title, event_time, place, grade, opened_by, created_at, status, closed_at, legacy)
+      select incident_id, unit_code, title, event_time, place, grade, created_by, created_at, 'closed', created_at, true from src
     )
     update urgent_reports r set incident_id = src.incident_id, submitted_at = r.created_at, signed_at = r.created_at
     from src where src.report_id = r.id`.execute(db);

@@ -30,6 +30,8 @@ export interface IncidentTable {
   opened_by: number;
   created_at: FactTime;
   closed_at: Date | null;
+  /** Converted from the first slice's stand-alone reports: no deadlines are evaluated. */
+  legacy: Generated<boolean>;
 }
 
 export interface UrgentReportTable {

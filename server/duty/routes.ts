@@ -32,7 +32,7 @@ import {
   writeSlot,
   type RosterEntryDto,
 } from './repo.ts';
-import { addDays, checkPattern, checkSwap, closableSlots, localMidnight, monthRange, rotation, slotAt, slotStartingAt, slotsForDates } from './rules.ts';
+import { addDays, checkPattern, checkSwap, closableSlots, localDate, localMidnight, localTime, monthRange, rotation, slotAt, slotStartingAt, slotsForDates } from './rules.ts';
 
 const DUTY_ROLES = ['duty_officer', 'leader', 'admin'] as const;
 const MANAGER_ROLES = ['leader', 'admin'] as const;
@@ -123,8 +123,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     // Entries made under an earlier shift pattern stay visible.
     for (const e of entries) {
       if (listed.has(Date.parse(e.start))) continue;
-      const s = slotAt([new Date(e.start).toISOString().slice(11, 16)], new Date(e.start));
-      out.push({ start: e.start, end: e.end, date: s.date, index: -1, startTime: '', entry: e });
+      out.push({ start: e.start, end: e.end, date: localDate(new Date(e.start)), index: -1, startTime: localTime(new Date(e.start)), entry: e });
     }
     out.sort((a, b) => a.start.localeCompare(b.start));
     return { settings, slots: out };
@@ -289,6 +288,8 @@ export function dutyRoutes(ctx: AppContext): Router {
     const units = tree.subtree(user.unitCode);
     const codes = units.map((u) => u.code);
     const [entries, settings] = await Promise.all([onDutyEntries(db, codes, now), settingsOf(db, codes)]);
+    // After a change of shift pattern an old 24-hour entry may overlap a new shorter one: the later start wins.
+    entries.sort((a, b) => a.start.localeCompare(b.start));
     const byUnit = new Map<string, RosterEntryDto>(entries.map((e) => [e.unitCode, e]));
     res.json({
       now: now.toISOString(),

@@ -250,13 +250,12 @@ export class MeetingHub {
       const { room, meetingId } = joined();
       const control = await this.#control(meetingId);
       const source = appData?.source === 'screen' ? 'screen' : kind === 'audio' ? 'mic' : 'camera';
-      if (source === 'screen') {
-        // Content sharing (双流): claim the one sharing slot first.
-        await this.command(meetingId, { type: 'shareStart' }, actorOf(control.hostUnitCode)).catch((e: ApiError) => {
-          throw e.code === 'CONTROL_FORBIDDEN' ? errors.controlForbidden() : e;
-        });
-      }
-      const info = await room.produce(socket.id, transportId, kind, rtpParameters as never, appData);
+      // Content sharing (双流): claim the one sharing slot first (409 SHARE_BUSY), give it back if producing fails.
+      if (source === 'screen') await this.command(meetingId, { type: 'shareStart' }, actorOf(control.hostUnitCode));
+      const info = await room.produce(socket.id, transportId, kind, rtpParameters as never, appData).catch(async (e: Error) => {
+        if (source === 'screen') await this.command(meetingId, { type: 'shareStop' }, actorOf(control.hostUnitCode)).catch(() => undefined);
+        throw e;
+      });
       // A site muted (or camera-off) by the chair stays so at the SFU, whatever its browser sends.
       const now = await this.#control(meetingId);
       const producer = room.producer(socket.id, info.producerId);
@@ -507,7 +506,7 @@ export interface SiteHealth {
   /** Fraction 0..1 of the site's uplink video lost on the way to the SFU. */
   loss: number;
   rttMs: number | null;
-  /** mediasoup producer score 0..10 (10: perfect) of the camera, per simulcast stream: the worst. */
+  /** mediasoup producer score 0..10 (10: perfect) of the camera: its best simulcast stream. */
   score: number | null;
   resolution: string | null;
   trouble: boolean;
@@ -533,8 +532,9 @@ async function siteHealth(peer: import('../../sfu/Peer.ts').Peer): Promise<SiteH
   let resolution: string | null = null;
   for (const pr of peer.producers.values()) {
     if (pr.kind !== 'video' || pr.closed) continue;
-    const worst = pr.score.length ? Math.min(...pr.score.map((s) => s.score)) : null;
-    if (worst !== null) score = score === null ? worst : Math.min(score, worst);
+    // Simulcast: the best stream's score (layers the browser chose not to send score 0 and mean nothing).
+    const best = pr.score.length ? Math.max(...pr.score.map((s) => s.score)) : null;
+    if (best !== null) score = score === null ? best : Math.min(score, best);
     const stats = await pr.getStats().catch(() => []);
     for (const s of stats) {
       const lost = s.packetsLost ?? 0;

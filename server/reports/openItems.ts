@@ -12,7 +12,10 @@ import { CLASSIFIED_FROM } from './workflow.ts';
 
 export interface OpenReportItem {
   kind: 'report_followup' | 'report_signoff' | 'report_relay' | 'instruction_feedback';
-  /** Id of the report or instruction. */
+  /**
+   * report_signoff, report_relay: the report's id; report_followup: the incident's id (open in the console at
+   * /reports/incidents/:id); instruction_feedback: the instruction's id.
+   */
   id: string;
   title: string;
   /** When it is due, if a rule gives a deadline (ISO). */

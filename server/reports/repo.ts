@@ -370,7 +370,7 @@ export async function obligationsFor(
         writtenAt: min(at.filter((h) => kindOf(h) !== 'phone').map((h) => h.relayed_at)),
       };
     });
-    const obligations = evaluateDeadlines({ eventTime: inc.event_time, grade: inc.grade, chain, rules, now, warnMinutes: settings.warnMinutes });
+    const obligations = inc.legacy ? [] : evaluateDeadlines({ eventTime: inc.event_time, grade: inc.grade, chain, rules, now, warnMinutes: settings.warnMinutes });
     const lastSent = mine.map((r) => r.signed_at).filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
     out.set(inc.id, {
       sent: mine,

@@ -62,3 +62,35 @@ test('log a call, hand over with the open item, the incoming officer acknowledge
   await city.getByTestId('duty-now-filter').fill('玉泉');
   await expect(city.getByTestId('duty-now-unit')).toHaveCount(1);
 });
+
+test('an officer asks to swap shifts; the leader approves; the roster shows the swap', async ({ browser }) => {
+  const duty = await loginAs(browser, '150103-duty');
+  await duty.goto('/duty/swaps');
+  const slotSelect = duty.getByTestId('swap-slot');
+  await expect(slotSelect.locator('option').nth(1)).toBeAttached(); // the roster has loaded
+  const labels = await slotSelect.locator('option').allTextContents();
+  const mine = labels.find((l) => l.trim().endsWith('回民区值班员'))!;
+  await slotSelect.selectOption({ label: mine });
+  await duty.getByTestId('swap-to').selectOption({ label: '回民区值班员乙（150103-duty2）' });
+  await duty.getByTestId('swap-other-slot').selectOption({ index: 1 });
+  const other = (await duty.getByTestId('swap-other-slot').locator('option:checked').textContent())!.trim();
+  await duty.getByTestId('swap-submit').click();
+  const item = duty.getByTestId('swap-item').first();
+  await expect(item).toContainText('待审批');
+  await expect(item.getByTestId('swap-approve')).toHaveCount(0); // officers cannot approve
+
+  const leader = await loginAs(browser, '150103-leader');
+  await leader.goto('/duty/swaps');
+  await leader.getByTestId('swap-item').first().getByTestId('swap-approve').click();
+  await expect(leader.getByTestId('swap-item').first()).toContainText('已批准');
+  await expect(item).toContainText('已批准'); // live on the requester's page
+
+  // The two shifts changed hands.
+  const firstStart = mine.trim().slice(0, 11);
+  const otherStart = other.slice(0, 11);
+  await duty.goto('/duty/roster');
+  await duty.getByTestId('roster-month').click();
+  const cell = (mmddhhmm: string) => duty.getByTestId('roster-slot').filter({ has: duty.locator(`xpath=..//div[@class="date" and text()="${mmddhhmm.slice(0, 5)}"]`) });
+  await expect(cell(firstStart).getByTestId('roster-officers')).toHaveText('回民区值班员乙');
+  await expect(cell(otherStart).getByTestId('roster-officers')).toHaveText('回民区值班员');
+});

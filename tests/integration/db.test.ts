@@ -29,7 +29,7 @@ describe.each(testDatabases())('database on $name', (target) => {
     expect(await migrateToLatest(h.db)).toEqual([]);
     expect(await seedDemo(h.db)).toBe(false);
     const n = await h.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(n.n)).toBe(116 * 3 + 1);
+    expect(Number(n.n)).toBe(116 * 4 + 1); // duty, duty2, leader, venue per unit + admin
   });
 
   it('stores roles as a text array and the tree with its levels', async () => {

@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clock } from '../../server/clock.ts';
 import { addDays, localDate, slotAt } from '../../server/duty/rules.ts';
 import { Client, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
+process.env.TEST_CLOCK = '1'; // this file's worker only: lets a test step over the 08:30 shift change
 const COUNTY = '150102';
 const day = (n: number) => slotAt(['08:30'], new Date(Date.now() + n * 86400_000)).start.toISOString();
 
@@ -56,6 +58,25 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       expect((await region.get('/api/duty/now')).body.units).toHaveLength(116);
       const own = await login(`${COUNTY}-duty`);
       expect((await own.get('/api/duty/now')).body.units.map((u: any) => u.code)).toEqual([COUNTY]);
+    });
+  });
+
+  describe('shift change', () => {
+    it('at 08:30 the next officer is on duty, for the unit and for the levels above', async () => {
+      const city = await login('150100-duty');
+      const who = async () => (await city.get('/api/duty/now')).body.units.find((u: any) => u.code === '150104').officers.map((o: any) => o.name);
+      const before = await who();
+      const cur = slotAt(['08:30'], new Date());
+      try {
+        clock.advance(cur.end.getTime() - Date.now() - 1000);
+        expect(await who()).toEqual(before);
+        clock.advance(2000);
+        const after = await who();
+        expect(after).toHaveLength(1);
+        expect(after).not.toEqual(before); // the seed alternates 值班员 / 值班员乙
+      } finally {
+        clock.reset();
+      }
     });
   });
 
@@ -108,6 +129,26 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       expect(again.body).toMatchObject({ slots: 0, changed: 0, skipped: 28 });
       const duty = await login('150103-duty');
       expect((await duty.post('/api/duty/roster/fill', { from, to, officers: [{ userId: id('150103-duty') }], leaders: [{ userId: id('150103-leader') }] })).body.error.code).toBe('ROLE_FORBIDDEN');
+    });
+
+    it('a unit switches to day and night shifts; the earlier 24-hour entries stay visible', async () => {
+      const leader = await login('150105-leader');
+      expect((await leader.post('/api/duty/settings', { shiftStarts: ['08:30', '8:30'], dutyPhone: null })).status).toBe(400);
+      const saved = await leader.post('/api/duty/settings', { shiftStarts: ['17:30', '08:30'], dutyPhone: '0471-1111111' });
+      expect(saved.body.settings).toEqual({ shiftStarts: ['08:30', '17:30'], dutyPhone: '0471-1111111' });
+      const d = addDays(localDate(new Date()), 2);
+      const view = (await leader.get(`/api/duty/roster?from=${d}&to=${d}`)).body;
+      expect(view.slots.map((s: any) => [s.startTime, s.entry?.source ?? null])).toEqual([
+        ['08:30', 'seed'],
+        ['17:30', null],
+      ]);
+      const night = view.slots[1];
+      const ids = await people(leader, '150105');
+      const put = await leader.post('/api/duty/roster/slot', { start: night.start, officers: [{ userId: ids.find((p) => p.username === '150105-duty2')!.id }], leader: { userId: ids.find((p) => p.username === '150105-leader')!.id } });
+      expect(put.status).toBe(200);
+      expect(Date.parse(put.body.entry.end) - Date.parse(put.body.entry.start)).toBe(15 * 3600_000);
+      const city = await login('150100-duty');
+      expect((await city.get('/api/duty/now')).body.units.find((u: any) => u.code === '150105').dutyPhone).toBe('0471-1111111');
     });
 
     it('history cannot be rewritten, even in the database', async () => {

@@ -82,10 +82,10 @@ describe.each(testDatabases())('upgrading the first slice on $name', (target) =>
           values (${randomUUID()}, '150000', ${title}, now() - interval '1 hour', 'p', 3, 's', (select id from users where username = 'u'))`.execute(h.db);
       }
       await migrateToLatest(h.db);
-      const rows = await h.db.selectFrom('urgent_reports as r').innerJoin('incidents as i', 'i.id', 'r.incident_id').select(['r.title', 'r.state', 'r.kind', 'i.title as incident_title', 'r.signed_at']).orderBy('r.title').execute();
-      expect(rows.map((r) => [r.title, r.state, r.kind, r.incident_title, r.signed_at !== null])).toEqual([
-        ['旧报告一', 'sent', 'initial', '旧报告一', true],
-        ['旧报告二', 'sent', 'initial', '旧报告二', true],
+      const rows = await h.db.selectFrom('urgent_reports as r').innerJoin('incidents as i', 'i.id', 'r.incident_id').select(['r.title', 'r.state', 'r.kind', 'i.title as incident_title', 'r.signed_at', 'i.status', 'i.legacy']).orderBy('r.title').execute();
+      expect(rows.map((r) => [r.title, r.state, r.kind, r.incident_title, r.signed_at !== null, r.status, r.legacy])).toEqual([
+        ['旧报告一', 'sent', 'initial', '旧报告一', true, 'closed', true],
+        ['旧报告二', 'sent', 'initial', '旧报告二', true, 'closed', true],
       ]);
     } finally {
       await h.close();

@@ -317,4 +317,21 @@ describe(`urgent-report workflow (${db!.name})`, () => {
     await leader.post('/api/reports', written({ incidentId, kind: 'final', action: 'sign' }));
     expect((await leader.post(`/api/reports/${leftover.body.report.id}/sign`, {})).body.error.code).toBe('REPORT_STATE');
   });
+
+  it('reminds the reporting unit when a 续报 is due (08:00 and 17:00), and the handover shows it', async () => {
+    const leader = await login('150124-leader');
+    const s = await leader.socket();
+    const first = await leader.post('/api/reports', written({ action: 'sign', grade: 4 }));
+    const incidentId = first.body.report.incidentId;
+    const inc = (await leader.get(`/api/reports/incidents/${incidentId}`)).body.incident;
+    const due = Date.parse(inc.followupDueAt);
+    const local = new Date(due + 8 * 3600_000);
+    expect([8, 17]).toContain(local.getUTCHours());
+    expect(due).toBeGreaterThan(Date.parse(first.body.report.signedAt));
+    const reminded = nextEvent(s, 'followup:due', (p: any) => p.incidentId === incidentId);
+    await leader.post('/api/test/clock', { advanceMs: due - clock.now().getTime() + 1000 });
+    expect((await reminded).dueAt).toBe(inc.followupDueAt);
+    const items = await openReportItems(srv.app.ctx.db, srv.app.ctx.tree, '150124');
+    expect(items).toContainEqual({ kind: 'report_followup', id: incidentId, title: expect.any(String), dueAt: inc.followupDueAt });
+  });
 });

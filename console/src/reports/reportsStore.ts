@@ -138,7 +138,7 @@ export const useReportsStore = defineStore('reports', () => {
       kind: 'received',
       grade: r.grade,
       title: t('alert.notifyTitle', { grade: t(`grades.${r.grade}`) }),
-      body: `${r.unitName}：${r.title}${r.place ? `\n${r.place}` : ''}`,
+      body: `${r.unitName} ${r.kind === 'followup' ? t('kinds.followupN', { n: r.seq }) : t(`kinds.${r.kind}`)}：${r.title}${r.place ? `\n${r.place}` : ''}`,
       incidentId: r.incidentId,
     });
   }

@@ -427,6 +427,14 @@ export const useRoomStore = defineStore('room', () => {
         status.value = 'reconnecting'; // the 'connect' listener retries
         return;
       }
+      if (status.value === 'joining' && keepStream && err.code === 'TIMEOUT') {
+        // Rejoining over a link that is still half dead: keep trying by ourselves, never leave it to the operator.
+        status.value = 'reconnecting';
+        setTimeout(() => {
+          if (status.value === 'reconnecting' && meetingId.value === id && socket.connected) void join(id);
+        }, 3000);
+        return;
+      }
       teardown(true);
       meetingId.value = id;
       status.value = 'failed';
