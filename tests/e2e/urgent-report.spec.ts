@@ -155,7 +155,19 @@ test('a report being typed survives a reload (draft saved)', async ({ browser })
 
 test('the leaders\' board shows charts and exports Excel', async ({ browser }) => {
   const leader = await loginAs(browser, '150000-leader');
+  // An empty board says so instead of drawing empty charts.
   await leader.getByTestId('nav-board').click();
+  const open = await leader.request.get('/api/reports/board');
+  if ((await open.json()).open.length === 0) await expect(leader.getByTestId('chart-grade-empty')).toBeVisible();
+  // An open incident (a phone report taken at the region) puts something on the charts.
+  const phone = await leader.request.post('/api/reports/phone', {
+    data: {
+      requestId: crypto.randomUUID(), title: '看板测试：某旗森林火情', eventTime: new Date(Date.now() - 5 * 60_000).toISOString(),
+      place: '阿拉善盟', grade: 2, summary: '过火面积约30亩', caller: '阿拉善盟值班员', callee: '自治区值班员',
+    },
+  });
+  expect(phone.status()).toBe(201);
+  await leader.reload();
   await expect(leader.getByTestId('chart-grade').locator('canvas')).toBeVisible();
   await expect(leader.getByTestId('timeliness-table')).toBeVisible();
   const res = await leader.request.get((await leader.getByTestId('board-export').getAttribute('href'))!);

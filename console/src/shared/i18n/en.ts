@@ -293,6 +293,7 @@ const en: typeof zhCN = {
     pending: 'Not yet due',
     demanded: 'Missed',
     noData: 'No data this month',
+    noOpen: 'No open incidents',
     pendingInstructions: 'Pending instructions',
   },
   print: {

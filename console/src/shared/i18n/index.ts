@@ -3,13 +3,14 @@ import zhCN from './zh-CN';
 import en from './en';
 import duty from '../../duty/i18n';
 import meetingControl from '../../meetings/control/i18n';
+import deviceTest from '../../meetings/device/i18n';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
 const STORAGE_KEY = 'tl.locale';
 
 /** Domains keep their own messages beside their code, each under its own top-level key. */
-const DOMAINS: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }[] = [duty, meetingControl];
+const DOMAINS: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }[] = [duty, meetingControl, deviceTest];
 
 function initialLocale(): Locale {
   const saved = localStorage.getItem(STORAGE_KEY);

@@ -292,6 +292,7 @@ export default {
     pending: '未到期',
     demanded: '漏报',
     noData: '本月暂无数据',
+    noOpen: '当前没有处置中的事件',
     pendingInstructions: '待办批示',
   },
   print: {
