@@ -18,7 +18,7 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 # Shared libraries the offline-built worker links against (harmless with the prebuilt one).
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      libssl3 libuv1 libsrtp2-1 libusrsctp2 liburing2 libabsl20220623 libnss3 libnspr4 ca-certificates \
+      libssl3 libuv1 libsrtp2-1 libusrsctp2 liburing2 libabsl20220623 libnss3 libnspr4 ca-certificates ffmpeg \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 ENV NODE_ENV=production MEDIASOUP_WORKER_CACHE=/app/.worker PORT=3000

@@ -13,6 +13,7 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: () => import('./auth/LoginPage.vue'), meta: { public: true } },
     { path: '/', name: 'home', component: () => import('./HomePage.vue') },
+    { path: '/meetings/device-test', name: 'device-test', component: () => import('./meetings/device/DeviceTestPage.vue') },
     { path: '/meetings/:id', name: 'meeting-room', component: () => import('./meetings/room/MeetingRoomPage.vue') },
     { path: '/meetings/:id/attendance', name: 'meeting-attendance', component: () => import('./meetings/control/AttendancePage.vue') },
     { path: '/reports', name: 'reports', component: () => import('./reports/ReportsPage.vue') },

@@ -21,6 +21,8 @@ export interface MeetingTable {
   ended_at: Date | null;
   /** Persisted part of the chair's control state (layout, mute-locks, banner, caption, removed sites). */
   control: ColumnType<unknown, never, string>;
+  /** Entry PIN (入会密码), scrypt-hashed; null: no PIN (migration 004). */
+  pin_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MeetingUnitTable {
@@ -38,8 +40,21 @@ export interface MeetingAttendanceTable {
   left_at: Date | null;
 }
 
+/** One finished server-side recording (a file under DATA_DIR/recordings/<meetingId>/); a fact, never edited. */
+export interface MeetingRecordingTable {
+  id: Generated<number>;
+  meeting_id: string;
+  file_name: string;
+  started_by_unit: string;
+  started_at: Date;
+  ended_at: ServerTime;
+  bytes: ColumnType<string | number, number, never>;
+  duration_sec: ColumnType<number, number, never>;
+}
+
 export interface MeetingTables {
   meetings: MeetingTable;
   meeting_units: MeetingUnitTable;
   meeting_attendance: MeetingAttendanceTable;
+  meeting_recordings: MeetingRecordingTable;
 }

@@ -23,6 +23,12 @@ export const errors = {
   meetingNotInvited: () => new ApiError(403, 'MEETING_NOT_INVITED', '本单位未受邀参加此会议'),
   meetingEnded: () => new ApiError(409, 'MEETING_ENDED', '会议已结束'),
   notInMeeting: () => new ApiError(409, 'NOT_IN_MEETING', '尚未加入会议'),
+  meetingPinRequired: () => new ApiError(403, 'MEETING_PIN_REQUIRED', '此会议设有入会密码，请输入密码'),
+  meetingPinWrong: () => new ApiError(403, 'MEETING_PIN_WRONG', '入会密码不正确'),
+  meetingPinLocked: () => new ApiError(429, 'MEETING_PIN_LOCKED', '入会密码错误次数过多，请 10 分钟后再试或联系主会场'),
+  deviceTestBusy: () => new ApiError(409, 'DEVICE_TEST_BUSY', '调试已在进行中，请先结束当前调试'),
+  deviceTestNotStarted: () => new ApiError(409, 'DEVICE_TEST_NOT_STARTED', '调试尚未开始或已超时结束，请重新开始'),
+  deviceTestFull: () => new ApiError(503, 'DEVICE_TEST_FULL', '同时调试的会场过多，请稍后再试'),
   // Meeting control (the chair's MCU controls)
   controlForbidden: () => new ApiError(403, 'CONTROL_FORBIDDEN', '只有主会场的主持人可以执行此操作'),
   muteLocked: () => new ApiError(409, 'MUTE_LOCKED', '主会场已锁定静音，暂不能打开麦克风'),

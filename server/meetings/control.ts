@@ -48,6 +48,8 @@ export interface ControlState {
   endsAt: string;
   ended: boolean;
   patrol: PatrolState | null;
+  /** Server-side recording in progress (every site shows REC: people must know they are recorded). */
+  recording: { startedAt: string; by: string } | null;
   /** Bumped on every change: clients ignore stale pushes. */
   version: number;
 }
@@ -94,7 +96,9 @@ export type Command =
   | { type: 'caption'; text: string }
   | { type: 'shareStart' }
   | { type: 'shareStop' }
-  | { type: 'shareTakeBack' };
+  | { type: 'shareTakeBack' }
+  | { type: 'recordStart'; at: string }
+  | { type: 'recordStop' };
 
 export type CommandType = Command['type'];
 
@@ -105,6 +109,7 @@ export type Effect =
   | { type: 'stopShare'; unitCode: string }
   | { type: 'patrolTimer'; run: boolean }
   | { type: 'persist' }
+  | { type: 'record'; run: boolean }
   | { type: 'end' };
 
 export type ControlErrorCode =
@@ -154,6 +159,8 @@ const WHO: Record<CommandType, 'chair' | 'site' | 'system'> = {
   shareStart: 'site',
   shareStop: 'site',
   shareTakeBack: 'chair',
+  recordStart: 'chair',
+  recordStop: 'chair',
 };
 
 export function initialControlState(m: {
@@ -187,6 +194,7 @@ export function initialControlState(m: {
     endsAt: m.endsAt,
     ended: m.ended ?? false,
     patrol: null,
+    recording: null,
     version: 0,
   };
 }
@@ -314,7 +322,9 @@ function apply(s: ControlState, cmd: Command, actor: Actor): Result {
     case 'end': {
       const fx: Effect[] = [];
       const st = leavePatrol(s, fx);
-      return ok({ ...st, ended: true, mode: 'free', focus: null, chairFocus: null }, ...fx, { type: 'persist' }, { type: 'end' });
+      // The recording is finalised before the meeting closes.
+      if (s.recording) fx.push({ type: 'record', run: false });
+      return ok({ ...st, ended: true, mode: 'free', focus: null, chairFocus: null, recording: null }, ...fx, { type: 'persist' }, { type: 'end' });
     }
     case 'rollcall': {
       const bad = needUnit(cmd.unitCode);
@@ -413,6 +423,12 @@ function apply(s: ControlState, cmd: Command, actor: Actor): Result {
     case 'shareTakeBack':
       if (!s.sharer) return ok(s);
       return ok({ ...s, sharer: null }, { type: 'stopShare', unitCode: s.sharer });
+    case 'recordStart':
+      if (s.recording) return ok(s);
+      return ok({ ...s, recording: { startedAt: cmd.at, by: actor.unitCode } }, { type: 'record', run: true });
+    case 'recordStop':
+      if (!s.recording) return ok(s);
+      return ok({ ...s, recording: null }, { type: 'record', run: false });
   }
 }
 

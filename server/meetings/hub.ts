@@ -9,7 +9,9 @@ import type { Logger } from 'pino';
 import type { Server as IoServer, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
-import { MeetingRoom } from '../../sfu/MeetingRoom.ts';
+import path from 'node:path';
+import { MeetingRoom, producerSource } from '../../sfu/MeetingRoom.ts';
+import { Recorder } from '../../sfu/Recorder.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
@@ -19,6 +21,7 @@ import type { OrgTree } from '../org/tree.ts';
 import {
   LAYOUTS,
   initialControlState,
+  mainPictureFor,
   reduce,
   savedPart,
   type Actor,
@@ -27,6 +30,9 @@ import {
   type ControlState,
   type Effect,
 } from './control.ts';
+import { attachDeviceTest } from './deviceTest.ts';
+import { insertRecording, recordingsRoot } from './recordings.ts';
+import { checkJoinPin } from './pin.ts';
 import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, saveControl } from './repo.ts';
 
 /** Who chairs: a user of the main venue's unit with one of these roles. */
@@ -84,9 +90,11 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('caption'), text: z.string().max(300) }),
   z.object({ type: z.literal('shareStop') }),
   z.object({ type: z.literal('shareTakeBack') }),
+  z.object({ type: z.literal('recordStart') }),
+  z.object({ type: z.literal('recordStop') }),
 ]);
 const schemas = {
-  join: z.object({ meetingId: z.uuid() }),
+  join: z.object({ meetingId: z.uuid(), pin: z.string().max(16).optional() }),
   createTransport: z.object({ direction: z.enum(['send', 'recv']) }),
   connect: z.object({ transportId: z.string().min(1), dtlsParameters: anyObject }),
   produce: z.object({
@@ -130,6 +138,10 @@ export class MeetingHub {
   /** Commands of one meeting run one after another. */
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #patrolTimers = new Map<string, ReturnType<typeof setInterval>>();
+  /** Server-side recording per meeting (sfu/Recorder.ts). */
+  readonly #recorders = new Map<string, { rec: Recorder; by: string; at: string }>();
+  /** Where recordings go: <root>/<meetingId>/<timestamp>.webm. */
+  readonly recordingsDir = recordingsRoot();
 
   constructor(private readonly deps: Deps) {
     deps.pool.on('workerReplaced', (slot, error) =>
@@ -189,11 +201,14 @@ export class MeetingHub {
     };
     const actorOf = (hostUnitCode: string): Actor => ({ unitCode: user.unitCode, chair: this.isChair(user, hostUnitCode) });
 
-    on('meeting:join', schemas.join, async ({ meetingId }) => {
+    attachDeviceTest(socket, this.deps);
+
+    on('meeting:join', schemas.join, async ({ meetingId, pin }) => {
       const meeting = await findMeeting(this.deps.db, this.deps.tree, meetingId);
       if (!meeting) throw errors.notFound('会议');
       if (meeting.status === 'ended') throw errors.meetingEnded();
       if (!(await isUnitInvited(this.deps.db, meetingId, user.unitCode))) throw errors.meetingNotInvited();
+      await checkJoinPin(this.deps.db, meeting, user.unitCode, pin); // 入会密码: every invited site but the main venue's
       const control = await this.#control(meetingId);
       if (control.ended) throw errors.meetingEnded();
       if (control.removed.includes(user.unitCode)) throw errors.meetingRemoved();
@@ -298,7 +313,10 @@ export class MeetingHub {
     on('control', schemas.control, async ({ command }) => {
       const { meetingId } = joined();
       const control = await this.#control(meetingId);
-      const cmd: Command = command.type === 'raiseHand' ? { type: 'raiseHand', at: clock.now().toISOString() } : (command as Command);
+      const cmd: Command =
+        command.type === 'raiseHand' || command.type === 'recordStart'
+          ? { type: command.type, at: clock.now().toISOString() }
+          : (command as Command);
       return { control: await this.command(meetingId, cmd, actorOf(control.hostUnitCode)) };
     });
 
@@ -324,6 +342,7 @@ export class MeetingHub {
   async close(): Promise<void> {
     for (const t of this.#patrolTimers.values()) clearInterval(t);
     this.#patrolTimers.clear();
+    await Promise.all([...this.#recorders.keys()].map((id) => this.#stopRecording(id, null)));
     for (const p of this.#rooms.values()) (await p.catch(() => null))?.close();
     this.#rooms.clear();
   }
@@ -365,6 +384,7 @@ export class MeetingHub {
       );
     }
     this.deps.io.to(meetingChannel(meetingId)).emit('control:state', r.state);
+    if (this.#recorders.has(meetingId)) void this.#followMain(meetingId);
     if (cmd.type !== 'speaker' && cmd.type !== 'patrolTick') {
       this.deps.log.info({ meetingId, command: cmd.type, by: actor.unitCode }, 'meeting control');
     }
@@ -393,6 +413,10 @@ export class MeetingHub {
         return;
       case 'patrolTimer':
         this.#patrol(state, effect.run);
+        return;
+      case 'record':
+        if (effect.run) await this.#startRecording(state, room);
+        else await this.#stopRecording(meetingId, state);
         return;
       case 'persist':
         await saveControl(this.deps.db, meetingId, { locked: state.locked, endsAt: state.endsAt, saved: savedPart(state) });
@@ -426,6 +450,77 @@ export class MeetingHub {
     }, state.patrol.intervalSec * 1000);
     timer.unref?.();
     this.#patrolTimers.set(id, timer);
+  }
+
+  // ---- recording --------------------------------------------------------------------
+
+  async #startRecording(state: ControlState, room: MeetingRoom | null): Promise<void> {
+    const id = state.meetingId;
+    const system: Actor = { unitCode: '', chair: false, system: true };
+    try {
+      if (!room) throw new Error('no live room to record');
+      if (this.#recorders.has(id)) return;
+      const rec = await Recorder.start({ router: room.router, dir: path.join(this.recordingsDir, id) });
+      this.#recorders.set(id, { rec, by: state.recording?.by ?? state.hostUnitCode, at: state.recording?.startedAt ?? clock.now().toISOString() });
+      rec.on('lost', () => void this.#followMain(id));
+      // ffmpeg ended by itself (time limit, crash): keep what it wrote and show everyone it stopped.
+      rec.on('exited', (code) => {
+        this.deps.log.warn({ meetingId: id, code, ffmpeg: rec.log.slice(-500) }, 'recording ffmpeg exited');
+        void this.command(id, { type: 'recordStop' }, system).catch(() => undefined);
+      });
+      await this.#followMain(id);
+      this.deps.log.info({ meetingId: id, file: rec.fileName }, 'recording started');
+    } catch (e) {
+      // Nothing records, so nothing may claim to: the REC indicator goes off again.
+      void this.command(id, { type: 'recordStop' }, system).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Finalise the file and list it; `state` is the control state when it stopped (null: server closing). */
+  async #stopRecording(meetingId: string, _state: ControlState | null): Promise<void> {
+    const entry = this.#recorders.get(meetingId);
+    if (!entry) return;
+    this.#recorders.delete(meetingId);
+    const { rec } = entry;
+    const file = await rec.stop();
+    if (!file) {
+      this.deps.log.warn({ meetingId, ffmpeg: rec.log.slice(-500) }, 'recording produced no file');
+      return;
+    }
+    await insertRecording(this.deps.db, {
+      meetingId,
+      fileName: file.fileName,
+      startedByUnit: entry.by,
+      startedAt: new Date(entry.at),
+      bytes: file.bytes,
+      durationSec: file.durationSec,
+    });
+    this.deps.log.info({ meetingId, file: file.fileName, bytes: file.bytes, seconds: file.durationSec }, 'recording finished');
+  }
+
+  /**
+   * The recording follows the meeting: video = everyone's main picture (roll call, broadcast, patrol to all,
+   * voice activation; else the current speaker, else the main venue); audio = the current speaker's
+   * microphone, else that of the site in the picture, else the main venue's.
+   */
+  async #followMain(meetingId: string): Promise<void> {
+    const rec = this.#recorders.get(meetingId)?.rec;
+    const room = await this.#liveRoom(meetingId);
+    const state = await this.#control(meetingId).catch(() => null);
+    if (!rec || !room || !state) return;
+    const live = (unitCode: string | null, source: 'mic' | 'camera') =>
+      unitCode ? room.unitProducers(unitCode, source).find((p) => !p.closed) ?? null : null;
+    const anyCamera = [...room.peers.values()].flatMap((p) => [...p.producers.values()]).find((p) => !p.closed && producerSource(p) === 'camera') ?? null;
+    const picture = mainPictureFor(state, '', false) ?? state.speaker ?? state.hostUnitCode;
+    const video = live(picture, 'camera') ?? live(state.hostUnitCode, 'camera') ?? anyCamera;
+    const audio = live(state.speaker, 'mic') ?? live(picture, 'mic') ?? live(state.hostUnitCode, 'mic');
+    try {
+      await rec.follow('video', video?.id ?? null);
+      await rec.follow('audio', audio?.id ?? null);
+    } catch (e) {
+      this.deps.log.warn({ meetingId, err: (e as Error).message }, 'recording could not follow the main picture');
+    }
   }
 
   async #liveRoom(meetingId: string): Promise<MeetingRoom | null> {
@@ -472,7 +567,10 @@ export class MeetingHub {
 
   #wire(room: MeetingRoom): MeetingRoom {
     const channel = meetingChannel(room.meetingId);
-    room.on('producerAdded', (info) => this.deps.io.to(channel).except(info.peerId).emit('producer:new', info));
+    room.on('producerAdded', (info) => {
+      this.deps.io.to(channel).except(info.peerId).emit('producer:new', info);
+      if (this.#recorders.has(room.meetingId)) void this.#followMain(room.meetingId);
+    });
     room.on('consumerClosed', (peerId, producerId) => this.deps.io.to(peerId).emit('producer:closed', { producerId }));
     room.on('producerPaused', (info, paused) => this.deps.io.to(channel).emit('producer:paused', { ...info, paused }));
     room.on('dominantSpeaker', (peerId) => {
@@ -482,6 +580,10 @@ export class MeetingHub {
     });
     room.on('closed', () => {
       if (this.#rooms.get(room.meetingId) !== undefined) this.#rooms.delete(room.meetingId);
+      // Everyone left or the worker died: the recording of this router ends here (file finalised, listed).
+      if (this.#recorders.has(room.meetingId)) {
+        void this.command(room.meetingId, { type: 'recordStop' }, { unitCode: '', chair: false, system: true }).catch(() => undefined);
+      }
       // Sites still inside lost their router (a worker died): tell them to rejoin on a fresh one.
       const stranded = [...this.#joined].filter(([, j]) => j.room === room);
       for (const [socketId, j] of stranded) {

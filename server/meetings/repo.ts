@@ -12,6 +12,8 @@ export interface MeetingDto {
   status: MeetingStatus;
   units: { code: string; name: string; role: 'main' | 'sub' }[];
   createdAt: string;
+  /** Sites must type an entry PIN (the PIN itself never leaves the server). */
+  hasPin: boolean;
 }
 
 export interface NewMeeting {
@@ -21,6 +23,8 @@ export interface NewMeeting {
   startsAt: Date;
   durationMin: number;
   unitCodes: string[]; // host first
+  /** scrypt hash of the entry PIN, or null. */
+  pinHash?: string | null;
 }
 
 export async function insertMeeting(db: Kysely<Database>, tree: OrgTree, m: NewMeeting): Promise<MeetingDto> {
@@ -34,6 +38,7 @@ export async function insertMeeting(db: Kysely<Database>, tree: OrgTree, m: NewM
         starts_at: m.startsAt,
         duration_min: m.durationMin,
         ends_at: new Date(m.startsAt.getTime() + m.durationMin * 60_000),
+        pin_hash: m.pinHash ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -89,9 +94,16 @@ async function loadMeetings(db: Kysely<Database>, tree: OrgTree, ids: string[]):
         status: m.status,
         units: mine.map((u) => ({ code: u.unit_code, name: tree.get(u.unit_code)?.name ?? u.unit_code, role: u.role })),
         createdAt: m.created_at.toISOString(),
+        hasPin: m.pin_hash !== null,
       },
     ];
   });
+}
+
+/** The meeting's entry PIN hash, null when it has none. */
+export async function meetingPinHash(db: Kysely<Database>, meetingId: string): Promise<string | null> {
+  const row = await db.selectFrom('meetings').select('pin_hash').where('id', '=', meetingId).executeTakeFirst();
+  return row?.pin_hash ?? null;
 }
 
 export async function isUnitInvited(db: Kysely<Database>, meetingId: string, unitCode: string): Promise<boolean> {

@@ -8,8 +8,11 @@ import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { resolveScope } from './scope.ts';
 import ExcelJS from 'exceljs';
+import { recordingRoutes } from './recordings.ts';
 import { findMeeting, insertMeeting, listAttendance, listMeetingsForUnit, type MeetingDto } from './repo.ts';
 import type { SessionUser } from '../auth/sessions.ts';
+import { hashPassword } from '../auth/password.ts';
+import { clock } from '../clock.ts';
 
 const unitCode = z.string().regex(/^\d{6}$/);
 const scopeSchema = z.discriminatedUnion('kind', [
@@ -23,6 +26,8 @@ const createSchema = z.object({
   startsAt: z.iso.datetime({ offset: true }).optional(),
   durationMin: z.number().int().min(1).max(1440).default(60),
   scope: scopeSchema,
+  /** Optional entry PIN (入会密码): 4–8 digits, stored hashed. */
+  pin: z.string().regex(/^\d{4,8}$/).optional(),
 });
 
 export const CONVENER_ROLES = ['admin', 'leader', 'venue_operator'] as const;
@@ -32,7 +37,8 @@ export function meetingRoutes(ctx: AppContext): Router {
 
   r.get('/', async (req, res) => {
     const user = currentUser(res);
-    res.json({ meetings: await listMeetingsForUnit(ctx.db, ctx.tree, user.unitCode) });
+    // now: the server's clock, so the consoles' countdowns do not follow a PC clock that is off.
+    res.json({ meetings: await listMeetingsForUnit(ctx.db, ctx.tree, user.unitCode), now: clock.now().toISOString() });
   });
 
   r.post('/', async (req, res) => {
@@ -48,6 +54,7 @@ export function meetingRoutes(ctx: AppContext): Router {
       startsAt: body.startsAt ? new Date(body.startsAt) : new Date(),
       durationMin: body.durationMin,
       unitCodes: scope.unitCodes,
+      pinHash: body.pin ? await hashPassword(body.pin) : null,
     });
     for (const u of meeting.units) ctx.io.to(unitRoom(u.code)).emit('meeting:new', meeting);
     ctx.log.info({ meetingId: meeting.id, units: meeting.units.length, by: user.username }, 'meeting created');
@@ -107,6 +114,9 @@ export function meetingRoutes(ctx: AppContext): Router {
     const meeting = await organiser(currentUser(res), req.params.id);
     res.json({ sites: await ctx.meetings.health(meeting.id) });
   });
+
+  /** Server-side recordings: list and download (server/meetings/recordings.ts). */
+  recordingRoutes(ctx, r);
 
   return r;
 }

@@ -224,3 +224,46 @@ describe('restart', () => {
     expect(reduce(again, { type: 'selfUnmute' }, siteA)).toEqual({ ok: false, error: 'MUTE_LOCKED' });
   });
 });
+
+describe('recording (server-side, shown to every site)', () => {
+  const AT = '2026-11-22T01:30:00.000Z';
+  const table: { name: string; steps: [Command, Actor][]; actor: Actor; cmd: Command; expect: 'ok' | string; recording: boolean; effects?: Effect[] }[] = [
+    { name: 'the chair starts it', steps: [], actor: chair, cmd: { type: 'recordStart', at: AT }, expect: 'ok', recording: true, effects: [{ type: 'record', run: true }] },
+    { name: 'a sub-venue may not start it', steps: [], actor: siteA, cmd: { type: 'recordStart', at: AT }, expect: 'CONTROL_FORBIDDEN', recording: false },
+    { name: "the main venue's duty officer may not start it", steps: [], actor: hostNonChair, cmd: { type: 'recordStart', at: AT }, expect: 'CONTROL_FORBIDDEN', recording: false },
+    { name: 'a second start changes nothing (no second recorder)', steps: [[{ type: 'recordStart', at: AT }, chair]], actor: chair, cmd: { type: 'recordStart', at: AT }, expect: 'ok', recording: true, effects: [] },
+    { name: 'the chair stops it', steps: [[{ type: 'recordStart', at: AT }, chair]], actor: chair, cmd: { type: 'recordStop' }, expect: 'ok', recording: false, effects: [{ type: 'record', run: false }] },
+    { name: 'a sub-venue may not stop it', steps: [[{ type: 'recordStart', at: AT }, chair]], actor: siteB, cmd: { type: 'recordStop' }, expect: 'CONTROL_FORBIDDEN', recording: true },
+    { name: 'the server stops it (worker died, ffmpeg failed)', steps: [[{ type: 'recordStart', at: AT }, chair]], actor: system, cmd: { type: 'recordStop' }, expect: 'ok', recording: false, effects: [{ type: 'record', run: false }] },
+    { name: 'stop while not recording is a no-op', steps: [], actor: chair, cmd: { type: 'recordStop' }, expect: 'ok', recording: false, effects: [] },
+  ];
+  it.each(table)('$name', (t) => {
+    const before = run(...t.steps).state;
+    const r = reduce(before, t.cmd, t.actor);
+    if (t.expect !== 'ok') {
+      expect(r).toEqual({ ok: false, error: t.expect });
+      expect(!!before.recording).toBe(t.recording);
+      return;
+    }
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(!!r.state.recording).toBe(t.recording);
+    if (t.effects) expect(r.effects).toEqual(t.effects);
+  });
+
+  it('records who started and when; ending the meeting finalises the recording first', () => {
+    const { state } = run([{ type: 'recordStart', at: AT }, chair]);
+    expect(state.recording).toEqual({ startedAt: AT, by: HOST });
+    const r = reduce(state, { type: 'end' }, chair);
+    expect(r.ok && r.state.recording).toBeNull();
+    const fx = r.ok ? r.effects.map((e) => e.type) : [];
+    expect(fx).toContain('record');
+    expect(fx.indexOf('record')).toBeLessThan(fx.indexOf('end'));
+  });
+
+  it('is not persisted: after a restart nothing records, so nothing claims to', () => {
+    const { state } = run([{ type: 'recordStart', at: AT }, chair]);
+    expect(savedPart(state)).not.toHaveProperty('recording');
+    expect(fresh().recording).toBeNull();
+  });
+});

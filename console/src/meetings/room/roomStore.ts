@@ -400,7 +400,7 @@ export const useRoomStore = defineStore('room', () => {
     warning.value = null;
 
     try {
-      const data = await socket.request<JoinData>('meeting:join', { meetingId: id });
+      const data = await socket.request<JoinData>('meeting:join', { meetingId: id, pin: sessionStorage.getItem(`tl.meetingPin.${id}`) ?? undefined });
       if (my !== session) return;
       selfPeerId = data.peerId ?? socket.socketId();
       isChair.value = !!data.chair;
