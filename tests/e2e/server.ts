@@ -1,9 +1,13 @@
 /** The real server for browser tests: fresh in-memory PGlite, one mediasoup worker, the built console. */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { resolveWorkerBin } from '../../sfu/workerBin.ts';
 
 process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
+// Recordings made by browser tests go to a throwaway folder, not the repo's data/.
+process.env.RECORDINGS_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tl-e2e-recordings-'));
 const { connectDb } = await import('../../db/connect.ts');
 const { WorkerPool } = await import('../../sfu/WorkerPool.ts');
 const { createApp } = await import('../../server/app.ts');
