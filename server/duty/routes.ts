@@ -574,6 +574,22 @@ export function dutyRoutes(ctx: AppContext): Router {
   const logCreate = z.object({ requestId: z.uuid(), ...logFields });
   const logEdit = z.object({ revision: z.number().int().positive(), ...logFields });
 
+  /** The register's columns, shared by create and edit. */
+  const logColumns = (b: z.infer<z.ZodObject<typeof logFields>>) => ({
+    kind: b.kind,
+    call_time: new Date(b.callTime),
+    caller_unit: b.callerUnit,
+    caller_name: b.callerName,
+    caller_title: b.callerTitle,
+    caller_phone: b.callerPhone,
+    summary: b.summary,
+    place: b.place,
+    cause: b.cause,
+    measures: b.measures,
+    notified: b.notified,
+    status: b.status,
+  });
+
   function checkCallTime(t: string) {
     if (Date.parse(t) > clock.now().getTime() + 5 * 60_000) throw errors.validation([{ path: 'callTime', message: '来电时间不能晚于当前时间' }]);
   }
@@ -618,18 +634,7 @@ export function dutyRoutes(ctx: AppContext): Router {
         .values({
           request_id: body.requestId,
           unit_code: unit,
-          kind: body.kind,
-          call_time: new Date(body.callTime),
-          caller_unit: body.callerUnit,
-          caller_name: body.callerName,
-          caller_title: body.callerTitle,
-          caller_phone: body.callerPhone,
-          summary: body.summary,
-          place: body.place,
-          cause: body.cause,
-          measures: body.measures,
-          notified: body.notified,
-          status: body.status,
+          ...logColumns(body),
           revision: 1,
           created_by: user.id,
           updated_by: user.id,
@@ -663,18 +668,7 @@ export function dutyRoutes(ctx: AppContext): Router {
       const upd = await trx
         .updateTable('duty_log')
         .set({
-          kind: body.kind,
-          call_time: new Date(body.callTime),
-          caller_unit: body.callerUnit,
-          caller_name: body.callerName,
-          caller_title: body.callerTitle,
-          caller_phone: body.callerPhone,
-          summary: body.summary,
-          place: body.place,
-          cause: body.cause,
-          measures: body.measures,
-          notified: body.notified,
-          status: body.status,
+          ...logColumns(body),
           revision: body.revision + 1,
           updated_by: user.id,
           updated_at: sql<Date>`now()`,
