@@ -157,6 +157,7 @@ test('the leaders\' board shows charts and exports Excel', async ({ browser }) =
   const leader = await loginAs(browser, '150000-leader');
   // An empty board says so instead of drawing empty charts.
   await leader.getByTestId('nav-board').click();
+  await expect(leader).toHaveURL(/\/reports\/board$/);
   const open = await leader.request.get('/api/reports/board');
   if ((await open.json()).open.length === 0) await expect(leader.getByTestId('chart-grade-empty')).toBeVisible();
   // An open incident (a phone report taken at the region) puts something on the charts.
@@ -167,7 +168,7 @@ test('the leaders\' board shows charts and exports Excel', async ({ browser }) =
     },
   });
   expect(phone.status()).toBe(201);
-  await leader.reload();
+  await leader.goto('/reports/board');
   await expect(leader.getByTestId('chart-grade').locator('canvas')).toBeVisible();
   await expect(leader.getByTestId('timeliness-table')).toBeVisible();
   const res = await leader.request.get((await leader.getByTestId('board-export').getAttribute('href'))!);
