@@ -19,6 +19,7 @@ import { meetingRoutes } from './meetings/routes.ts';
 import { loadOrgTree } from './org/load.ts';
 import { orgRoutes } from './org/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { createReportRuntime } from './reports/runtime.ts';
 import { testClockRoutes } from './reports/testClock.ts';
 import { dutyRoutes } from './duty/routes.ts';
 
@@ -53,8 +54,10 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const server = http.createServer(app);
   // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
   const io = new IoServer(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000 });
-  const ctx: AppContext = { db, tree, log, io, meetings: undefined as unknown as MeetingHub };
+  // The domain runtimes take the context itself, so they are attached right after it exists.
+  const ctx = { db, tree, log, io } as AppContext;
   ctx.meetings = new MeetingHub({ db, tree, log, io, pool: opts.pool });
+  ctx.reports = createReportRuntime(ctx);
 
   io.use(async (socket, next) => {
     try {
@@ -107,6 +110,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
         server.listen(port, host, () => resolve((server.address() as { port: number }).port));
       }),
     close: async () => {
+      ctx.reports.ticker.stop();
       await ctx.meetings.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

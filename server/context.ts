@@ -4,6 +4,7 @@ import type { Server as IoServer } from 'socket.io';
 import type { Database } from '../db/schema.ts';
 import type { OrgTree } from './org/tree.ts';
 import type { MeetingHub } from './meetings/hub.ts';
+import type { ReportRuntime } from './reports/runtime.ts';
 
 /** What every domain module needs, passed explicitly (no globals). */
 export interface AppContext {
@@ -12,6 +13,7 @@ export interface AppContext {
   log: Logger;
   io: IoServer;
   meetings: MeetingHub;
+  reports: ReportRuntime;
 }
 
 /** socket.io room of one unit: every console of that unit listens there. */

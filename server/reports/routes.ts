@@ -7,7 +7,6 @@ import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
-import { reportRuntime } from './runtime.ts';
 import type { HopAction } from './workflow.ts';
 import { boardData, boardWorkbook, instructionDtos } from './board.ts';
 
@@ -83,7 +82,7 @@ function checkEventTime(iso: string): Date {
 
 export function reportRoutes(ctx: AppContext): Router {
   const r = Router();
-  const { service } = reportRuntime(ctx);
+  const { service } = ctx.reports;
 
   // My unit's reports in every state, and the sent reports of every unit below.
   r.get('/', async (_req, res) => {

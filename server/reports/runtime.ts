@@ -1,4 +1,4 @@
-/** One report service and one deadline ticker per running app, shared by the report and test-clock routes. */
+/** The report service and its deadline ticker: one pair per running app, held on the AppContext. */
 import type { AppContext } from '../context.ts';
 import { ReportService } from './service.ts';
 import { DeadlineTicker } from './ticker.ts';
@@ -8,19 +8,11 @@ export interface ReportRuntime {
   ticker: DeadlineTicker;
 }
 
-const runtimes = new WeakMap<AppContext, ReportRuntime>();
-
-export function reportRuntime(ctx: AppContext): ReportRuntime {
-  let rt = runtimes.get(ctx);
-  if (!rt) {
-    const service = new ReportService(ctx);
-    const ticker = new DeadlineTicker(ctx);
-    service.onChange = (incidentId) => ticker.check([incidentId]).catch((err) => ctx.log.warn({ err }, 'deadline check failed'));
-    ticker.start();
-    // The ticker stops with the server (io.close() closes the HTTP server).
-    ctx.io.httpServer?.once('close', () => ticker.stop());
-    rt = { service, ticker };
-    runtimes.set(ctx, rt);
-  }
-  return rt;
+/** Starts the ticker; the app stops it on close. */
+export function createReportRuntime(ctx: AppContext): ReportRuntime {
+  const service = new ReportService(ctx);
+  const ticker = new DeadlineTicker(ctx);
+  service.onChange = (incidentId) => ticker.check([incidentId]).catch((err) => ctx.log.warn({ err }, 'deadline check failed'));
+  ticker.start();
+  return { service, ticker };
 }

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { clock } from '../clock.ts';
 import { parse } from '../http/validate.ts';
-import { reportRuntime } from './runtime.ts';
 
 export function testClockRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -15,7 +14,7 @@ export function testClockRoutes(ctx: AppContext): Router {
     const { advanceMs } = parse(z.object({ advanceMs: z.number().int().min(-864e8).max(864e8) }), req.body);
     clock.advance(advanceMs);
     // Deadlines are re-evaluated at once, so a test sees the consequences without waiting for the next tick.
-    await reportRuntime(ctx).ticker.check();
+    await ctx.reports.ticker.check();
     res.json({ now: clock.now().toISOString(), offsetMs: clock.offsetMs });
   });
   return r;
