@@ -1,29 +1,18 @@
 import { reactive, watch } from 'vue';
 import { toLocalInput } from '../shared/format';
 import { uuid } from '../shared/uuid';
-import type { Category, Classification, Grade } from './types';
+import type { Category, FullReport } from './types';
 
-export interface ReportDraft {
-  title: string;
-  /** datetime-local value, local time */
-  eventTime: string;
-  place: string;
-  address: string;
-  category: Category;
-  grade: Grade;
-  classification: Classification;
-  summary: string;
-  casualties: string;
-  losses: string;
-  cause: string;
-  measures: string;
-  nextSteps: string;
-  /** Phone report only: who called whom. */
-  caller: string;
-  callee: string;
-  /** Minted at the first submit attempt and kept for retries, so the server can de-duplicate. */
-  requestId: string | null;
-}
+/**
+ * The editable fields of a report as the form holds them (the same names and types as FullReport;
+ * `eventTime` is a datetime-local value, local time; caller/callee only for a phone report), plus the
+ * request id minted at the first submit attempt and kept for retries, so the server can de-duplicate.
+ */
+export type ReportDraft = Pick<
+  FullReport,
+  | 'title' | 'eventTime' | 'place' | 'address' | 'category' | 'grade' | 'classification' | 'summary'
+  | 'casualties' | 'losses' | 'cause' | 'measures' | 'nextSteps' | 'caller' | 'callee'
+> & { requestId: string | null };
 
 const TEXT_FIELDS = ['title', 'place', 'address', 'summary', 'casualties', 'losses', 'cause', 'measures', 'nextSteps', 'caller', 'callee'] as const;
 const CATEGORIES: Category[] = ['', 'natural_disaster', 'accident', 'public_health', 'social_security'];
