@@ -11,6 +11,8 @@ export interface DbOptions {
   databaseUrl?: string;
   /** Folder for embedded PGlite data, or 'memory://' for a throwaway database. */
   dataDir?: string;
+  /** An idle pooled connection failed (Postgres restarted, or a test database was dropped). */
+  onIdleError?: (err: Error) => void;
 }
 
 export interface DbHandle {
@@ -22,6 +24,9 @@ export interface DbHandle {
 export async function connectDb(opts: DbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Without a listener, pg re-throws an idle client's error and the whole server dies with it;
+    // the pool drops that client and connects afresh on the next query.
+    pool.on('error', opts.onIdleError ?? ((err) => console.error(`database connection lost: ${err.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -17,7 +17,11 @@ const { DEMO_PASSWORD } = await import('../db/seed/demo.ts');
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'), 'pglite');
 if (!process.env.DATABASE_URL) fs.mkdirSync(dataDir, { recursive: true });
-const dbHandle = await connectDb({ databaseUrl: process.env.DATABASE_URL, dataDir });
+const dbHandle = await connectDb({
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir,
+  onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost; the pool reconnects'),
+});
 const sfuConfig = sfuConfigFromEnv();
 const pool = await WorkerPool.create(sfuConfig);
 const seed = process.env.SEED_DEMO !== '0';

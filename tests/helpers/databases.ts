@@ -21,7 +21,8 @@ const postgres = (adminUrl: string): TestDatabase => ({
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;
-    const handle = await connectDb({ databaseUrl: url.toString() });
+    // Dropping the database (with force) ends connections the app may still be closing: expected here.
+    const handle = await connectDb({ databaseUrl: url.toString(), onIdleError: () => undefined });
     return {
       ...handle,
       close: async () => {
