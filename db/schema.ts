@@ -1,5 +1,6 @@
 /** The database schema as Kysely types: the one source of truth the migrations implement. */
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { AccessTables } from './tables/access.ts';
 import type { ServerTime } from './tables/common.ts';
 import type { DutyTables } from './tables/duty.ts';
 import type { MeetingTable, MeetingTables } from './tables/meetings.ts';
@@ -26,6 +27,8 @@ export interface UserTable {
   roles: Role[];
   phone: string | null;
   created_at: ServerTime;
+  /** Last password change (self or admin reset); null: the seeded one. */
+  password_changed_at: Date | null;
 }
 
 export interface SessionTable {
@@ -42,7 +45,7 @@ interface FoundationTables {
 }
 
 /** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */
-export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables {}
+export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables {}
 
 export type Unit = Selectable<UnitTable>;
 export type User = Selectable<UserTable>;

@@ -11,9 +11,12 @@ import { seedDemo } from '../db/seed/demo.ts';
 import type { WorkerPool } from '../sfu/WorkerPool.ts';
 import { requireUser, sessionToken } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
-import { resolveSession } from './auth/sessions.ts';
+import { resolveSessionInfo } from './auth/sessions.ts';
+import { SocketSessions } from './auth/socketSessions.ts';
 import { unitRoom, type AppContext } from './context.ts';
 import { ApiError, errors } from './http/errors.ts';
+import { securityHeaders } from './http/headers.ts';
+import { allowSocketRequest, sameOriginGuard } from './http/sameOrigin.ts';
 import { MeetingHub } from './meetings/hub.ts';
 import { meetingRoutes } from './meetings/routes.ts';
 import { loadOrgTree } from './org/load.ts';
@@ -28,6 +31,8 @@ export interface AppOptions {
   pool: WorkerPool;
   log?: Logger;
   seed?: boolean;
+  /** How often live sockets are checked against their sessions (expiry); default 30 s. */
+  sessionSweepMs?: number;
   /** Built console to serve (dist/console); omitted in API-only tests. */
   staticDir?: string;
   secureCookie?: boolean;
@@ -53,27 +58,39 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.set('trust proxy', 'loopback');
   const server = http.createServer(app);
   // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
-  const io = new IoServer(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000 });
+  const io = new IoServer(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
   // The domain runtimes take the context itself, so they are attached right after it exists.
   const ctx = { db, tree, log, io } as AppContext;
   ctx.meetings = new MeetingHub({ db, tree, log, io, pool: opts.pool });
   ctx.reports = createReportRuntime(ctx);
+  ctx.sessions = new SocketSessions(io, db);
+  ctx.sessions.start(opts.sessionSweepMs);
 
   io.use(async (socket, next) => {
     try {
-      const user = await resolveSession(db, tree, sessionToken(socket.handshake.headers.cookie));
-      if (!user) return next(Object.assign(new Error('AUTH_REQUIRED'), { data: errors.authRequired().toJSON() }));
-      socket.data.user = user;
+      const session = await resolveSessionInfo(db, tree, sessionToken(socket.handshake.headers.cookie));
+      if (!session) return next(Object.assign(new Error('AUTH_REQUIRED'), { data: errors.authRequired().toJSON() }));
+      socket.data.user = session.user;
+      socket.data.sessionHash = session.tokenHash;
+      socket.data.expiresAt = session.expiresAt.getTime();
       next();
     } catch (e) {
       next(e as Error);
     }
   });
   io.on('connection', (socket) => {
+    // An expired session answers nothing more, whatever the sweep has not caught yet.
+    socket.use((_event, next) => {
+      if (Date.now() < socket.data.expiresAt) return next();
+      socket.emit('session:ended', {});
+      socket.disconnect(true);
+    });
     void socket.join(unitRoom(socket.data.user.unitCode));
     ctx.meetings.attach(socket);
   });
 
+  app.use(securityHeaders({ https: opts.secureCookie ?? false }));
+  app.use(sameOriginGuard());
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, workers: opts.pool.slots.length, liveMeetings: ctx.meetings.liveRooms, db: opts.dbHandle.kind });
@@ -111,6 +128,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
       }),
     close: async () => {
       ctx.reports.ticker.stop();
+      ctx.sessions.stop();
       await ctx.meetings.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import type { OrgTree } from './org/tree.ts';
 import type { MeetingHub } from './meetings/hub.ts';
 import type { ReportRuntime } from './reports/runtime.ts';
+import type { SocketSessions } from './auth/socketSessions.ts';
 
 /** What every domain module needs, passed explicitly (no globals). */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   io: IoServer;
   meetings: MeetingHub;
   reports: ReportRuntime;
+  /** Ends a session's live sockets with it (logout, password change, expiry). */
+  sessions: SocketSessions;
 }
 
 /** socket.io room of one unit: every console of that unit listens there. */

@@ -17,10 +17,19 @@ export interface ProducerInfo {
   paused: boolean;
 }
 
-export function producerSource(producer: types.Producer): 'mic' | 'camera' | 'screen' {
-  const s = producer.appData.source;
-  if (s === 'screen') return 'screen';
-  return producer.kind === 'audio' ? 'mic' : 'camera';
+export type ProducerSource = 'mic' | 'camera' | 'screen';
+
+/**
+ * What a producer is, decided by its kind and not by the client's label: audio is always the site's
+ * microphone (so a mute reaches it whatever it is called), video is the camera unless it is the share.
+ */
+export function sourceOf(kind: types.MediaKind, label: unknown): ProducerSource {
+  if (kind === 'audio') return 'mic';
+  return label === 'screen' ? 'screen' : 'camera';
+}
+
+export function producerSource(producer: types.Producer): ProducerSource {
+  return sourceOf(producer.kind, producer.appData.source);
 }
 
 export interface TransportParams {
@@ -133,9 +142,12 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     kind: types.MediaKind,
     rtpParameters: types.RtpParameters,
     appData: Record<string, unknown> = {},
+    /** Start paused (the site is muted or camera-off): no one receives a packet before the pause. */
+    paused = false,
   ): Promise<ProducerInfo> {
     const peer = this.#peer(peerId);
-    const producer = await peer.transport(transportId).produce({ kind, rtpParameters, appData: { ...appData, peerId } });
+    const source = sourceOf(kind, appData.source);
+    const producer = await peer.transport(transportId).produce({ kind, rtpParameters, paused, appData: { ...appData, source, peerId } });
     peer.producers.set(producer.id, producer);
     producer.observer.on('close', () => peer.producers.delete(producer.id));
     if (kind === 'audio') await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);

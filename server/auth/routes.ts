@@ -1,11 +1,13 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { changePasswordBody, passwordProblems, resetPasswordBody } from '../../contract/auth.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import { currentUser, requireUser, sessionToken } from './middleware.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { createSession, deleteSession, SESSION_COOKIE, SESSION_TTL_MS, toSessionUser } from './sessions.ts';
+import { createSession, deleteSession, deleteUserSessions, hashToken, hasAnyRole, SESSION_COOKIE, SESSION_TTL_MS, toSessionUser } from './sessions.ts';
+import { beginAttempt, clearAccount, failAttempt, succeedAttempt } from './throttle.ts';
 
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword('not-a-real-password'));
@@ -25,6 +27,13 @@ export function authRoutes(ctx: AppContext, opts: { secureCookie: boolean }): Ro
 
   r.post('/login', async (req, res) => {
     const { username, password } = parse(loginSchema, req.body);
+    const ip = req.ip ?? 'unknown';
+    // Refused before scrypt while the account or the address is locked (V9).
+    const attempt = await beginAttempt(ctx.db, username, ip);
+    if (!attempt.ok) {
+      ctx.log.warn({ username, ip }, 'login refused: locked');
+      throw errors.authLocked(attempt.retryAfterMin);
+    }
     const row = await ctx.db
       .selectFrom('users')
       .select(['id', 'username', 'display_name', 'unit_code', 'roles', 'password_hash'])
@@ -33,9 +42,11 @@ export function authRoutes(ctx: AppContext, opts: { secureCookie: boolean }): Ro
     // Unknown users cost one hash too, so response time does not reveal which usernames exist.
     const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash()));
     if (!row || !ok) {
-      ctx.log.warn({ username, ip: req.ip }, 'login failed');
-      throw errors.authInvalid();
+      const left = await failAttempt(ctx.db, attempt.slots);
+      ctx.log.warn({ username, ip, left }, 'login failed');
+      throw errors.authInvalidLeft(left);
     }
+    await succeedAttempt(ctx.db, attempt.slots);
     setCookie(res, await createSession(ctx.db, row.id));
     ctx.log.info({ username }, 'login');
     res.json({ user: toSessionUser(row, ctx.tree) });
@@ -43,13 +54,50 @@ export function authRoutes(ctx: AppContext, opts: { secureCookie: boolean }): Ro
 
   r.post('/logout', async (req, res) => {
     const token = sessionToken(req.headers.cookie);
-    if (token) await deleteSession(ctx.db, token);
+    if (token) {
+      await deleteSession(ctx.db, token);
+      ctx.sessions.endSession(hashToken(token)); // its sockets end with it (V6)
+    }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ ok: true });
   });
 
   r.get('/me', requireUser(ctx), (_req, res) => {
     res.json({ user: currentUser(res) });
+  });
+
+  /** Own password change: the old password, then the policy; other sessions of the account end. */
+  r.post('/password', requireUser(ctx), async (req, res) => {
+    const user = currentUser(res);
+    const body = parse(changePasswordBody, req.body);
+    const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+    if (!(await verifyPassword(body.oldPassword, row.password_hash))) throw errors.passwordOldWrong();
+    const problems = passwordProblems(body.newPassword, user.username);
+    if (body.newPassword === body.oldPassword) problems.push('不能与原密码相同');
+    if (problems.length) throw errors.passwordWeak(problems);
+    await ctx.db.updateTable('users').set({ password_hash: await hashPassword(body.newPassword), password_changed_at: new Date() }).where('id', '=', user.id).execute();
+    const token = sessionToken(req.headers.cookie);
+    await deleteUserSessions(ctx.db, user.id, token);
+    ctx.sessions.endUser(user.id, token ? hashToken(token) : undefined);
+    ctx.log.info({ username: user.username }, 'password changed');
+    res.json({ ok: true });
+  });
+
+  /** Administrator's reset of an account in their subtree: every session of it ends, its lock lifts. */
+  r.post('/reset', requireUser(ctx), async (req, res) => {
+    const admin = currentUser(res);
+    if (!hasAnyRole(admin, ['admin'])) throw errors.roleForbidden();
+    const body = parse(resetPasswordBody, req.body);
+    const target = await ctx.db.selectFrom('users').select(['id', 'username', 'unit_code']).where('username', '=', body.username).executeTakeFirst();
+    if (!target || !ctx.tree.isWithin(target.unit_code, admin.unitCode)) throw errors.notFound('用户');
+    const problems = passwordProblems(body.newPassword, target.username);
+    if (problems.length) throw errors.passwordWeak(problems);
+    await ctx.db.updateTable('users').set({ password_hash: await hashPassword(body.newPassword), password_changed_at: new Date() }).where('id', '=', target.id).execute();
+    await deleteUserSessions(ctx.db, target.id);
+    ctx.sessions.endUser(target.id);
+    await clearAccount(ctx.db, target.username);
+    ctx.log.info({ username: target.username, by: admin.username }, 'password reset by administrator');
+    res.json({ ok: true });
   });
 
   return r;

@@ -17,7 +17,7 @@ export interface SessionUser {
   roles: Role[];
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function createSession(db: Kysely<Database>, userId: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
@@ -28,21 +28,38 @@ export async function createSession(db: Kysely<Database>, userId: number): Promi
   return token;
 }
 
+/** Ends every session of a user (password reset), or all but one (own password change). */
+export async function deleteUserSessions(db: Kysely<Database>, userId: number, exceptToken?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptToken) q = q.where('token_hash', '<>', hashToken(exceptToken));
+  await q.execute();
+}
+
 export async function deleteSession(db: Kysely<Database>, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
 }
 
 export async function resolveSession(db: Kysely<Database>, tree: OrgTree, token: string | undefined): Promise<SessionUser | null> {
+  return (await resolveSessionInfo(db, tree, token))?.user ?? null;
+}
+
+/** The session's user, its token hash and when it expires (sockets keep these to end with the session). */
+export async function resolveSessionInfo(
+  db: Kysely<Database>,
+  tree: OrgTree,
+  token: string | undefined,
+): Promise<{ user: SessionUser; tokenHash: string; expiresAt: Date } | null> {
   if (!token) return null;
+  const tokenHash = hashToken(token);
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.unit_code', 'users.roles'])
-    .where('sessions.token_hash', '=', hashToken(token))
+    .select(['users.id', 'users.username', 'users.display_name', 'users.unit_code', 'users.roles', 'sessions.expires_at'])
+    .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', new Date())
     .executeTakeFirst();
   if (!row) return null;
-  return toSessionUser(row, tree);
+  return { user: toSessionUser(row, tree), tokenHash, expiresAt: row.expires_at };
 }
 
 export function toSessionUser(

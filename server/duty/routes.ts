@@ -10,7 +10,7 @@ import { clock } from '../clock.ts';
 import { unitRoom, type AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
-import { openReportItems } from '../reports/openItems.ts';
+import { itemsForReader, openReportItems, UNSENT_KINDS } from '../reports/openItems.ts';
 import { buildRosterWorkbook, parseRosterWorkbook } from './excel.ts';
 import {
   currentRoster,
@@ -30,6 +30,7 @@ import {
   swapByRequestId,
   unitPeople,
   writeSlot,
+  type HandoverDto,
   type RosterEntryDto,
 } from './repo.ts';
 import { addDays, checkPattern, checkSwap, closableSlots, localDate, localMidnight, localTime, monthRange, rotation, slotAt, slotStartingAt, slotsForDates } from './rules.ts';
@@ -437,6 +438,14 @@ export function dutyRoutes(ctx: AppContext): Router {
     ];
   }
 
+  /** A handover as `reader` may see it: the unit's unsent work shows as a fact, not a title, outside it. */
+  const viewFor = async (h: HandoverDto, reader: string): Promise<HandoverDto> => ({ ...h, items: await itemsForReader(db, h.unitCode, reader, h.items) });
+  async function pushHandover(h: HandoverDto) {
+    ctx.io.to(unitRoom(h.unitCode)).emit('duty:handover', await viewFor(h, h.unitCode));
+    const above = tree.ancestors(h.unitCode).map((u) => u.code);
+    if (above.length) ctx.io.to(above.map(unitRoom)).emit('duty:handover', await viewFor(h, above[0]!));
+  }
+
   r.get('/handover', async (req, res) => {
     const user = currentUser(res);
     const unit = readUnit(user, req.query.unit);
@@ -452,9 +461,9 @@ export function dutyRoutes(ctx: AppContext): Router {
     res.json({
       now: now.toISOString(),
       closable,
-      openItems: await openItems(unit),
-      pending: recent.filter((h) => h.acceptedAt === null),
-      recent,
+      openItems: await itemsForReader(db, unit, user.unitCode, await openItems(unit)),
+      pending: await Promise.all(recent.filter((h) => h.acceptedAt === null).map((h) => viewFor(h, user.unitCode))),
+      recent: await Promise.all(recent.map((h) => viewFor(h, user.unitCode))),
     });
   });
 
@@ -463,7 +472,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     if (!z.uuid().safeParse(req.params.id).success) throw errors.notFound('交接班记录');
     const [h] = await loadHandovers(db, { id: req.params.id });
     if (!h || !tree.isWithin(h.unitCode, user.unitCode)) throw errors.notFound('交接班记录');
-    res.json({ handover: h });
+    res.json({ handover: await viewFor(h, user.unitCode) });
   });
 
   r.post('/handovers', async (req, res) => {
@@ -473,7 +482,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     const [prior] = await loadHandovers(db, { requestId: body.requestId });
     if (prior) {
       if (prior.outgoingUserId !== user.id) throw errors.requestIdConflict();
-      return res.json({ handover: prior });
+      return res.json({ handover: await viewFor(prior, user.unitCode) });
     }
     const settings = await settingsFor(db, unit);
     const now = clock.now();
@@ -493,15 +502,15 @@ export function dutyRoutes(ctx: AppContext): Router {
       if (items.length) {
         await trx
           .insertInto('duty_handover_items')
-          .values(items.map((it) => ({ handover_id: ins.id, kind: it.kind, ref_id: it.refId, title: it.title, due_at: it.dueAt ? new Date(it.dueAt) : null })))
+          .values(items.map((it) => ({ handover_id: ins.id, kind: it.kind, ref_id: it.refId, title: UNSENT_KINDS.has(it.kind) ? '' : it.title, due_at: it.dueAt ? new Date(it.dueAt) : null })))
           .execute();
       }
       return ins.id;
     });
     const [h] = await loadHandovers(db, { id });
-    pushUp(unit, 'duty:handover', h);
+    await pushHandover(h!);
     ctx.log.info({ unit, handover: id, items: items.length }, 'duty shift closed');
-    res.status(201).json({ handover: h });
+    res.status(201).json({ handover: await viewFor(h!, unit) });
   });
 
   async function handoverForIncoming(res: Response, id: string) {
@@ -532,8 +541,9 @@ export function dutyRoutes(ctx: AppContext): Router {
         .execute();
     }
     const [updated] = await loadHandovers(db, { id: h.id });
-    ctx.io.to(unitRoom(h.unitCode)).emit('duty:handover', updated);
-    res.json({ handover: updated });
+    const view = await viewFor(updated!, h.unitCode);
+    ctx.io.to(unitRoom(h.unitCode)).emit('duty:handover', view);
+    res.json({ handover: view });
   });
 
   // Accepting the shift (接班) is refused while any carried item is unacknowledged.
@@ -551,8 +561,8 @@ export function dutyRoutes(ctx: AppContext): Router {
       .executeTakeFirst();
     if (Number(upd.numUpdatedRows) === 0) throw errors.dutyConflict('HANDOVER_ACCEPTED', '该班次已完成接班');
     const [updated] = await loadHandovers(db, { id: h.id });
-    pushUp(h.unitCode, 'duty:handover', updated);
-    res.json({ handover: updated });
+    await pushHandover(updated!);
+    res.json({ handover: await viewFor(updated!, h.unitCode) });
   });
 
   // ------------------------------------------------------------------ duty log (值班日志)

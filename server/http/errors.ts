@@ -44,6 +44,16 @@ export const errors = {
   reportClassified: () => new ApiError(403, 'REPORT_CLASSIFIED', '该信息为涉密信息，当前角色无权查看'),
   attachmentTooLarge: () => new ApiError(413, 'ATTACHMENT_TOO_LARGE', '附件过大（上限 20MB）'),
   attachmentType: () => new ApiError(415, 'ATTACHMENT_TYPE', '不支持的附件类型（仅限图片、PDF、Office 文档、文本）'),
+  // Access (issue 8): cross-site requests, request formats, login throttle, password policy
+  crossSite: () => new ApiError(403, 'CROSS_SITE', '拒绝来自其他网站的请求，请直接在本系统页面中操作'),
+  jsonRequired: () => new ApiError(415, 'JSON_REQUIRED', '请求格式不正确：须以 JSON 提交'),
+  uploadHeaderRequired: () => new ApiError(400, 'UPLOAD_HEADER_REQUIRED', '上传请求缺少必要的请求头，请在本系统页面中上传'),
+  authLocked: (minutes: number) =>
+    new ApiError(429, 'AUTH_LOCKED', `登录失败次数过多，已暂时锁定，请 ${minutes} 分钟后再试或联系管理员重置密码`, { retryAfterMin: minutes }),
+  authInvalidLeft: (attemptsLeft: number) =>
+    new ApiError(401, 'AUTH_INVALID', attemptsLeft > 0 ? `用户名或密码错误，还可尝试 ${attemptsLeft} 次` : '用户名或密码错误', { attemptsLeft }),
+  passwordWeak: (problems: string[]) => new ApiError(400, 'PASSWORD_WEAK', `密码不符合要求：${problems.join('；')}`, { problems }),
+  passwordOldWrong: () => new ApiError(400, 'PASSWORD_OLD_WRONG', '原密码不正确'),
   internal: () => new ApiError(500, 'INTERNAL', '服务器内部错误，请稍后重试'),
   // 24-hour duty (值班)
   dutyUnitForbidden: () => new ApiError(403, 'DUTY_UNIT_FORBIDDEN', '只能修改本单位的值班数据'),

@@ -10,7 +10,7 @@ import type { Server as IoServer, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import path from 'node:path';
-import { MeetingRoom, producerSource } from '../../sfu/MeetingRoom.ts';
+import { MeetingRoom, producerSource, sourceOf } from '../../sfu/MeetingRoom.ts';
 import { Recorder } from '../../sfu/Recorder.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
@@ -264,19 +264,19 @@ export class MeetingHub {
     on('produce', schemas.produce, async ({ transportId, kind, rtpParameters, appData }) => {
       const { room, meetingId } = joined();
       const control = await this.#control(meetingId);
-      const source = appData?.source === 'screen' ? 'screen' : kind === 'audio' ? 'mic' : 'camera';
+      // By kind, not by the client's label: audio is the microphone, a share is video only (V3).
+      const source = sourceOf(kind, appData?.source);
       // Content sharing (双流): claim the one sharing slot first (409 SHARE_BUSY), give it back if producing fails.
       if (source === 'screen') await this.command(meetingId, { type: 'shareStart' }, actorOf(control.hostUnitCode));
-      const info = await room.produce(socket.id, transportId, kind, rtpParameters as never, appData).catch(async (e: Error) => {
+      const held = (c: ControlState) => (source === 'mic' && c.muted.includes(user.unitCode)) || (source === 'camera' && c.videoOff.includes(user.unitCode));
+      const info = await room.produce(socket.id, transportId, kind, rtpParameters as never, appData, held(await this.#control(meetingId))).catch(async (e: Error) => {
         if (source === 'screen') await this.command(meetingId, { type: 'shareStop' }, actorOf(control.hostUnitCode)).catch(() => undefined);
         throw e;
       });
       // A site muted (or camera-off) by the chair stays so at the SFU, whatever its browser sends.
       const now = await this.#control(meetingId);
       const producer = room.producer(socket.id, info.producerId);
-      if ((source === 'mic' && now.muted.includes(user.unitCode)) || (source === 'camera' && now.videoOff.includes(user.unitCode))) {
-        await room.setProducerPaused(producer, true);
-      }
+      if (held(now)) await room.setProducerPaused(producer, true);
       if (source === 'screen') {
         producer.observer.once('close', () => {
           void this.command(meetingId, { type: 'shareStop' }, actorOf(now.hostUnitCode)).catch(() => undefined);

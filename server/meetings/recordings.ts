@@ -14,6 +14,7 @@ import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
+import { passedPin } from './pin.ts';
 import { findMeeting, type MeetingDto } from './repo.ts';
 
 export const RECORDING_ROLES = ['admin', 'leader', 'venue_operator'] as const;
@@ -65,8 +66,11 @@ export function recordingRoutes(ctx: AppContext, r: Router): void {
     const meeting = z.uuid().safeParse(id).success ? await findMeeting(ctx.db, ctx.tree, id) : null;
     if (!meeting) throw errors.notFound('会议');
     const invited = meeting.units.some((u) => u.code === user.unitCode);
-    const ok = (invited && hasAnyRole(user, RECORDING_ROLES)) || (hasAnyRole(user, ['admin']) && ctx.tree.isWithin(meeting.hostUnitCode, user.unitCode));
+    const above = hasAnyRole(user, ['admin']) && ctx.tree.isWithin(meeting.hostUnitCode, user.unitCode);
+    const ok = (invited && hasAnyRole(user, RECORDING_ROLES)) || above;
     if (!ok) throw errors.roleForbidden();
+    // A PIN meeting's recordings are for the sites that passed its PIN (and the organisers above).
+    if (!above && !(await passedPin(ctx.db, meeting, user.unitCode))) throw errors.meetingPinRequired();
     return meeting;
   };
 

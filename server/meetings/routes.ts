@@ -8,6 +8,7 @@ import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { resolveScope } from './scope.ts';
 import ExcelJS from 'exceljs';
+import { passedPin } from './pin.ts';
 import { recordingRoutes } from './recordings.ts';
 import { findMeeting, insertMeeting, listAttendance, listMeetingsForUnit, type MeetingDto } from './repo.ts';
 import type { SessionUser } from '../auth/sessions.ts';
@@ -76,6 +77,7 @@ export function meetingRoutes(ctx: AppContext): Router {
     const meeting = z.uuid().safeParse(req.params.id).success ? await findMeeting(ctx.db, ctx.tree, req.params.id) : null;
     if (!meeting) throw errors.notFound('会议');
     if (!meeting.units.some((u) => u.code === user.unitCode)) throw errors.meetingNotInvited();
+    if (!(await passedPin(ctx.db, meeting, user.unitCode))) throw errors.meetingPinRequired();
     res.json({ control: await ctx.meetings.controlState(meeting.id) });
   });
 

@@ -45,7 +45,11 @@ export async function instructionDtos(
   else q = q.where((eb) => eb.or([eb('i.unit_code', 'in', below), addressedToMe(eb)]));
   if (by.incidentId) q = q.where('i.incident_id', '=', by.incidentId);
   if (by.ids) q = q.where('i.id', 'in', by.ids.length ? by.ids : ['00000000-0000-0000-0000-000000000000']);
-  const rows = await q.orderBy('i.created_at', 'desc').limit(500).execute();
+  const all = await q.orderBy('i.created_at', 'desc').limit(500).execute();
+  // Issued below me on an incident I may not see (nothing sent yet): not mine to read, unless addressed to me.
+  const seen = new Set((await visibleIncidentRows(db, tree, user, { ids: [...new Set(all.map((r) => r.incident_id))] })).map((i) => i.id));
+  const mine = all.length ? await db.selectFrom('instruction_targets').select('instruction_id').where('unit_code', '=', user.unitCode).where('instruction_id', 'in', all.map((r) => r.id)).execute() : [];
+  const rows = all.filter((r) => seen.has(r.incident_id) || mine.some((m) => m.instruction_id === r.id));
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const [targets, feedback] = await Promise.all([
@@ -94,8 +98,21 @@ export interface TimelinessRow {
   demanded: number;
 }
 
+/** A missed deadline on an incident the reader may not see yet: the fact, never the title (V2). */
+export interface UnsentLateDto {
+  incidentId: string;
+  unitCode: string;
+  unitName: string;
+  kind: string;
+  grade: number;
+  dueAt: string;
+  recordedAt: string;
+}
+
 export interface BoardData {
   month: string;
+  /** Late units on incidents nothing was sent for yet (lateness cannot be hidden by not sending). */
+  lateUnsent: UnsentLateDto[];
   now: string;
   open: IncidentDto[];
   openByGrade: Record<'1' | '2' | '3' | '4', number>;
@@ -158,10 +175,27 @@ export async function boardData(ctx: AppContext, user: SessionUser, month?: stri
     }
     if (i.demandedByUnit) row(i.unitCode).demanded++;
   }
+  const seen = new Set(monthRows.map((r) => r.id));
+  const below = tree.subtree(user.unitCode).map((u) => u.code);
+  const hidden = await db
+    .selectFrom('deadline_misses as m')
+    .innerJoin('incidents as i', 'i.id', 'm.incident_id')
+    .select(['m.incident_id', 'm.unit_code', 'm.kind', 'm.due_at', 'm.recorded_at', 'i.grade'])
+    .where('i.unit_code', 'in', below)
+    .where('i.event_time', '>=', range.start)
+    .where('i.event_time', '<', range.end)
+    .orderBy('m.due_at')
+    .limit(5000)
+    .execute();
+  const lateUnsent = hidden
+    .filter((m) => !seen.has(m.incident_id) && tree.isWithin(m.unit_code, user.unitCode))
+    .map((m) => ({ incidentId: m.incident_id, unitCode: m.unit_code, unitName: tree.get(m.unit_code)?.name ?? m.unit_code, kind: m.kind, grade: m.grade, dueAt: m.due_at.toISOString(), recordedAt: m.recorded_at.toISOString() }));
+  for (const m of lateUnsent) row(m.unitCode).missing++;
   const instructions = await instructionDtos(ctx, user, { box: 'issued' });
   return {
     month: range.month,
     now: now.toISOString(),
+    lateUnsent,
     open,
     openByGrade,
     openByUnit: [...byUnit].map(([unitCode, count]) => ({ unitCode, unitName: tree.get(unitCode)?.name ?? unitCode, count })).sort((a, b) => b.count - a.count),

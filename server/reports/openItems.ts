@@ -81,3 +81,46 @@ export async function openReportItems(db: Kysely<Database>, tree: OrgTree, unitC
 
   return items.sort((a, b) => (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9'));
 }
+
+/** What a reader outside the unit sees instead of the title of work the unit has not sent. */
+export const UNSENT_TITLE = '（本单位尚未报送，内容仅本单位可见）';
+/** Kinds whose title is unsent work until a report is sent: stored without a title, resolved at read. */
+export const UNSENT_KINDS: ReadonlySet<string> = new Set(['report_signoff', 'report_followup']);
+
+/**
+ * Open items (or stored handover items) of `ownerUnit` as `readerUnit` may see them. Drafts and reports
+ * awaiting sign-off are the unit's own: outside it only the fact (kind, due time) shows. A follow-up item's
+ * incident title shows to units above once something was sent for it (or they demanded the report).
+ */
+export async function itemsForReader<T extends { kind: string; refId: string; title: string }>(
+  db: Kysely<Database>,
+  ownerUnit: string,
+  readerUnit: string,
+  items: T[],
+): Promise<T[]> {
+  const own = ownerUnit === readerUnit;
+  const reportIds = items.filter((i) => i.kind === 'report_signoff' && i.refId).map((i) => i.refId);
+  const incidentIds = items.filter((i) => i.kind === 'report_followup' && i.refId).map((i) => i.refId);
+  const reports = own && reportIds.length ? await db.selectFrom('urgent_reports').select(['id', 'title', 'classification']).where('id', 'in', reportIds).execute() : [];
+  const incidents = incidentIds.length
+    ? await db
+        .selectFrom('incidents as i')
+        .select(['i.id', 'i.title', 'i.classification', 'i.demanded_by_unit'])
+        .select((eb) => eb.exists(eb.selectFrom('urgent_reports as r').select('r.id').whereRef('r.incident_id', '=', 'i.id').where('r.state', '=', 'sent')).as('sent'))
+        .where('i.id', 'in', incidentIds)
+        .execute()
+    : [];
+  const title = (t: string, c: number) => (c >= CLASSIFIED_FROM ? REDACTED : t);
+  return items.map((it) => {
+    if (it.kind === 'report_signoff') {
+      const r = reports.find((x) => x.id === it.refId);
+      return own && r ? { ...it, title: title(r.title, r.classification) } : { ...it, refId: own ? it.refId : '', title: own ? it.title : UNSENT_TITLE };
+    }
+    if (it.kind === 'report_followup') {
+      const inc = incidents.find((x) => x.id === it.refId);
+      const visible = inc && (own || inc.sent || inc.demanded_by_unit !== null);
+      return visible ? { ...it, title: title(inc.title, inc.classification) } : { ...it, refId: own ? it.refId : '', title: own ? it.title : UNSENT_TITLE };
+    }
+    return it;
+  });
+}

@@ -10,7 +10,7 @@ import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
-import { addEvent, loadSettings, mayReadReport, reportDtos, reportRows, type ReportDto, type ReportRow, type Settings } from './repo.ts';
+import { addEvent, loadSettings, mayReadReport, reportDtos, reportRows, visibleIncidentRows, type ReportDto, type ReportRow, type Settings } from './repo.ts';
 import { pushNotice, pushReport, upChain } from './push.ts';
 import { clearedFor, decideHop, decideReport, WORK_ROLES, SIGN_ROLES, type HopAction, type Denial } from './workflow.ts';
 
@@ -408,8 +408,14 @@ export class ReportService {
   /** 领导批示: an instruction on an incident, sent down to named units as a task. */
   async instruct(user: SessionUser, b: { incidentId: string; reportId?: string; text: string; unitCodes: string[]; dueAt?: Date }): Promise<string> {
     if (!hasAnyRole(user, SIGN_ROLES)) throw errors.roleForbidden();
-    const inc = await this.ctx.db.selectFrom('incidents').selectAll().where('id', '=', b.incidentId).executeTakeFirst();
-    if (!inc || !this.ctx.tree.isWithin(inc.unit_code, user.unitCode)) throw errors.notFound('事件');
+    // Only on what the issuer may read (404 as for reading it): an incident nothing was sent for, or a
+    // report of another incident or still unsent, stays the unit's own (V2).
+    const [inc] = await visibleIncidentRows(this.ctx.db, this.ctx.tree, user, { ids: [b.incidentId] });
+    if (!inc) throw errors.notFound('事件');
+    if (b.reportId) {
+      const [rep] = /^[0-9a-f-]{36}$/i.test(b.reportId) ? await reportRows(this.ctx.db, { ids: [b.reportId] }) : [];
+      if (!rep || rep.incident_id !== inc.id || !mayReadReport(this.ctx.tree, user, rep)) throw errors.notFound('紧急信息');
+    }
     const bad = b.unitCodes.filter((u) => !this.ctx.tree.isWithin(u, user.unitCode));
     if (bad.length) throw errors.scopeForbidden({ unitCodes: bad });
     const now = clock.now();

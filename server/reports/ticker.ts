@@ -55,7 +55,7 @@ export class DeadlineTicker {
         if (isLate(o.status) && !o.lateRecordedAt) misses.push({ incidentId: inc.id, unitCode: o.unitCode, kind: o.kind, dueAt: new Date(o.dueAt) });
         if (o.status === 'due_soon' && !this.#warned.has(key)) {
           this.#warned.add(key);
-          pushNotice(this.ctx, 'deadline:warning', [o.unitCode], { incidentId: inc.id, unitCode: o.unitCode, unitName: o.unitName, kind: o.kind, dueAt: o.dueAt });
+          pushNotice(this.ctx, 'deadline:warning', [o.unitCode], { incidentId: inc.id, unitCode: o.unitCode, unitName: o.unitName, kind: o.kind, grade: inc.grade, dueAt: o.dueAt });
         }
       }
       if (f.followupDueAt && f.followupDueAt.getTime() <= now.getTime()) {
@@ -70,7 +70,9 @@ export class DeadlineTicker {
     const recorded = await recordMisses(db, misses, now);
     for (const m of recorded) {
       const unit = tree.get(m.unitCode);
-      const payload = { incidentId: m.incidentId, unitCode: m.unitCode, unitName: unit?.name ?? m.unitCode, kind: m.kind, dueAt: m.dueAt.toISOString(), recordedAt: now.toISOString() };
+      const grade = incidents.find((i) => i.id === m.incidentId)?.grade;
+      // The fact of lateness (unit, kind, grade, due time), never the title: the report may be unsent (V2).
+      const payload = { incidentId: m.incidentId, unitCode: m.unitCode, unitName: unit?.name ?? m.unitCode, kind: m.kind, grade, dueAt: m.dueAt.toISOString(), recordedAt: now.toISOString() };
       // The late office and the office above it (escalation); everyone up the chain sees the incident change.
       pushNotice(this.ctx, 'deadline:missed', [m.unitCode, ...(unit?.parentCode ? [unit.parentCode] : [])], payload);
       const inc = incidents.find((i) => i.id === m.incidentId)!;

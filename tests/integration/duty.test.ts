@@ -24,7 +24,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
     return c;
   };
   const upload = async (c: Client, path: string, body: Buffer) => {
-    const res = await fetch(srv.baseUrl + path, { method: 'POST', headers: { cookie: c.cookie, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, body: new Uint8Array(body) });
+    const res = await fetch(srv.baseUrl + path, { method: 'POST', headers: { cookie: c.cookie, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'x-requested-with': 'XMLHttpRequest' }, body: new Uint8Array(body) });
     return { status: res.status, body: await res.json() };
   };
   const download = async (c: Client, path: string) => {

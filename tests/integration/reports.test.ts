@@ -198,7 +198,7 @@ describe(`urgent-report workflow (${db!.name})`, () => {
 
     const up = await fetch(`${srv.baseUrl}/api/reports/${id}/attachments?filename=${encodeURIComponent('现场.png')}`, {
       method: 'POST',
-      headers: { cookie: countyDuty.cookie, 'content-type': 'image/png' },
+      headers: { cookie: countyDuty.cookie, 'content-type': 'image/png', 'x-requested-with': 'XMLHttpRequest' },
       body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
     });
     expect(up.status).toBe(201);
@@ -206,7 +206,7 @@ describe(`urgent-report workflow (${db!.name})`, () => {
     expect(att).toMatchObject({ filename: '现场.png', mime: 'image/png', size: 7 });
     const bad = await fetch(`${srv.baseUrl}/api/reports/${id}/attachments?filename=x.exe`, {
       method: 'POST',
-      headers: { cookie: countyDuty.cookie, 'content-type': 'application/x-msdownload' },
+      headers: { cookie: countyDuty.cookie, 'content-type': 'application/x-msdownload', 'x-requested-with': 'XMLHttpRequest' },
       body: Buffer.from([1]),
     });
     expect(bad.status).toBe(415);

@@ -26,7 +26,7 @@ export const dutyApi = {
     const res = await fetch(`/api/duty/roster/import${q({ mode })}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
       body: file,
     }).catch((e: unknown) => {
       throw new AppError('NETWORK', e instanceof Error ? e.message : '');
