@@ -147,6 +147,8 @@ export interface Board {
   openByUnit: { unitCode: string; unitName: string; count: number }[];
   timeliness: { unitCode: string; unitName: string; onTime: number; late: number; missing: number; pending: number; demanded: number }[];
   pendingInstructions: Instruction[];
+  /** Missed deadlines on incidents nothing was sent for yet: the fact, never the title. */
+  lateUnsent?: { incidentId: string; unitCode: string; unitName: string; kind: 'phone' | 'written'; grade: 1 | 2 | 3 | 4; dueAt: string; recordedAt: string }[];
 }
 
 export interface WrittenFields {

@@ -9,7 +9,9 @@ export function errorText(e: unknown): string {
   const err = toAppError(e);
   const { t, te } = i18n.global;
   const key = `errors.${err.code}`;
-  if (te(key)) return t(key);
+  // Details such as { retryAfterMin } fill the translation's named placeholders.
+  const named = err.details && typeof err.details === 'object' && !Array.isArray(err.details) ? (err.details as Record<string, unknown>) : {};
+  if (te(key)) return t(key, named);
   // Server messages are written to be shown as they are (e.g. NOT_FOUND: 「会议不存在」).
   if (err.message && err.message !== err.code) return err.message;
   return t('errors.UNKNOWN');
