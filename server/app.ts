@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import pino, { type Logger } from 'pino';
 import { Server as IoServer } from 'socket.io';
 import type { DbHandle } from '../db/connect.ts';
@@ -41,6 +41,8 @@ export interface AppOptions {
 export interface RunningApp {
   ctx: AppContext;
   server: http.Server;
+  /** The Express app (the access-matrix test walks its routes). */
+  http: Express;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -121,6 +123,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   return {
     ctx,
     server,
+    http: app,
     listen: (port, host = '0.0.0.0') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
