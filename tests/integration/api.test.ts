@@ -40,7 +40,8 @@ describe(`API and live updates (${db!.name})`, () => {
       const c = new Client(srv.baseUrl);
       const r = await c.post('/api/auth/login', { username: '150102-duty', password: 'wrong' });
       expect(r.status).toBe(401);
-      expect(r.body.error).toEqual({ code: 'AUTH_INVALID', message: '用户名或密码错误' });
+      // The tries left before the account locks are told (issue 8, V9).
+      expect(r.body.error).toEqual({ code: 'AUTH_INVALID', message: '用户名或密码错误，还可尝试 4 次', details: { attemptsLeft: 4 } });
     });
 
     it('requires a session for every API route and for socket.io', async () => {
