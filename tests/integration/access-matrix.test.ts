@@ -31,7 +31,7 @@ describe(`access matrix (${tdb!.name})`, () => {
   beforeAll(async () => {
     srv = await startTestServer(await tdb!.open());
     f = await makeFixtures(srv, as);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     sockets.forEach((s) => s.close());
     for (const c of clients.values()) (await c).close();
