@@ -168,6 +168,7 @@ const en: typeof zhCN = {
     pending_signoff: 'Awaiting sign-off',
     returned: 'Returned',
     sent: 'Signed and sent',
+    phoneSent: 'Reported by phone',
   },
   hopStates: {
     received: 'To acknowledge',
@@ -219,6 +220,8 @@ const en: typeof zhCN = {
     relay: 'Submit relay for sign-off',
     relayPhone: 'Relay by phone',
     relaySign: 'Sign and relay',
+    relayComment: 'Sign-off comment by {name}',
+    relayCommentPlaceholder: 'Sign-off comment (optional)',
     redacted: 'Classified: content visible to leaders only',
     drafter: 'Drafted by {name} {time}',
     signer: 'Signed by {name} {time}',

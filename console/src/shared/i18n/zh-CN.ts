@@ -167,6 +167,7 @@ export default {
     pending_signoff: '待签发',
     returned: '已退回',
     sent: '已签发',
+    phoneSent: '已电话报送',
   },
   hopStates: {
     received: '待签收',
@@ -218,6 +219,8 @@ export default {
     relay: '提交签发上报',
     relayPhone: '电话上报上级',
     relaySign: '签发上报',
+    relayComment: '{name} 签发意见',
+    relayCommentPlaceholder: '签发上报意见（可选）',
     redacted: '涉密信息，仅领导可查阅内容',
     drafter: '拟稿：{name} {time}',
     signer: '签发：{name} {time}',
