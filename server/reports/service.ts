@@ -451,19 +451,32 @@ export class ReportService {
     const target = await this.ctx.db
       .selectFrom('instruction_targets as t')
       .innerJoin('report_instructions as i', 'i.id', 't.instruction_id')
-      .select(['t.done_at', 'i.incident_id', 'i.unit_code as issuer', 'i.report_id'])
+      .innerJoin('incidents as inc', 'inc.id', 'i.incident_id')
+      .select(['t.done_at', 'i.incident_id', 'i.unit_code as issuer', 'i.report_id', 'inc.classification'])
       .where('t.instruction_id', '=', instructionId)
       .where('t.unit_code', '=', user.unitCode)
       .executeTakeFirst();
     if (!target) throw errors.notFound('批示');
     if (target.done_at) throw errors.reportState({ reason: 'instruction done' });
     const now = clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('instruction_feedback').values({ instruction_id: instructionId, unit_code: user.unitCode, author_id: user.id, text: b.text, done: b.done, created_at: now }).execute();
+    const fb = await this.ctx.db.transaction().execute(async (trx) => {
+      const fb = await trx.insertInto('instruction_feedback').values({ instruction_id: instructionId, unit_code: user.unitCode, author_id: user.id, text: b.text, done: b.done, created_at: now }).returning('id').executeTakeFirstOrThrow();
       if (b.done) await trx.updateTable('instruction_targets').set({ done_at: now }).where('instruction_id', '=', instructionId).where('unit_code', '=', user.unitCode).execute();
       await addEvent(trx, { incidentId: target.incident_id, reportId: target.report_id, unitCode: user.unitCode, actorId: user.id, action: 'feedback', detail: { text: b.text, done: b.done }, at: now });
+      return fb;
     });
-    pushNotice(this.ctx, 'instruction:feedback', [target.issuer, user.unitCode], { id: instructionId, incidentId: target.incident_id });
+    // The instructing office is told who answered (its leaders are alerted); the text only for unclassified incidents.
+    pushNotice(this.ctx, 'instruction:feedback', [target.issuer, user.unitCode], {
+      id: instructionId,
+      incidentId: target.incident_id,
+      feedbackId: String(fb.id),
+      issuer: target.issuer,
+      unitCode: user.unitCode,
+      unitName: user.unitName,
+      authorName: user.displayName,
+      done: b.done,
+      ...(target.classification < 2 ? { text: b.text } : {}),
+    });
   }
 
   async attach(user: SessionUser, reportId: string, file: { filename: string; mime: string; data: Buffer }): Promise<ReportDto> {
