@@ -36,13 +36,13 @@ test('meeting times, refusals and the end read right to a new user', async ({ br
 
     // Next year's meeting shows its year; a meeting for now is 进行中, and not 未开始 as well.
     await create(chair, `新年会商 ${tag}`, '2027-01-01T09:00');
-    await expect(item(chair, `新年会商 ${tag}`).getByTestId('meeting-starts-at')).toHaveText('2027/01/01 09:00');
+    await expect(item(chair, `新年会商 ${tag}`).getByTestId('meeting-start')).toHaveText('2027/01/01 09:00');
     await expect(item(chair, `新年会商 ${tag}`).getByTestId('meeting-status')).toHaveText('未开始');
     const title = `跨年值守调度 ${tag}`;
     await create(chair, title);
     await expect(item(chair, title).getByTestId('meeting-status')).toHaveText('进行中');
     await expect(item(chair, title)).not.toContainText('未开始');
-    await expect(item(chair, title).getByTestId('meeting-starts-at')).toHaveText('12/31 23:50');
+    await expect(item(chair, title).getByTestId('meeting-start')).toHaveText('12/31 23:50');
 
     // The chair and 新城区 join.
     await item(chair, title).getByTestId('meeting-join').click();
