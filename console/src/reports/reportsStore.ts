@@ -187,7 +187,6 @@ export const useReportsStore = defineStore('reports', () => {
     return report;
   }
 
-
   socket.on('report:new', (r: FullReport) => {
     if (!auth.user) return;
     const isNew = !reports.value.some((x) => x.id === r.id);
@@ -265,7 +264,7 @@ export const useReportsStore = defineStore('reports', () => {
         kind: 'feedback',
         grade: null,
         title: p.done ? t('alert.feedbackDoneTitle') : t('alert.feedbackTitle'),
-        body: `${p.unitName ?? ''} ${p.authorName ?? ''}：${p.text ?? ''}`,
+        body: `${p.unitName ?? ''} ${p.authorName ?? ''}${p.text ? `：${p.text}` : ''}`,
         incidentId: p.incidentId,
       });
     }
