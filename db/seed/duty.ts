@@ -40,6 +40,9 @@ export async function seedDutyDemo(db: Kysely<Database>, now: Date): Promise<voi
     };
     const { from } = weekRange(localDate(now));
     const slots = slotsForDates(DEFAULT_SHIFT_STARTS, from, addDays(from, 13));
+    // The shift running at seed time is `-duty`'s and the next `-duty2`'s (then alternating), so the README's
+    // "Try it" works at any hour: 150102-duty closes the shift, 150102-duty2 (rostered next) takes it over.
+    const current = Math.max(0, slots.findIndex((s) => s.start.getTime() <= now.getTime() && now.getTime() < s.end.getTime()));
     const settings = [];
     const rows: Insertable<DutyRosterTable>[] = [];
     for (const u of units) {
@@ -53,7 +56,7 @@ export async function seedDutyDemo(db: Kysely<Database>, now: Date): Promise<voi
           unit_code: u.code,
           slot_start: s.start,
           slot_end: s.end,
-          officers: JSON.stringify([i % 2 === 0 ? a : b]),
+          officers: JSON.stringify([(i - current) % 2 === 0 ? a : b]),
           leader: JSON.stringify(leader),
           note: '',
           version: 1,

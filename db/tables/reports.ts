@@ -84,6 +84,8 @@ export interface ReportHopTable {
   relay_by: number | null;
   relay_signed_by: number | null;
   relayed_at: Date | null;
+  /** The office leader's comment on signing the relay (签发上报意见). */
+  relay_sign_comment: Generated<string | null>;
 }
 
 /** Append-only timeline of every step across all levels. */

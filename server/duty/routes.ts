@@ -8,7 +8,7 @@ import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import { unitRoom, type AppContext } from '../context.ts';
-import { errors } from '../http/errors.ts';
+import { ApiError, errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import { itemsForReader, openReportItems, UNSENT_KINDS } from '../reports/openItems.ts';
 import { buildRosterWorkbook, parseRosterWorkbook } from './excel.ts';
@@ -33,7 +33,7 @@ import {
   type HandoverDto,
   type RosterEntryDto,
 } from './repo.ts';
-import { addDays, checkPattern, checkSwap, closableSlots, localDate, localMidnight, localTime, monthRange, rotation, slotAt, slotStartingAt, slotsForDates } from './rules.ts';
+import { addDays, checkPattern, checkSwap, closableSlots, localDate, localMidnight, localTime, monthRange, officerNames, rosteredOfficer, rotation, slotAt, slotStartingAt, slotsForDates } from './rules.ts';
 
 const DUTY_ROLES = ['duty_officer', 'leader', 'admin'] as const;
 const MANAGER_ROLES = ['leader', 'admin'] as const;
@@ -422,6 +422,9 @@ export function dutyRoutes(ctx: AppContext): Router {
 
   // ------------------------------------------------------------------ handover (交接班)
 
+  /** The roster entry of the shift starting at `start` (none when that shift is not rostered). */
+  const rosterAt = (unit: string, start: Date) => currentRoster(db, unit, start, new Date(start.getTime() + 1));
+
   /** What would be carried over if the shift were closed now: open log entries + open report items. */
   async function openItems(unit: string) {
     const logs = await db
@@ -457,7 +460,14 @@ export function dutyRoutes(ctx: AppContext): Router {
       const more = await db.selectFrom('duty_handovers').select('slot_start').where('unit_code', '=', unit).where('slot_start', '>=', new Date(now.getTime() - 3 * 86400_000)).execute();
       more.forEach((m) => closed.add(m.slot_start.getTime()));
     }
-    const closable = closableSlots(settings.shiftStarts, now, (s) => closed.has(s.getTime())).map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), date: s.date, startTime: s.startTime }));
+    const slots = closableSlots(settings.shiftStarts, now, (s) => closed.has(s.getTime()));
+    // Each closable shift with its rostered officers: only they may close it.
+    const closable = await Promise.all(
+      slots.map(async (s) => {
+        const [entry] = await rosterAt(unit, s.start);
+        return { start: s.start.toISOString(), end: s.end.toISOString(), date: s.date, startTime: s.startTime, officers: entry ? entry.officers.map((o) => o.name) : null };
+      }),
+    );
     res.json({
       now: now.toISOString(),
       closable,
@@ -490,6 +500,11 @@ export function dutyRoutes(ctx: AppContext): Router {
     const closed = new Set(closedRows.map((c) => c.slot_start.getTime()));
     const slot = closableSlots(settings.shiftStarts, now, (s) => closed.has(s.getTime())).find((s) => s.start.getTime() === Date.parse(body.slotStart));
     if (!slot) throw errors.dutyConflict('HANDOVER_NOT_CLOSABLE', '该班次已交班，或不是可交班的班次');
+    // Only the officer rostered on the shift closes it.
+    const [entry] = await rosterAt(unit, slot.start);
+    if (rosteredOfficer(entry, user.id) === false) {
+      throw new ApiError(403, 'HANDOVER_NOT_ROSTERED', `该班次的值班员是${officerNames(entry!)}，只有本班值班员可以交班`);
+    }
     const items = await openItems(unit);
     const id = await db.transaction().execute(async (trx) => {
       const ins = await trx
@@ -521,6 +536,11 @@ export function dutyRoutes(ctx: AppContext): Router {
     writeUnit(user, h.unitCode, DUTY_ROLES);
     if (h.acceptedAt) throw errors.dutyConflict('HANDOVER_ACCEPTED', '该班次已完成接班');
     if (h.outgoingUserId === user.id) throw errors.dutyConflict('HANDOVER_SELF', '交班人不能自己接班，请由接班人登录确认');
+    // Only the officer rostered on the next shift takes over (and confirms the carried items).
+    const [next] = await rosterAt(h.unitCode, new Date(h.slotEnd));
+    if (rosteredOfficer(next, user.id) === false) {
+      throw new ApiError(403, 'HANDOVER_NOT_NEXT_ON_DUTY', `下一班的值班员是${officerNames(next!)}，只有下一班值班员可以接班`);
+    }
     return { user, h };
   }
 

@@ -235,3 +235,15 @@ export function rotation<P>(slots: readonly Pick<Slot, 'date'>[], officers: read
     leader: leaders[days.indexOf(s.date) % leaders.length]!,
   }));
 }
+
+/**
+ * Handover follows the roster: is `userId` one of the officers rostered on this shift? `null` when the shift
+ * has no roster entry (nothing to follow: any duty officer of the unit may act, as before a roster exists).
+ */
+export function rosteredOfficer(entry: { officers: readonly DutyPerson[] } | null | undefined, userId: number): boolean | null {
+  if (!entry) return null;
+  return entry.officers.some((o) => o.userId === userId);
+}
+
+/** Names of a shift's officers for a message: 「张三、李四」. */
+export const officerNames = (entry: { officers: readonly DutyPerson[] }): string => entry.officers.map((o) => o.name).join('、') || '（未排值班员）';

@@ -22,6 +22,7 @@ export const errors = {
   validation: (details: unknown) => new ApiError(400, 'VALIDATION', '提交内容不完整或格式不正确', details),
   meetingNotInvited: () => new ApiError(403, 'MEETING_NOT_INVITED', '本单位未受邀参加此会议'),
   meetingEnded: () => new ApiError(409, 'MEETING_ENDED', '会议已结束'),
+  meetingStartPast: () => new ApiError(400, 'MEETING_START_PAST', '会议开始时间已过，请选择当前或以后的时间'),
   notInMeeting: () => new ApiError(409, 'NOT_IN_MEETING', '尚未加入会议'),
   meetingPinRequired: () => new ApiError(403, 'MEETING_PIN_REQUIRED', '此会议设有入会密码，请输入密码'),
   meetingPinWrong: () => new ApiError(403, 'MEETING_PIN_WRONG', '入会密码不正确'),

@@ -32,6 +32,8 @@ const createSchema = z.object({
 });
 
 export const CONVENER_ROLES = ['admin', 'leader', 'venue_operator'] as const;
+/** A start this long before now still counts as "now" (the form was filled in a minute ago). */
+export const START_GRACE_MS = 5 * 60_000;
 
 export function meetingRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -46,13 +48,16 @@ export function meetingRoutes(ctx: AppContext): Router {
     const user = currentUser(res);
     if (!hasAnyRole(user, CONVENER_ROLES)) throw errors.roleForbidden();
     const body = parse(createSchema, req.body);
+    const now = clock.now();
+    const startsAt = body.startsAt ? new Date(body.startsAt) : now;
+    if (startsAt.getTime() < now.getTime() - START_GRACE_MS) throw errors.meetingStartPast();
     const scope = resolveScope(ctx.tree, user.unitCode, body.scope);
     if (!scope.ok) throw errors.scopeForbidden({ reason: scope.reason, unitCodes: scope.unitCodes });
     const meeting = await insertMeeting(ctx.db, ctx.tree, {
       title: body.title,
       hostUnitCode: user.unitCode,
       createdBy: user.id,
-      startsAt: body.startsAt ? new Date(body.startsAt) : new Date(),
+      startsAt,
       durationMin: body.durationMin,
       unitCodes: scope.unitCodes,
       pinHash: body.pin ? await hashPassword(body.pin) : null,
@@ -84,7 +89,11 @@ export function meetingRoutes(ctx: AppContext): Router {
   /** Check-in (签到): who joined when, left when, for how long. */
   r.get('/:id/attendance', async (req, res) => {
     const meeting = await organiser(currentUser(res), req.params.id);
-    res.json({ attendance: await listAttendance(ctx.db, ctx.tree, meeting.id) });
+    const attendance = await listAttendance(ctx.db, ctx.tree, meeting.id);
+    // Invited units that never joined, as in the Excel export (未入会单位).
+    const attended = new Set(attendance.map((a) => a.unitCode));
+    const absent = meeting.units.filter((u) => !attended.has(u.code)).map((u) => ({ unitCode: u.code, unitName: u.name }));
+    res.json({ attendance, absent });
   });
 
   r.get('/:id/attendance.xlsx', async (req, res) => {

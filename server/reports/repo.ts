@@ -24,6 +24,8 @@ export interface HopDto {
   assessment: string;
   relayByName: string | null;
   relaySignedByName: string | null;
+  /** The office leader's comment on signing the relay (签发上报意见). */
+  relaySignComment: string | null;
   relayedAt: string | null;
 }
 
@@ -233,6 +235,7 @@ export function hopToDto(h: HopRow, tree: OrgTree): HopDto {
     assessment: h.assessment,
     relayByName: h.relay_by_name,
     relaySignedByName: h.relay_signed_name,
+    relaySignComment: h.relay_sign_comment,
     relayedAt: iso(h.relayed_at),
   };
 }
@@ -285,7 +288,7 @@ export function toReportDto(
     signedAt: iso(r.signed_at),
     signComment: cleared ? r.sign_comment : null,
     redacted: !cleared,
-    hops: hops.map((h) => ({ ...hopToDto(h, tree), assessment: cleared ? h.assessment : '' })),
+    hops: hops.map((h) => ({ ...hopToDto(h, tree), assessment: cleared ? h.assessment : '', relaySignComment: cleared ? h.relay_sign_comment : null })),
     attachments: cleared ? atts.map((a) => ({ id: a.id, filename: a.filename, mime: a.mime, size: a.size, createdAt: a.created_at.toISOString() })) : [],
   };
 }

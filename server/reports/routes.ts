@@ -44,7 +44,7 @@ const phoneSchema = z.object({
 });
 const editSchema = z.object(fields).partial();
 const commentSchema = z.object({ comment: text(2000).optional() });
-const hopSchema = z.object({ text: text(5000).optional() });
+const hopSchema = z.object({ text: text(5000).optional(), comment: text(2000).optional() });
 const demandSchema = z.object({
   unitCode: z.string().regex(/^\d{6}$/),
   title: fields.title,
@@ -240,8 +240,8 @@ export function reportRoutes(ctx: AppContext): Router {
   for (const [path, action] of Object.entries(hopActions)) {
     r.post(`/:id/${path}`, async (req, res) => {
       const user = currentUser(res);
-      const { text: t } = parse(hopSchema, req.body ?? {});
-      res.json({ report: await service.hopAct(user, String(req.params.id), action, t) });
+      const { text: t, comment } = parse(hopSchema, req.body ?? {});
+      res.json({ report: await service.hopAct(user, String(req.params.id), action, t, comment) });
     });
   }
 

@@ -311,8 +311,10 @@ export class ReportService {
       if (!done) throw errors.reportState();
       await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: action === 'submit' ? 'submitted' : action === 'sign' ? 'signed' : 'returned', detail: comment ? { comment } : {}, at: now });
       if (action === 'sign') {
-        const inc = await trx.selectFrom('incidents').select(['grade', 'classification']).where('id', '=', row.incident_id).executeTakeFirstOrThrow();
+        const inc = await trx.selectFrom('incidents').select(['grade', 'classification', 'category']).where('id', '=', row.incident_id).executeTakeFirstOrThrow();
         const upd: Record<string, unknown> = { classification: Math.max(inc.classification, row.classification) };
+        // An incident opened by a phone report (no category) takes the category of its first written report.
+        if (row.kind !== 'phone' && row.category && row.category !== inc.category) upd.category = row.category;
         if (row.kind !== 'phone' && inc.grade !== row.grade) {
           upd.grade = row.grade;
           await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: 'grade_changed', detail: { from: inc.grade, to: row.grade }, at: now });
@@ -333,8 +335,11 @@ export class ReportService {
     return this.one(user, id);
   }
 
-  /** At a receiving office: 签收, 研判, 上报 (submit for sign-off), 签发 of the relay, or its return. */
-  async hopAct(user: SessionUser, id: string, action: HopAction, text?: string): Promise<ReportDto> {
+  /**
+   * At a receiving office: 签收, 研判, 上报 (submit for sign-off), 签发 of the relay, or its return.
+   * `text`: the assessment (研判) or the reason of a return; `comment`: the leader's sign-off comment (签发意见).
+   */
+  async hopAct(user: SessionUser, id: string, action: HopAction, text?: string, comment?: string): Promise<ReportDto> {
     const row = await this.readableRow(user, id);
     const hop = await this.ctx.db.selectFrom('report_hops').selectAll().where('report_id', '=', id).where('unit_code', '=', user.unitCode).executeTakeFirst();
     if (!hop) throw errors.scopeForbidden();
@@ -356,11 +361,16 @@ export class ReportService {
         set.relay_by = user.id;
         if (text) set.assessment = text;
       }
+      if (action === 'relay_sign') {
+        if (text) set.assessment = text;
+        set.relay_sign_comment = comment || null;
+      }
       if (d.to === 'relayed') Object.assign(set, { relayed_at: now, relay_signed_by: action === 'relay_sign' ? user.id : null, relay_by: hop.relay_by ?? user.id });
       const done = await trx.updateTable('report_hops').set(set).where('id', '=', hop.id).where('state', '=', hop.state).returning('id').executeTakeFirst();
       if (!done) throw errors.reportState();
       const names: Record<HopAction, string> = { acknowledge: 'acknowledged', assess: 'assessed', relay: d.to === 'relayed' ? 'relayed' : 'relay_submitted', relay_sign: 'relayed', relay_return: 'relay_returned' };
-      await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: names[action], detail: text ? { text } : {}, at: now });
+      const detail = { ...(text ? { text } : {}), ...(action === 'relay_sign' && comment ? { comment } : {}) };
+      await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: names[action], detail, at: now });
       if (d.to === 'relayed') reached = await this.deliver(trx, settings, row, user.unitCode, now);
     });
     const chain = upChain(this.ctx, row.unit_code);
@@ -441,19 +451,32 @@ export class ReportService {
     const target = await this.ctx.db
       .selectFrom('instruction_targets as t')
       .innerJoin('report_instructions as i', 'i.id', 't.instruction_id')
-      .select(['t.done_at', 'i.incident_id', 'i.unit_code as issuer', 'i.report_id'])
+      .innerJoin('incidents as inc', 'inc.id', 'i.incident_id')
+      .select(['t.done_at', 'i.incident_id', 'i.unit_code as issuer', 'i.report_id', 'inc.classification'])
       .where('t.instruction_id', '=', instructionId)
       .where('t.unit_code', '=', user.unitCode)
       .executeTakeFirst();
     if (!target) throw errors.notFound('批示');
     if (target.done_at) throw errors.reportState({ reason: 'instruction done' });
     const now = clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('instruction_feedback').values({ instruction_id: instructionId, unit_code: user.unitCode, author_id: user.id, text: b.text, done: b.done, created_at: now }).execute();
+    const fb = await this.ctx.db.transaction().execute(async (trx) => {
+      const fb = await trx.insertInto('instruction_feedback').values({ instruction_id: instructionId, unit_code: user.unitCode, author_id: user.id, text: b.text, done: b.done, created_at: now }).returning('id').executeTakeFirstOrThrow();
       if (b.done) await trx.updateTable('instruction_targets').set({ done_at: now }).where('instruction_id', '=', instructionId).where('unit_code', '=', user.unitCode).execute();
       await addEvent(trx, { incidentId: target.incident_id, reportId: target.report_id, unitCode: user.unitCode, actorId: user.id, action: 'feedback', detail: { text: b.text, done: b.done }, at: now });
+      return fb;
     });
-    pushNotice(this.ctx, 'instruction:feedback', [target.issuer, user.unitCode], { id: instructionId, incidentId: target.incident_id });
+    // The instructing office is told who answered (its leaders are alerted); the text only for unclassified incidents.
+    pushNotice(this.ctx, 'instruction:feedback', [target.issuer, user.unitCode], {
+      id: instructionId,
+      incidentId: target.incident_id,
+      feedbackId: String(fb.id),
+      issuer: target.issuer,
+      unitCode: user.unitCode,
+      unitName: user.unitName,
+      authorName: user.displayName,
+      done: b.done,
+      ...(target.classification < 2 ? { text: b.text } : {}),
+    });
   }
 
   async attach(user: SessionUser, reportId: string, file: { filename: string; mime: string; data: Buffer }): Promise<ReportDto> {

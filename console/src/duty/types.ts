@@ -113,7 +113,8 @@ export interface Handover {
 
 export interface HandoverState {
   now: string;
-  closable: { start: string; end: string; date: string; startTime: string }[];
+  /** officers: who is rostered on the shift (only they may close it), null when it is not rostered. */
+  closable: { start: string; end: string; date: string; startTime: string; officers?: string[] | null }[];
   openItems: { kind: string; refId: string; title: string; dueAt: string | null }[];
   pending: Handover[];
   recent: Handover[];

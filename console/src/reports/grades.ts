@@ -15,3 +15,8 @@ export const CATEGORIES: Exclude<Category, ''>[] = ['natural_disaster', 'acciden
 
 /** 密级: 公开, 内部, 秘密, 机密 (秘密 and above: leaders and administrators only). */
 export const CLASSIFICATIONS: Classification[] = [0, 1, 2, 3];
+
+/** A report's state as read: a phone report is a call on record (已电话报送), never 已签发 — nobody signs it. */
+export function reportStateLabel(t: (key: string) => string, r: { kind: string; state: string }): string {
+  return r.kind === 'phone' && r.state === 'sent' ? t('states.phoneSent') : t(`states.${r.state}`);
+}

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { api } from '../shared/api';
-import { beep, notify } from '../shared/alerts';
+import { useAlertStore, type AppAlert } from '../shared/alertStore';
 import { i18n } from '../shared/i18n';
 import { useAuthStore } from '../auth/authStore';
 import { useSocketStore } from '../shared/socketStore';
@@ -11,17 +11,9 @@ import { syncServerNow } from './useNow';
 const FRESH_MS = 60_000;
 const newestFirst = (a: FullReport, b: FullReport) => b.createdAt.localeCompare(a.createdAt);
 
-export type AlertKind = 'received' | 'signoff' | 'warning' | 'missed' | 'followup' | 'instruction' | 'demanded';
-
-/** A loud on-screen alert, kept until acknowledged. */
-export interface ReportAlert {
-  key: string;
-  kind: AlertKind;
-  grade: Grade | null;
-  title: string;
-  body: string;
-  incidentId: string | null;
-}
+export type { AlertKind } from '../shared/alertStore';
+/** A loud on-screen alert (lifecycle: shared/alertStore.ts). */
+export type ReportAlert = AppAlert;
 
 export interface NewWritten extends WrittenFields {
   requestId: string;
@@ -50,6 +42,7 @@ export interface NewPhone {
 export const useReportsStore = defineStore('reports', () => {
   const auth = useAuthStore();
   const socket = useSocketStore();
+  const alertStore = useAlertStore();
 
   const reports = ref<FullReport[]>([]);
   const incidents = ref<Incident[]>([]);
@@ -58,11 +51,11 @@ export const useReportsStore = defineStore('reports', () => {
   const error = ref<unknown>(null);
   /** Ids still highlighted in the lists (reports and incidents). */
   const fresh = ref(new Set<string>());
-  const alerts = ref<ReportAlert[]>([]);
   /** Bumped on any change of an incident, so open incident pages refetch. */
   const changed = ref(new Map<string, number>());
 
   function upsert(r: FullReport): void {
+    settleReport(r);
     const i = reports.value.findIndex((x) => x.id === r.id);
     if (i >= 0) reports.value[i] = r;
     else {
@@ -83,11 +76,37 @@ export const useReportsStore = defineStore('reports', () => {
     setTimeout(() => fresh.value.delete(id), FRESH_MS);
   }
 
-  function alert(a: ReportAlert): void {
-    if (alerts.value.some((x) => x.key === a.key)) return;
-    alerts.value = [a, ...alerts.value].slice(0, 6);
-    beep();
-    notify(a.title, a.body, a.key);
+  const alert = (a: ReportAlert) => alertStore.push(a);
+
+  /**
+   * A report as it is now clears the alerts it has made moot, on every console that receives it: received once
+   * my office acknowledged it, sign-off requests once signed or returned, a relay to sign once signed or returned.
+   */
+  function settleReport(r: FullReport): void {
+    const me = auth.user?.unitCode;
+    const hop = r.hops.find((h) => h.unitCode === me);
+    alertStore.settle((a) => {
+      if (a.key === `received-${r.id}`) return !hop || hop.state !== 'received';
+      if (a.key.startsWith(`signoff-${r.id}-`)) return r.state !== 'pending_signoff';
+      if (a.key.startsWith(`returned-${r.id}-`)) return r.state !== 'returned';
+      if (a.key.startsWith(`relay-${r.id}-`)) return !hop || hop.state !== 'relay_pending';
+      return false;
+    });
+  }
+
+  /** Incidents as they are now: a deadline met clears its warning; a demanded report once sent clears the demand. */
+  function settleIncidents(list: Incident[]): void {
+    const byId = new Map(list.map((i) => [i.id, i]));
+    alertStore.settle((a) => {
+      const inc = a.incidentId ? byId.get(a.incidentId) : undefined;
+      if (!inc) return false;
+      if (a.kind === 'demanded') return inc.reportCount > 0 || inc.status === 'closed';
+      if (a.kind === 'warning') {
+        const o = inc.deadlines.find((d) => a.key === `warn-${inc.id}-${d.unitCode}-${d.kind}`);
+        return inc.status === 'closed' || (!!o && o.status !== 'pending' && o.status !== 'due_soon');
+      }
+      return false;
+    });
   }
 
   const { t } = i18n.global;
@@ -99,6 +118,7 @@ export const useReportsStore = defineStore('reports', () => {
     const known = new Set(incidents.value.map((i) => i.id));
     if (loaded.value) res.incidents.filter((i) => !known.has(i.id)).forEach((i) => highlight(i.id));
     incidents.value = res.incidents;
+    settleIncidents(res.incidents);
   }
 
   async function load(): Promise<void> {
@@ -113,6 +133,7 @@ export const useReportsStore = defineStore('reports', () => {
       const missed = next.filter((r) => (!loaded.value || !known.has(r.id)) && r.hops.some((h) => h.unitCode === auth.user?.unitCode && h.state === 'received'));
       reports.value = next;
       loaded.value = true;
+      next.forEach(settleReport);
       missed.forEach((r) => received(r));
     } catch (e) {
       error.value = e;
@@ -164,10 +185,6 @@ export const useReportsStore = defineStore('reports', () => {
     upsert(report);
     reloadIncidentsSoon();
     return report;
-  }
-
-  function acknowledge(key?: string): void {
-    alerts.value = key ? alerts.value.filter((a) => a.key !== key) : [];
   }
 
   socket.on('report:new', (r: FullReport) => {
@@ -236,7 +253,22 @@ export const useReportsStore = defineStore('reports', () => {
     bump(p.incidentId);
     alert({ key: `instruction-${p.id}`, kind: 'instruction', grade: null, title: t('alert.instructionTitle'), body: t('alert.instructionBody', { unit: p.byUnitName }), incidentId: p.incidentId });
   });
-  socket.on('instruction:feedback', (p: { incidentId: string }) => bump(p.incidentId));
+  // 反馈: the instructing office's leaders are told; a task done by my unit clears its instruction alert here.
+  socket.on('instruction:feedback', (p: { id: string; incidentId: string; issuer?: string; unitCode?: string; unitName?: string; authorName?: string; text?: string; done?: boolean; feedbackId?: string }) => {
+    bump(p.incidentId);
+    if (!auth.user) return;
+    if (p.done && p.unitCode === auth.user.unitCode) alertStore.resolve(`instruction-${p.id}`);
+    if (p.issuer === auth.user.unitCode && p.unitCode !== auth.user.unitCode && auth.hasRole('leader', 'admin')) {
+      alert({
+        key: `feedback-${p.id}-${p.feedbackId ?? p.unitCode}`,
+        kind: 'feedback',
+        grade: null,
+        title: p.done ? t('alert.feedbackDoneTitle') : t('alert.feedbackTitle'),
+        body: `${p.unitName ?? ''} ${p.authorName ?? ''}${p.text ? `：${p.text}` : ''}`,
+        incidentId: p.incidentId,
+      });
+    }
+  });
   socket.on('incident:demanded', (p: { id: string; byUnitName: string }) => {
     reloadIncidentsSoon();
     alert({ key: `demand-${p.id}`, kind: 'demanded', grade: null, title: t('alert.demandTitle'), body: t('alert.demandBody', { unit: p.byUnitName }), incidentId: p.id });
@@ -253,9 +285,8 @@ export const useReportsStore = defineStore('reports', () => {
       loaded.value = false;
       error.value = null;
       fresh.value.clear();
-      alerts.value = [];
     },
   );
 
-  return { reports, incidents, loaded, loading, error, fresh, alerts, changed, load, loadIncidents, submit, recordPhone, act, acknowledge, upsert };
+  return { reports, incidents, loaded, loading, error, fresh, changed, load, loadIncidents, submit, recordPhone, act, upsert };
 });

@@ -23,6 +23,7 @@ export interface Hop {
   assessment: string;
   relayByName: string | null;
   relaySignedByName: string | null;
+  relaySignComment: string | null;
   relayedAt: string | null;
 }
 

@@ -14,10 +14,12 @@ export function fromLocalInput(value: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-export function formatDateTime(iso: string, locale: string): string {
+/** Month, day and time; the year too when it is not this year (a date in 2020 must not read as this year's). */
+export function formatDateTime(iso: string, locale: string, nowMs: number = Date.now()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(locale, {
+    ...(d.getFullYear() !== new Date(nowMs).getFullYear() ? { year: 'numeric' as const } : {}),
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',

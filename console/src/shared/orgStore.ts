@@ -50,8 +50,19 @@ export const useOrgStore = defineStore('org', () => {
     return pending;
   }
 
+  /** Every unit by code (for names: see unitName.ts). */
+  const byCode = computed(() => {
+    const m = new Map<string, Unit>();
+    const walk = (u: Unit) => {
+      m.set(u.code, u);
+      u.children?.forEach(walk);
+    };
+    if (root.value) walk(root.value);
+    return m;
+  });
+
   function unit(code: string): Unit | null {
-    return root.value ? find(root.value, code) : null;
+    return byCode.value.get(code) ?? null;
   }
 
   watch(
@@ -61,5 +72,5 @@ export const useOrgStore = defineStore('org', () => {
     },
   );
 
-  return { root, loading, error, myUnit, cities, load, unit };
+  return { root, loading, error, myUnit, cities, byCode, load, unit };
 });

@@ -72,6 +72,9 @@ interface ConsumeData {
   peerId: string;
 }
 
+/** Join refusals that retrying cannot change. */
+const FINAL_REFUSALS = new Set(['MEETING_ENDED', 'MEETING_REMOVED', 'MEETING_NOT_INVITED', 'NOT_FOUND']);
+
 type Status = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'failed';
 
 /**
@@ -85,7 +88,11 @@ export const useRoomStore = defineStore('room', () => {
   const meetingId = ref<string | null>(null);
   const status = ref<Status>('idle');
   const fatal = ref<LazyText | null>(null);
+  /** The fatal message is final (meeting ended, site removed or not invited): no 重新加入 to offer. */
+  const fatalFinal = ref(false);
   const warning = ref<LazyText | null>(null);
+  /** A warning that is a lock refusal (MUTE_LOCKED / VIDEO_LOCKED): it goes when the chair lifts the lock. */
+  let lockWarning: { text: LazyText; code: string } | null = null;
   const sites = ref<RemoteSite[]>([]);
   const localStream = shallowRef<MediaStream | null>(null);
   const micOn = ref(false);
@@ -360,11 +367,13 @@ export const useRoomStore = defineStore('room', () => {
     if (id !== meetingId.value) return;
     teardown(true);
     fatal.value = () => t('control.removedNotice');
+    fatalFinal.value = true;
   });
   socket.on('meeting:ended', ({ meetingId: id }: { meetingId: string }) => {
     if (id !== meetingId.value) return;
     teardown(true);
     fatal.value = () => t('control.endedNotice');
+    fatalFinal.value = true;
   });
   socket.on('chat', (m: ChatMessage) => {
     if (m.meetingId !== meetingId.value) return;
@@ -397,6 +406,7 @@ export const useRoomStore = defineStore('room', () => {
     meetingId.value = id;
     status.value = 'joining';
     fatal.value = null;
+    fatalFinal.value = false;
     warning.value = null;
 
     try {
@@ -439,6 +449,7 @@ export const useRoomStore = defineStore('room', () => {
       meetingId.value = id;
       status.value = 'failed';
       fatal.value = () => t('room.joinFailed', { reason: errorText(err) });
+      fatalFinal.value = FINAL_REFUSALS.has(err.code);
     }
   }
 
@@ -533,6 +544,14 @@ export const useRoomStore = defineStore('room', () => {
       camOn.value = !videoProducer.paused;
     }
     if (screenProducer && s.sharer !== me) stopShareLocal(); // taken back by the chair
+    // A refusal because of a lock goes as soon as the chair lifts the lock (this push), not after a while.
+    if (lockWarning && warning.value === lockWarning.text) {
+      const lifted = lockWarning.code === 'MUTE_LOCKED' ? !s.muteLocked.includes(me) : !s.videoOff.includes(me);
+      if (lifted) {
+        warning.value = null;
+        lockWarning = null;
+      }
+    }
   }
 
   /** Sends a control command; the new state arrives with the ack and as a push. Errors become a warning. */
@@ -542,7 +561,10 @@ export const useRoomStore = defineStore('room', () => {
       if (!control.value || res.control.version >= control.value.version) applyControl(res.control);
       return true;
     } catch (e) {
-      warning.value = () => errorText(e);
+      const text: LazyText = () => errorText(e);
+      warning.value = text;
+      const code = toAppError(e).code;
+      lockWarning = code === 'MUTE_LOCKED' || code === 'VIDEO_LOCKED' ? { text, code } : null;
       return false;
     }
   }
@@ -647,6 +669,7 @@ export const useRoomStore = defineStore('room', () => {
     meetingId,
     status,
     fatal,
+    fatalFinal,
     warning,
     sites,
     onlineUnits,
