@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_report_workflow.ts';
 import * as m003 from './migrations/003_duty.ts';
 import * as m004 from './migrations/004_meeting_control.ts';
+import * as m005 from './migrations/005_clock_times.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_report_workflow': m002,
   '003_duty': m003,
   '004_meeting_control': m004,
+  '005_clock_times': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

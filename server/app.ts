@@ -79,12 +79,12 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     res.json({ ok: true, workers: opts.pool.slots.length, liveMeetings: ctx.meetings.liveRooms, db: opts.dbHandle.kind });
   });
   app.use('/api/auth', authRoutes(ctx, { secureCookie: opts.secureCookie ?? false }));
+  // Test-only clock control (POST /api/test/clock { setIso } | { advanceMs }): never mounted in production.
+  if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api', requireUser(ctx));
   app.use('/api/org', orgRoutes(ctx));
   app.use('/api/meetings', meetingRoutes(ctx));
   app.use('/api/reports', reportRoutes(ctx));
-  // Test-only clock control (POST /api/test/clock { advanceMs }): never mounted in production.
-  if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api/duty', dutyRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 

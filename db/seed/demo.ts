@@ -4,6 +4,7 @@ import type { Database, Role } from '../schema.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { ORG_TREE, type SeedUnit } from './org-tree.ts';
 import { seedDutyDemo } from './duty.ts';
+import { clock } from '../../server/clock.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -55,6 +56,6 @@ export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
       await trx.insertInto('users').values(users.slice(i, i + 200)).execute();
     }
   });
-  await seedDutyDemo(db, new Date());
+  await seedDutyDemo(db, clock.now());
   return true;
 }

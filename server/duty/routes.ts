@@ -1,6 +1,6 @@
 /** 24-hour duty (值班): roster, swaps, on duty now, handover, duty log. Every route checks unit and role. */
 import express, { Router, type Response } from 'express';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { z } from 'zod';
 import type { DutyPerson } from '../../db/tables/duty.ts';
@@ -368,6 +368,7 @@ export function dutyRoutes(ctx: AppContext): Router {
         reason: body.reason,
         status: 'pending',
         requested_by: user.id,
+        requested_at: clock.now(),
       })
       .onConflict((oc) => oc.column('request_id').doNothing())
       .returning('id')
@@ -405,7 +406,7 @@ export function dutyRoutes(ctx: AppContext): Router {
       }
       await trx
         .updateTable('duty_swaps')
-        .set({ status, decided_by: user.id, decided_at: sql<Date>`now()`, decision_note: note || null })
+        .set({ status, decided_by: user.id, decided_at: clock.now(), decision_note: note || null })
         .where('id', '=', id)
         .execute();
     });
@@ -485,7 +486,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     const id = await db.transaction().execute(async (trx) => {
       const ins = await trx
         .insertInto('duty_handovers')
-        .values({ request_id: body.requestId, unit_code: unit, slot_start: slot.start, slot_end: slot.end, outgoing_user_id: user.id, summary: body.summary })
+        .values({ request_id: body.requestId, unit_code: unit, slot_start: slot.start, slot_end: slot.end, outgoing_user_id: user.id, summary: body.summary, closed_at: now })
         .onConflict((oc) => oc.doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -525,7 +526,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     if (ids.length) {
       await db
         .updateTable('duty_handover_items')
-        .set({ acknowledged_by: user.id, acknowledged_at: sql<Date>`now()` })
+        .set({ acknowledged_by: user.id, acknowledged_at: clock.now() })
         .where('handover_id', '=', h.id)
         .where('id', 'in', ids)
         .where('acknowledged_at', 'is', null)
@@ -545,7 +546,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     }
     const upd = await db
       .updateTable('duty_handovers')
-      .set({ incoming_user_id: user.id, accepted_at: sql<Date>`now()` })
+      .set({ incoming_user_id: user.id, accepted_at: clock.now() })
       .where('id', '=', h.id)
       .where('accepted_at', 'is', null)
       .executeTakeFirst();
@@ -628,6 +629,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     const body = parse(logCreate, req.body);
     const unit = writeUnit(user, undefined, DUTY_ROLES);
     checkCallTime(body.callTime);
+    const now = clock.now();
     const result = await db.transaction().execute(async (trx) => {
       const ins = await trx
         .insertInto('duty_log')
@@ -638,13 +640,15 @@ export function dutyRoutes(ctx: AppContext): Router {
           revision: 1,
           created_by: user.id,
           updated_by: user.id,
+          received_at: now,
+          updated_at: now,
         })
         .onConflict((oc) => oc.column('request_id').doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!ins) return null;
       const entry = (await getLogEntry(trx, ins.id))!;
-      await trx.insertInto('duty_log_revisions').values({ entry_id: ins.id, revision: 1, data: JSON.stringify(logSnapshot(entry)), edited_by: user.id }).execute();
+      await trx.insertInto('duty_log_revisions').values({ entry_id: ins.id, revision: 1, data: JSON.stringify(logSnapshot(entry)), edited_by: user.id, edited_at: now }).execute();
       return entry;
     });
     if (!result) {
@@ -664,6 +668,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     writeUnit(user, cur.unitCode, DUTY_ROLES);
     const body = parse(logEdit, req.body);
     checkCallTime(body.callTime);
+    const now = clock.now();
     const entry = await db.transaction().execute(async (trx) => {
       const upd = await trx
         .updateTable('duty_log')
@@ -671,14 +676,14 @@ export function dutyRoutes(ctx: AppContext): Router {
           ...logColumns(body),
           revision: body.revision + 1,
           updated_by: user.id,
-          updated_at: sql<Date>`now()`,
+          updated_at: now,
         })
         .where('id', '=', cur.id)
         .where('revision', '=', body.revision)
         .executeTakeFirst();
       if (Number(upd.numUpdatedRows) === 0) throw errors.dutyConflict('DUTY_LOG_STALE', '该记录已被他人修改，请刷新后再改（您填写的内容仍保留在表单中）');
       const e = (await getLogEntry(trx, cur.id))!;
-      await trx.insertInto('duty_log_revisions').values({ entry_id: e.id, revision: e.revision, data: JSON.stringify(logSnapshot(e)), edited_by: user.id }).execute();
+      await trx.insertInto('duty_log_revisions').values({ entry_id: e.id, revision: e.revision, data: JSON.stringify(logSnapshot(e)), edited_by: user.id, edited_at: now }).execute();
       return e;
     });
     ctx.io.to(unitRoom(entry.unitCode)).emit('duty:log', entry);

@@ -51,7 +51,7 @@ export function meetingRoutes(ctx: AppContext): Router {
       title: body.title,
       hostUnitCode: user.unitCode,
       createdBy: user.id,
-      startsAt: body.startsAt ? new Date(body.startsAt) : new Date(),
+      startsAt: body.startsAt ? new Date(body.startsAt) : clock.now(),
       durationMin: body.durationMin,
       unitCodes: scope.unitCodes,
       pinHash: body.pin ? await hashPassword(body.pin) : null,
