@@ -13,7 +13,7 @@ import { requireUser, sessionToken } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { resolveSession } from './auth/sessions.ts';
 import { unitRoom, type AppContext } from './context.ts';
-import { ApiError, errors } from './http/errors.ts';
+import { errors, toApiError } from './http/errors.ts';
 import { MeetingHub } from './meetings/hub.ts';
 import { meetingRoutes } from './meetings/routes.ts';
 import { loadOrgTree } from './org/load.ts';
@@ -95,9 +95,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof SyntaxError && 'body' in err) err = errors.validation([{ path: '', message: 'invalid JSON' }]);
-    const apiErr = err instanceof ApiError ? err : errors.internal();
-    if (!(err instanceof ApiError)) log.error({ err }, 'unhandled error');
+    const apiErr = toApiError(err);
+    if (apiErr.status >= 500) log.error({ err }, 'request failed');
     res.status(apiErr.status).json({ error: apiErr.toJSON() });
   });
 

@@ -9,7 +9,7 @@ import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import { unitRoom, type AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
-import { parse } from '../http/validate.ts';
+import { checkPastTime, int32, parse, plausibleDate, plausibleInstant, plausibleMonth } from '../http/validate.ts';
 import { openReportItems } from '../reports/openItems.ts';
 import { buildRosterWorkbook, parseRosterWorkbook } from './excel.ts';
 import {
@@ -37,11 +37,11 @@ import { addDays, checkPattern, checkSwap, closableSlots, localDate, localMidnig
 const DUTY_ROLES = ['duty_officer', 'leader', 'admin'] as const;
 const MANAGER_ROLES = ['leader', 'admin'] as const;
 
-const dateS = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => localMidnight(d) !== null, '日期不存在');
-const isoS = z.iso.datetime({ offset: true });
+const dateS = plausibleDate();
+const isoS = plausibleInstant();
 const phoneS = z.string().trim().max(30).regex(/^[0-9+\-() ]*$/, '电话号码格式不正确');
 const personIn = z.union([
-  z.object({ userId: z.number().int().positive(), phone: phoneS.optional() }),
+  z.object({ userId: int32().positive(), phone: phoneS.optional() }),
   z.object({ userId: z.null().optional(), name: z.string().trim().min(1).max(50), phone: phoneS.min(3) }),
 ]);
 type PersonIn = z.infer<typeof personIn>;
@@ -220,7 +220,7 @@ export function dutyRoutes(ctx: AppContext): Router {
   r.get('/roster/export', async (req, res) => {
     const user = currentUser(res);
     const unit = readUnit(user, req.query.unit);
-    const q = parse(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }), { month: req.query.month });
+    const q = parse(z.object({ month: plausibleMonth() }), { month: req.query.month });
     const { from, to } = monthRange(q.month);
     const view = await rosterView(unit, from, to);
     const u = tree.get(unit)!;
@@ -519,7 +519,7 @@ export function dutyRoutes(ctx: AppContext): Router {
   // The incoming officer acknowledges carried items, one by one or all at once.
   r.post('/handovers/:id/ack', async (req, res) => {
     const { user, h } = await handoverForIncoming(res, req.params.id);
-    const body = parse(z.object({ itemIds: z.array(z.number().int()).max(1000).optional(), all: z.boolean().optional() }), req.body ?? {});
+    const body = parse(z.object({ itemIds: z.array(int32()).max(1000).optional(), all: z.boolean().optional() }), req.body ?? {});
     const ids = body.all ? h.items.map((i) => i.id) : (body.itemIds ?? []);
     const unknown = ids.filter((i) => !h.items.some((it) => it.id === i));
     if (unknown.length) throw errors.validation([{ path: 'itemIds', message: '交接事项不属于该交接班记录' }]);
@@ -573,7 +573,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     status: z.enum(['open', 'closed']).default('open'),
   };
   const logCreate = z.object({ requestId: z.uuid(), ...logFields });
-  const logEdit = z.object({ revision: z.number().int().positive(), ...logFields });
+  const logEdit = z.object({ revision: int32().positive(), ...logFields });
 
   /** The register's columns, shared by create and edit. */
   const logColumns = (b: z.infer<z.ZodObject<typeof logFields>>) => ({
@@ -591,9 +591,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     status: b.status,
   });
 
-  function checkCallTime(t: string) {
-    if (Date.parse(t) > clock.now().getTime() + 5 * 60_000) throw errors.validation([{ path: 'callTime', message: '来电时间不能晚于当前时间' }]);
-  }
+  const checkCallTime = (t: string) => checkPastTime(t, 'callTime', '来电时间');
 
   r.get('/log', async (req, res) => {
     const unit = readUnit(currentUser(res), req.query.unit);
