@@ -23,10 +23,14 @@ export interface DbHandle {
 
 export async function connectDb(opts: DbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    // Without a listener, pg re-throws an idle client's error and the whole server dies with it;
-    // the pool drops that client and connects afresh on the next query.
-    pool.on('error', opts.onIdleError ?? ((err) => console.error(`database connection lost: ${err.message}`)));
+    // While Postgres is down a request fails within seconds (503) instead of waiting for a connection forever.
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+    const lost = opts.onIdleError ?? ((err: Error) => console.error(`database connection lost: ${err.message}`));
+    // Without a listener, pg re-throws a client's error and the whole server dies with it. Idle clients report
+    // through the pool; a client checked out by a query (Postgres stopped mid-query) reports on itself. The query
+    // itself fails with the error, the pool discards the broken client and connects afresh on the next query.
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', lost));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

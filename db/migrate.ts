@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_report_workflow.ts';
 import * as m003 from './migrations/003_duty.ts';
 import * as m004 from './migrations/004_meeting_control.ts';
+import * as m005 from './migrations/005_clock_times.ts';
 import * as m006 from './migrations/006_access.ts';
 import * as m007 from './migrations/007_relay_sign_comment.ts';
 
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_report_workflow': m002,
   '003_duty': m003,
   '004_meeting_control': m004,
+  '005_clock_times': m005,
   '006_access': m006,
   '007_relay_sign_comment': m007,
 };

@@ -14,7 +14,7 @@ import { authRoutes } from './auth/routes.ts';
 import { resolveSessionInfo } from './auth/sessions.ts';
 import { SocketSessions } from './auth/socketSessions.ts';
 import { unitRoom, type AppContext } from './context.ts';
-import { ApiError, errors } from './http/errors.ts';
+import { errors, toApiError } from './http/errors.ts';
 import { securityHeaders } from './http/headers.ts';
 import { allowSocketRequest, sameOriginGuard } from './http/sameOrigin.ts';
 import { MeetingHub } from './meetings/hub.ts';
@@ -98,12 +98,12 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     res.json({ ok: true, workers: opts.pool.slots.length, liveMeetings: ctx.meetings.liveRooms, db: opts.dbHandle.kind });
   });
   app.use('/api/auth', authRoutes(ctx, { secureCookie: opts.secureCookie ?? false }));
+  // Test-only clock control (POST /api/test/clock { setIso } | { advanceMs }): never mounted in production.
+  if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api', requireUser(ctx));
   app.use('/api/org', orgRoutes(ctx));
   app.use('/api/meetings', meetingRoutes(ctx));
   app.use('/api/reports', reportRoutes(ctx));
-  // Test-only clock control (POST /api/test/clock { advanceMs }): never mounted in production.
-  if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api/duty', dutyRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
@@ -114,9 +114,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof SyntaxError && 'body' in err) err = errors.validation([{ path: '', message: 'invalid JSON' }]);
-    const apiErr = err instanceof ApiError ? err : errors.internal();
-    if (!(err instanceof ApiError)) log.error({ err }, 'unhandled error');
+    const apiErr = toApiError(err);
+    if (apiErr.status >= 500) log.error({ err }, 'request failed');
     res.status(apiErr.status).json({ error: apiErr.toJSON() });
   });
 

@@ -20,7 +20,7 @@ if (!process.env.DATABASE_URL) fs.mkdirSync(dataDir, { recursive: true });
 const dbHandle = await connectDb({
   databaseUrl: process.env.DATABASE_URL,
   dataDir,
-  onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost; the pool reconnects'),
+  onIdleError: (err) => log.warn({ err: err.message }, 'database connection lost; the pool reconnects'),
 });
 const sfuConfig = sfuConfigFromEnv();
 const pool = await WorkerPool.create(sfuConfig);

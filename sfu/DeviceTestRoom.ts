@@ -7,6 +7,7 @@ import type { types } from 'mediasoup';
 import { MEDIA_CODECS, TRANSPORT_BITRATE } from './config.ts';
 import type { TransportParams } from './MeetingRoom.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
+import { MediaClientError } from './errors.ts';
 
 export interface DeviceTestStats {
   /** Round trip between the SFU and the browser, from RTCP (ms), null until measured. */
@@ -79,16 +80,16 @@ export class DeviceTestRoom {
   }
 
   async produce(kind: types.MediaKind, rtpParameters: types.RtpParameters): Promise<string> {
-    if ([...this.#producers.values()].some((p) => p.kind === kind)) throw new Error(`already sending ${kind}`);
+    if ([...this.#producers.values()].some((p) => p.kind === kind)) throw new MediaClientError('PRODUCER_LIMIT', `already sending ${kind}`);
     const producer = await this.send.produce({ kind, rtpParameters });
     this.#producers.set(producer.id, producer);
     return producer.id;
   }
 
   async consume(producerId: string, rtpCapabilities: types.RtpCapabilities) {
-    if (!this.#producers.has(producerId)) throw new Error(`producer ${producerId} not found`);
-    if (!this.router.canConsume({ producerId, rtpCapabilities })) throw new Error(`cannot consume ${producerId}`);
-    if ([...this.#consumers.values()].some((c) => c.producerId === producerId)) throw new Error('already consuming');
+    if (!this.#producers.has(producerId)) throw new MediaClientError('MEDIA_NOT_FOUND', `producer ${producerId} not found`);
+    if (!this.router.canConsume({ producerId, rtpCapabilities })) throw new MediaClientError('MEDIA_CANNOT_CONSUME', `cannot consume ${producerId}`);
+    if ([...this.#consumers.values()].some((c) => c.producerId === producerId)) throw new MediaClientError('MEDIA_CANNOT_CONSUME', 'already consuming');
     const consumer = await this.recv.consume({ producerId, rtpCapabilities, paused: true });
     this.#consumers.set(consumer.id, consumer);
     return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters };
@@ -96,7 +97,7 @@ export class DeviceTestRoom {
 
   async resume(consumerId: string): Promise<void> {
     const c = this.#consumers.get(consumerId);
-    if (!c) throw new Error(`consumer ${consumerId} not found`);
+    if (!c) throw new MediaClientError('MEDIA_NOT_FOUND', `consumer ${consumerId} not found`);
     await c.resume();
   }
 
@@ -146,6 +147,6 @@ export class DeviceTestRoom {
   #transport(id: string): types.WebRtcTransport {
     if (id === this.send.id) return this.send;
     if (id === this.recv.id) return this.recv;
-    throw new Error(`transport ${id} not found`);
+    throw new MediaClientError('MEDIA_NOT_FOUND', `transport ${id} not found`);
   }
 }

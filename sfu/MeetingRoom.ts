@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS, TRANSPORT_BITRATE } from './config.ts';
 import { Peer, type PeerInfo } from './Peer.ts';
+import { MAX_PRODUCERS_PER_PEER, MAX_TRANSPORTS_PER_PEER, MediaClientError } from './errors.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 
 export interface ProducerInfo {
@@ -113,6 +114,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
 
   async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
     const peer = this.#peer(peerId);
+    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) throw new MediaClientError('TRANSPORT_LIMIT', `peer ${peerId} has ${peer.transports.size} transports`);
     const transport = await this.router.createWebRtcTransport({
       webRtcServer: this.slot.webRtcServer,
       enableUdp: true,
@@ -146,6 +148,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     paused = false,
   ): Promise<ProducerInfo> {
     const peer = this.#peer(peerId);
+    if (peer.producers.size >= MAX_PRODUCERS_PER_PEER) throw new MediaClientError('PRODUCER_LIMIT', `peer ${peerId} has ${peer.producers.size} producers`);
     const source = sourceOf(kind, appData.source);
     const producer = await peer.transport(transportId).produce({ kind, rtpParameters, paused, appData: { ...appData, source, peerId } });
     peer.producers.set(producer.id, producer);
@@ -158,11 +161,11 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
 
   async consume(peerId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
     const peer = this.#peer(peerId);
-    if (!this.router.canConsume({ producerId, rtpCapabilities })) throw new Error(`cannot consume ${producerId}`);
+    if (!this.router.canConsume({ producerId, rtpCapabilities })) throw new MediaClientError('MEDIA_CANNOT_CONSUME', `cannot consume ${producerId}`);
     const owner = [...this.peers.values()].find((p) => p.producers.has(producerId));
-    if (!owner) throw new Error(`producer ${producerId} not found`);
+    if (!owner) throw new MediaClientError('MEDIA_NOT_FOUND', `producer ${producerId} not found`);
     const recv = [...peer.transports.values()].find((t) => t.appData.direction === 'recv');
-    if (!recv) throw new Error('no receive transport');
+    if (!recv) throw new MediaClientError('MEDIA_NO_RECV_TRANSPORT', 'no receive transport');
     // Paused until the client has its track wired up, so the first keyframe is not lost.
     const consumer = await recv.consume({ producerId, rtpCapabilities, paused: true });
     peer.consumers.set(consumer.id, consumer);
@@ -224,7 +227,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
 
   producer(peerId: string, producerId: string): types.Producer {
     const pr = this.#peer(peerId).producers.get(producerId);
-    if (!pr) throw new Error(`producer ${producerId} not found`);
+    if (!pr) throw new MediaClientError('MEDIA_NOT_FOUND', `producer ${producerId} not found`);
     return pr;
   }
 
@@ -235,7 +238,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
 
   consumer(peerId: string, consumerId: string): types.Consumer {
     const consumer = this.#peer(peerId).consumers.get(consumerId);
-    if (!consumer) throw new Error(`consumer ${consumerId} not found`);
+    if (!consumer) throw new MediaClientError('MEDIA_NOT_FOUND', `consumer ${consumerId} not found`);
     return consumer;
   }
 

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import { MediaClientError } from './errors.ts';
 
 export interface PeerInfo {
   peerId: string;
@@ -24,7 +25,7 @@ export class Peer {
 
   transport(id: string): types.WebRtcTransport {
     const t = this.transports.get(id);
-    if (!t) throw new Error(`transport ${id} not found`);
+    if (!t) throw new MediaClientError('MEDIA_NOT_FOUND', `transport ${id} not found`);
     return t;
   }
 

@@ -6,7 +6,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { DutyPerson, DutyRosterTable } from '../tables/duty.ts';
-import { addDays, DEFAULT_SHIFT_STARTS, localDate, slotsForDates, weekRange } from '../../server/duty/rules.ts';
+import { addDays, DEFAULT_SHIFT_STARTS, localDate, slotAt, slotsForDates, weekRange } from '../../server/duty/rules.ts';
 
 export async function seedDutyDemo(db: Kysely<Database>, now: Date): Promise<void> {
   const units = await db.selectFrom('units').select(['code', 'name']).orderBy('code').execute();
@@ -32,40 +32,61 @@ export async function seedDutyDemo(db: Kysely<Database>, now: Date): Promise<voi
     }
 
 
-    const users = await trx.selectFrom('users').select(['id', 'username', 'display_name', 'phone', 'unit_code']).where('username', 'like', '%-%').execute();
-    const byName = new Map(users.map((u) => [u.username, u]));
-    const person = (username: string): DutyPerson | null => {
-      const u = byName.get(username);
-      return u ? { userId: u.id, name: u.display_name, phone: u.phone } : null;
-    };
-    const { from } = weekRange(localDate(now));
-    const slots = slotsForDates(DEFAULT_SHIFT_STARTS, from, addDays(from, 13));
-    // The shift running at seed time is `-duty`'s and the next `-duty2`'s (then alternating), so the README's
-    // "Try it" works at any hour: 150102-duty closes the shift, 150102-duty2 (rostered next) takes it over.
-    const current = Math.max(0, slots.findIndex((s) => s.start.getTime() <= now.getTime() && now.getTime() < s.end.getTime()));
-    const settings = [];
-    const rows: Insertable<DutyRosterTable>[] = [];
-    for (const u of units) {
-      const leader = person(`${u.code}-leader`);
-      const a = person(`${u.code}-duty`);
-      const b = person(`${u.code}-duty2`);
-      if (!leader || !a || !b) continue;
-      settings.push({ unit_code: u.code, shift_starts: [...DEFAULT_SHIFT_STARTS], duty_phone: `0471-6${u.code.slice(2)}`, updated_by: leader.userId! });
-      slots.forEach((s, i) => {
-        rows.push({
-          unit_code: u.code,
-          slot_start: s.start,
-          slot_end: s.end,
-          officers: JSON.stringify([(i - current) % 2 === 0 ? a : b]),
-          leader: JSON.stringify(leader),
-          note: '',
-          version: 1,
-          source: 'seed' as const,
-          created_by: leader.userId!,
-        });
-      });
-    }
+    const { settings, rows } = await demoRoster(trx, units, now);
     if (settings.length) await trx.insertInto('duty_settings').values(settings).onConflict((oc) => oc.column('unit_code').doNothing()).execute();
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('duty_roster').values(rows.slice(i, i + 500)).execute();
+    await insertRoster(trx, rows);
   });
+}
+
+/**
+ * The demo roster of this week and next (from `now`), for slots not rostered yet. Also what a test calls after
+ * setting the server clock to another date, so the demo units have someone on duty then too.
+ */
+export async function seedDemoRoster(db: Kysely<Database>, now: Date): Promise<void> {
+  const units = await db.selectFrom('units').select(['code', 'name']).orderBy('code').execute();
+  await db.transaction().execute(async (trx) => insertRoster(trx, (await demoRoster(trx, units, now)).rows));
+}
+
+async function insertRoster(db: Kysely<Database>, rows: Insertable<DutyRosterTable>[]): Promise<void> {
+  // A slot already rostered (any version) keeps what it has.
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('duty_roster').values(rows.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+}
+
+async function demoRoster(db: Kysely<Database>, units: { code: string }[], now: Date) {
+  const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'phone', 'unit_code']).where('username', 'like', '%-%').execute();
+  const byName = new Map(users.map((u) => [u.username, u]));
+  const person = (username: string): DutyPerson | null => {
+    const u = byName.get(username);
+    return u ? { userId: u.id, name: u.display_name, phone: u.phone } : null;
+  };
+  // From the week of the shift on duty now: before 08:30 on a Monday that shift began on Sunday.
+  const { from } = weekRange(localDate(slotAt(DEFAULT_SHIFT_STARTS, now).start));
+  const slots = slotsForDates(DEFAULT_SHIFT_STARTS, from, addDays(from, 13));
+  // The shift running at seed time is `-duty`'s and the next `-duty2`'s (then alternating), so the README's
+  // "Try it" works at any hour: 150102-duty closes the shift, 150102-duty2 (rostered next) takes it over.
+  const current = Math.max(0, slots.findIndex((s) => s.start.getTime() <= now.getTime() && now.getTime() < s.end.getTime()));
+  const settings = [];
+  const rows: Insertable<DutyRosterTable>[] = [];
+  for (const u of units) {
+    const leader = person(`${u.code}-leader`);
+    const a = person(`${u.code}-duty`);
+    const b = person(`${u.code}-duty2`);
+    if (!leader || !a || !b) continue;
+    settings.push({ unit_code: u.code, shift_starts: [...DEFAULT_SHIFT_STARTS], duty_phone: `0471-6${u.code.slice(2)}`, updated_by: leader.userId!, updated_at: now });
+    slots.forEach((s, i) => {
+      rows.push({
+        unit_code: u.code,
+        slot_start: s.start,
+        slot_end: s.end,
+        officers: JSON.stringify([(i - current) % 2 === 0 ? a : b]),
+        leader: JSON.stringify(leader),
+        note: '',
+        version: 1,
+        source: 'seed' as const,
+        created_by: leader.userId!,
+        created_at: now,
+      });
+    });
+  }
+  return { settings, rows };
 }

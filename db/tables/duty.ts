@@ -1,6 +1,6 @@
 /** 24-hour duty (值班) tables: rosters, swaps, handovers, the duty log. */
 import type { ColumnType, Generated } from 'kysely';
-import type { ServerTime } from './common.ts';
+import type { ClockTime, ClockUpdatedTime } from './common.ts';
 
 /** A person on a roster slot: an account of the unit, or a free-text name + phone (no account). */
 export interface DutyPerson {
@@ -19,7 +19,7 @@ export interface DutySettingsTable {
   shift_starts: string[];
   duty_phone: string | null;
   updated_by: number;
-  updated_at: ColumnType<Date, never, Date>;
+  updated_at: ClockUpdatedTime;
 }
 
 export type RosterSource = 'manual' | 'import' | 'swap' | 'seed';
@@ -41,7 +41,7 @@ export interface DutyRosterTable {
   swap_id: string | null;
   /** Who made this version (for swaps: the approving leader). */
   created_by: number;
-  created_at: ServerTime;
+  created_at: ClockTime;
   superseded_at: ColumnType<Date | null, never, Date>;
 }
 
@@ -65,7 +65,7 @@ export interface DutySwapTable {
   reason: string;
   status: SwapStatus;
   requested_by: number;
-  requested_at: ServerTime;
+  requested_at: ClockTime;
   decided_by: number | null;
   decided_at: ColumnType<Date | null, never, Date>;
   decision_note: string | null;
@@ -82,7 +82,7 @@ export interface DutyHandoverTable {
   slot_end: Date;
   outgoing_user_id: number;
   summary: string;
-  closed_at: ServerTime;
+  closed_at: ClockTime;
   incoming_user_id: number | null;
   accepted_at: ColumnType<Date | null, never, Date>;
 }
@@ -108,7 +108,7 @@ export interface DutyLogTable {
   unit_code: string;
   kind: DutyLogKind;
   /** When the server received it: a fact. */
-  received_at: ServerTime;
+  received_at: ClockTime;
   /** When the call came in, as entered by the officer. */
   call_time: Date;
   caller_unit: string;
@@ -124,7 +124,7 @@ export interface DutyLogTable {
   revision: number;
   created_by: number;
   updated_by: number;
-  updated_at: ColumnType<Date, never, Date>;
+  updated_at: ClockUpdatedTime;
 }
 
 /** Append-only: every version of a duty log entry, the first one included. */
@@ -134,7 +134,7 @@ export interface DutyLogRevisionTable {
   revision: number;
   data: Json<Record<string, unknown>>;
   edited_by: number;
-  edited_at: ServerTime;
+  edited_at: ClockTime;
 }
 
 export interface DutyTables {

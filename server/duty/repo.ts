@@ -1,8 +1,9 @@
 /** Duty data access: settings, roster versions, swaps, handovers, duty log. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { DutyPerson, RosterSource } from '../../db/tables/duty.ts';
 import { DEFAULT_SHIFT_STARTS } from './rules.ts';
+import { clock } from '../clock.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -25,9 +26,9 @@ export const settingsFor = async (db: Db, unitCode: string) => (await settingsOf
 export async function saveSettings(db: Db, unitCode: string, s: DutySettings, by: number): Promise<void> {
   await db
     .insertInto('duty_settings')
-    .values({ unit_code: unitCode, shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by })
+    .values({ unit_code: unitCode, shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by, updated_at: clock.now() })
     .onConflict((oc) =>
-      oc.column('unit_code').doUpdateSet({ shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by, updated_at: sql<Date>`now()` }),
+      oc.column('unit_code').doUpdateSet({ shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by, updated_at: clock.now() }),
     )
     .execute();
 }
@@ -163,8 +164,9 @@ export async function writeSlot(trx: Transaction<Database>, w: SlotWrite): Promi
     return null;
   }
   let version = 1;
+  const now = clock.now();
   if (cur) {
-    await trx.updateTable('duty_roster').set({ superseded_at: sql<Date>`now()` }).where('id', '=', cur.id).execute();
+    await trx.updateTable('duty_roster').set({ superseded_at: now }).where('id', '=', cur.id).execute();
     version = cur.version + 1;
   } else {
     const last = await trx
@@ -188,6 +190,7 @@ export async function writeSlot(trx: Transaction<Database>, w: SlotWrite): Promi
       source: w.source,
       swap_id: w.swapId ?? null,
       created_by: w.by,
+      created_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 /** 24-hour duty (值班): roster, swaps, on duty now, handover, duty log. Every route checks unit and role. */
 import express, { Router, type Response } from 'express';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { z } from 'zod';
 import type { DutyPerson } from '../../db/tables/duty.ts';
@@ -9,7 +9,7 @@ import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import { unitRoom, type AppContext } from '../context.ts';
 import { ApiError, errors } from '../http/errors.ts';
-import { parse } from '../http/validate.ts';
+import { checkPastTime, int32, parse, plausibleDate, plausibleInstant, plausibleMonth } from '../http/validate.ts';
 import { itemsForReader, openReportItems, UNSENT_KINDS } from '../reports/openItems.ts';
 import { buildRosterWorkbook, parseRosterWorkbook } from './excel.ts';
 import {
@@ -38,11 +38,11 @@ import { addDays, checkPattern, checkSwap, closableSlots, localDate, localMidnig
 const DUTY_ROLES = ['duty_officer', 'leader', 'admin'] as const;
 const MANAGER_ROLES = ['leader', 'admin'] as const;
 
-const dateS = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => localMidnight(d) !== null, '日期不存在');
-const isoS = z.iso.datetime({ offset: true });
+const dateS = plausibleDate();
+const isoS = plausibleInstant();
 const phoneS = z.string().trim().max(30).regex(/^[0-9+\-() ]*$/, '电话号码格式不正确');
 const personIn = z.union([
-  z.object({ userId: z.number().int().positive(), phone: phoneS.optional() }),
+  z.object({ userId: int32().positive(), phone: phoneS.optional() }),
   z.object({ userId: z.null().optional(), name: z.string().trim().min(1).max(50), phone: phoneS.min(3) }),
 ]);
 type PersonIn = z.infer<typeof personIn>;
@@ -221,7 +221,7 @@ export function dutyRoutes(ctx: AppContext): Router {
   r.get('/roster/export', async (req, res) => {
     const user = currentUser(res);
     const unit = readUnit(user, req.query.unit);
-    const q = parse(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }), { month: req.query.month });
+    const q = parse(z.object({ month: plausibleMonth() }), { month: req.query.month });
     const { from, to } = monthRange(q.month);
     const view = await rosterView(unit, from, to);
     const u = tree.get(unit)!;
@@ -369,6 +369,7 @@ export function dutyRoutes(ctx: AppContext): Router {
         reason: body.reason,
         status: 'pending',
         requested_by: user.id,
+        requested_at: clock.now(),
       })
       .onConflict((oc) => oc.column('request_id').doNothing())
       .returning('id')
@@ -406,7 +407,7 @@ export function dutyRoutes(ctx: AppContext): Router {
       }
       await trx
         .updateTable('duty_swaps')
-        .set({ status, decided_by: user.id, decided_at: sql<Date>`now()`, decision_note: note || null })
+        .set({ status, decided_by: user.id, decided_at: clock.now(), decision_note: note || null })
         .where('id', '=', id)
         .execute();
     });
@@ -509,7 +510,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     const id = await db.transaction().execute(async (trx) => {
       const ins = await trx
         .insertInto('duty_handovers')
-        .values({ request_id: body.requestId, unit_code: unit, slot_start: slot.start, slot_end: slot.end, outgoing_user_id: user.id, summary: body.summary })
+        .values({ request_id: body.requestId, unit_code: unit, slot_start: slot.start, slot_end: slot.end, outgoing_user_id: user.id, summary: body.summary, closed_at: now })
         .onConflict((oc) => oc.doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -547,14 +548,14 @@ export function dutyRoutes(ctx: AppContext): Router {
   // The incoming officer acknowledges carried items, one by one or all at once.
   r.post('/handovers/:id/ack', async (req, res) => {
     const { user, h } = await handoverForIncoming(res, req.params.id);
-    const body = parse(z.object({ itemIds: z.array(z.number().int()).max(1000).optional(), all: z.boolean().optional() }), req.body ?? {});
+    const body = parse(z.object({ itemIds: z.array(int32()).max(1000).optional(), all: z.boolean().optional() }), req.body ?? {});
     const ids = body.all ? h.items.map((i) => i.id) : (body.itemIds ?? []);
     const unknown = ids.filter((i) => !h.items.some((it) => it.id === i));
     if (unknown.length) throw errors.validation([{ path: 'itemIds', message: '交接事项不属于该交接班记录' }]);
     if (ids.length) {
       await db
         .updateTable('duty_handover_items')
-        .set({ acknowledged_by: user.id, acknowledged_at: sql<Date>`now()` })
+        .set({ acknowledged_by: user.id, acknowledged_at: clock.now() })
         .where('handover_id', '=', h.id)
         .where('id', 'in', ids)
         .where('acknowledged_at', 'is', null)
@@ -575,7 +576,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     }
     const upd = await db
       .updateTable('duty_handovers')
-      .set({ incoming_user_id: user.id, accepted_at: sql<Date>`now()` })
+      .set({ incoming_user_id: user.id, accepted_at: clock.now() })
       .where('id', '=', h.id)
       .where('accepted_at', 'is', null)
       .executeTakeFirst();
@@ -602,7 +603,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     status: z.enum(['open', 'closed']).default('open'),
   };
   const logCreate = z.object({ requestId: z.uuid(), ...logFields });
-  const logEdit = z.object({ revision: z.number().int().positive(), ...logFields });
+  const logEdit = z.object({ revision: int32().positive(), ...logFields });
 
   /** The register's columns, shared by create and edit. */
   const logColumns = (b: z.infer<z.ZodObject<typeof logFields>>) => ({
@@ -620,9 +621,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     status: b.status,
   });
 
-  function checkCallTime(t: string) {
-    if (Date.parse(t) > clock.now().getTime() + 5 * 60_000) throw errors.validation([{ path: 'callTime', message: '来电时间不能晚于当前时间' }]);
-  }
+  const checkCallTime = (t: string) => checkPastTime(t, 'callTime', '来电时间');
 
   r.get('/log', async (req, res) => {
     const unit = readUnit(currentUser(res), req.query.unit);
@@ -658,6 +657,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     const body = parse(logCreate, req.body);
     const unit = writeUnit(user, undefined, DUTY_ROLES);
     checkCallTime(body.callTime);
+    const now = clock.now();
     const result = await db.transaction().execute(async (trx) => {
       const ins = await trx
         .insertInto('duty_log')
@@ -668,13 +668,15 @@ export function dutyRoutes(ctx: AppContext): Router {
           revision: 1,
           created_by: user.id,
           updated_by: user.id,
+          received_at: now,
+          updated_at: now,
         })
         .onConflict((oc) => oc.column('request_id').doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!ins) return null;
       const entry = (await getLogEntry(trx, ins.id))!;
-      await trx.insertInto('duty_log_revisions').values({ entry_id: ins.id, revision: 1, data: JSON.stringify(logSnapshot(entry)), edited_by: user.id }).execute();
+      await trx.insertInto('duty_log_revisions').values({ entry_id: ins.id, revision: 1, data: JSON.stringify(logSnapshot(entry)), edited_by: user.id, edited_at: now }).execute();
       return entry;
     });
     if (!result) {
@@ -694,6 +696,7 @@ export function dutyRoutes(ctx: AppContext): Router {
     writeUnit(user, cur.unitCode, DUTY_ROLES);
     const body = parse(logEdit, req.body);
     checkCallTime(body.callTime);
+    const now = clock.now();
     const entry = await db.transaction().execute(async (trx) => {
       const upd = await trx
         .updateTable('duty_log')
@@ -701,14 +704,14 @@ export function dutyRoutes(ctx: AppContext): Router {
           ...logColumns(body),
           revision: body.revision + 1,
           updated_by: user.id,
-          updated_at: sql<Date>`now()`,
+          updated_at: now,
         })
         .where('id', '=', cur.id)
         .where('revision', '=', body.revision)
         .executeTakeFirst();
       if (Number(upd.numUpdatedRows) === 0) throw errors.dutyConflict('DUTY_LOG_STALE', '该记录已被他人修改，请刷新后再改（您填写的内容仍保留在表单中）');
       const e = (await getLogEntry(trx, cur.id))!;
-      await trx.insertInto('duty_log_revisions').values({ entry_id: e.id, revision: e.revision, data: JSON.stringify(logSnapshot(e)), edited_by: user.id }).execute();
+      await trx.insertInto('duty_log_revisions').values({ entry_id: e.id, revision: e.revision, data: JSON.stringify(logSnapshot(e)), edited_by: user.id, edited_at: now }).execute();
       return e;
     });
     ctx.io.to(unitRoom(entry.unitCode)).emit('duty:log', entry);

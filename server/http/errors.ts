@@ -39,7 +39,14 @@ export const errors = {
   badCommand: () => new ApiError(400, 'BAD_COMMAND', '当前状态下不能执行此操作'),
   meetingLocked: () => new ApiError(423, 'MEETING_LOCKED', '会议已锁定，不能再加入'),
   meetingRemoved: () => new ApiError(403, 'MEETING_REMOVED', '本会场已被主会场移出会议'),
-  mediaFailed: (message: string) => new ApiError(500, 'MEDIA_FAILED', `媒体服务出错：${message}`),
+  /** A media server fault: the internal text stays in the log, never in the message. */
+  mediaFailed: () => new ApiError(500, 'MEDIA_FAILED', '媒体服务出错，请稍后重试'),
+  payloadTooLarge: (limit: string) => new ApiError(413, 'PAYLOAD_TOO_LARGE', `提交内容过大（上限 ${limit}）`),
+  badRequest: (status = 400) => new ApiError(status, 'BAD_REQUEST', '请求格式不正确'),
+  duplicate: () => new ApiError(409, 'DUPLICATE', '数据重复，请刷新后查看'),
+  chatRateLimited: () => new ApiError(429, 'CHAT_RATE_LIMITED', '发送消息过于频繁，请稍后再发'),
+  controlNotSaved: () => new ApiError(503, 'CONTROL_NOT_SAVED', '会议控制未能保存，操作未生效，请重试'),
+  dbUnavailable: () => new ApiError(503, 'DB_UNAVAILABLE', '数据库暂时不可用，请稍后重试（已提交的内容不会丢失）'),
   requestIdConflict: () => new ApiError(409, 'REQUEST_ID_CONFLICT', '提交编号冲突，请刷新后重新提交'),
   reportState: (detail?: unknown) => new ApiError(409, 'REPORT_STATE', '当前状态下不能执行此操作，请刷新后查看最新状态', detail),
   reportClassified: () => new ApiError(403, 'REPORT_CLASSIFIED', '该信息为涉密信息，当前角色无权查看'),
@@ -61,3 +68,27 @@ export const errors = {
   dutyConflict: (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details),
   dutyImportInvalid: (details: unknown) => new ApiError(422, 'DUTY_IMPORT_INVALID', 'Excel 中有错误行，未导入任何数据', details),
 };
+
+/** Postgres error classes caused by the data a client sent, not by the server. */
+const DATA_ERRORS = new Set(['22P02', '22021', '22003', '22007', '22008', '22001', '22023', '22004', '23502', '23514']);
+/** The database went away (restart, network): the client may retry. */
+const CONNECTION_ERRORS = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Any error thrown while serving a request, as the ApiError the client gets. Mistakes of the client (bad
+ * JSON, a body over the limit, data Postgres refuses) are 4xx; a database that is down is 503; only the
+ * unexpected is a 500.
+ */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { type?: string; status?: number; expose?: boolean; code?: string; limit?: number; message?: string } | null;
+  if (err instanceof SyntaxError && 'body' in err) return errors.validation([{ path: '', message: 'invalid JSON' }]);
+  if (e?.type === 'entity.too.large') return errors.payloadTooLarge(e.limit ? `${Math.round(e.limit / 1024 / 1024) || 1}MB` : '');
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return errors.badRequest(e.status);
+  if (e?.code && DATA_ERRORS.has(e.code)) return errors.validation([{ path: '', message: '提交的数据无法保存（格式、长度或取值超出范围）' }]);
+  if (e?.code === '23505') return errors.duplicate();
+  if ((e?.code && CONNECTION_ERRORS.has(e.code)) || /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(e?.message ?? '')) {
+    return errors.dbUnavailable();
+  }
+  return errors.internal();
+}

@@ -12,7 +12,9 @@ import { z } from 'zod';
 import { DeviceTestRoom } from '../../sfu/DeviceTestRoom.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import type { SessionUser } from '../auth/sessions.ts';
-import { ApiError, errors } from '../http/errors.ts';
+import { errors } from '../http/errors.ts';
+import { check } from '../http/validate.ts';
+import { socketError } from './socketErrors.ts';
 
 export const DEVICE_TEST_MAX_MS = 60_000;
 let maxMs = DEVICE_TEST_MAX_MS;
@@ -51,13 +53,13 @@ export function attachDeviceTest(socket: Socket, deps: Deps): void {
   const on = <S extends z.ZodType>(event: string, schema: S, fn: (input: z.infer<S>) => Promise<unknown>) => {
     socket.on(event, async (payload: unknown, ack?: Ack) => {
       try {
-        const parsed = schema.safeParse(payload ?? {});
-        if (!parsed.success) throw errors.validation(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+        const parsed = check(schema, payload ?? {});
+        if (!parsed.ok) throw parsed.error;
         ack?.({ ok: true, data: (await fn(parsed.data)) ?? {} });
       } catch (e) {
-        const err = e instanceof ApiError ? e : errors.mediaFailed((e as Error).message);
-        if (!(e instanceof ApiError)) deps.log.warn({ event, err: (e as Error).message, user: user?.username }, 'device test failed');
-        ack?.({ ok: false, error: err.toJSON() });
+        const { error, internal } = socketError(e);
+        if (internal) deps.log.warn({ event, err: (e as Error).message, user: user?.username }, 'device test failed');
+        ack?.({ ok: false, error: error.toJSON() });
       }
     });
   };

@@ -34,6 +34,8 @@ import { attachDeviceTest } from './deviceTest.ts';
 import { insertRecording, recordingsRoot } from './recordings.ts';
 import { checkJoinPin } from './pin.ts';
 import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, saveControl } from './repo.ts';
+import { check } from '../http/validate.ts';
+import { socketError } from './socketErrors.ts';
 
 /** Who chairs: a user of the main venue's unit with one of these roles. */
 export const CHAIR_ROLES = ['admin', 'leader', 'venue_operator'] as const;
@@ -93,6 +95,9 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('recordStart') }),
   z.object({ type: z.literal('recordStop') }),
 ]);
+/** Chat messages a site may send per minute. */
+export const CHAT_PER_MINUTE = 30;
+
 const schemas = {
   join: z.object({ meetingId: z.uuid(), pin: z.string().max(16).optional() }),
   createTransport: z.object({ direction: z.enum(['send', 'recv']) }),
@@ -133,6 +138,8 @@ const controlError = (code: ControlErrorCode): ApiError =>
 export class MeetingHub {
   readonly #rooms = new Map<string, Promise<MeetingRoom>>();
   readonly #joined = new Map<string, Joined>(); // socket id → meeting
+  /** Send times of the last minute's chat messages, per meeting and site. */
+  readonly #chatTimes = new Map<string, number[]>();
   /** Control state per meeting, kept while the server runs (its durable part is in the meetings row). */
   readonly #controls = new Map<string, Promise<ControlState>>();
   /** Commands of one meeting run one after another. */
@@ -183,14 +190,15 @@ export class MeetingHub {
     const on = <S extends z.ZodType>(event: string, schema: S, fn: (input: z.infer<S>) => Promise<unknown>) => {
       socket.on(event, async (payload: unknown, ack?: Ack) => {
         try {
-          const parsed = schema.safeParse(payload ?? {});
-          if (!parsed.success) throw errors.validation(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+          const parsed = check(schema, payload ?? {});
+          if (!parsed.ok) throw parsed.error;
           const data = await fn(parsed.data);
           ack?.({ ok: true, data: data ?? {} });
         } catch (e) {
-          const err = e instanceof ApiError ? e : errors.mediaFailed((e as Error).message);
-          if (!(e instanceof ApiError)) this.deps.log.warn({ event, err: (e as Error).message, user: user.username }, 'signalling failed');
-          ack?.({ ok: false, error: err.toJSON() });
+          const { error, internal } = socketError(e);
+          if (internal) this.deps.log.warn({ event, err: (e as Error).message, user: user.username }, 'signalling failed');
+          else if (!(e instanceof ApiError)) this.deps.log.debug({ event, err: (e as Error).message, user: user.username }, 'signalling refused');
+          ack?.({ ok: false, error: error.toJSON() });
         }
       });
     };
@@ -329,6 +337,14 @@ export class MeetingHub {
 
     on('chat', schemas.chat, async ({ text, toUnitCode }) => {
       const { meetingId } = joined();
+      // At most CHAT_PER_MINUTE messages a minute per site: a stuck key or a script cannot flood every screen.
+      const key = `${meetingId}:${user.unitCode}`;
+      const chatTimes = this.#chatTimes.get(key) ?? [];
+      this.#chatTimes.set(key, chatTimes);
+      const t = Date.now();
+      while (chatTimes.length && chatTimes[0]! <= t - 60_000) chatTimes.shift();
+      if (chatTimes.length >= CHAT_PER_MINUTE) throw errors.chatRateLimited();
+      chatTimes.push(t);
       const control = await this.#control(meetingId);
       if (toUnitCode && !control.units.includes(toUnitCode)) throw errors.unitNotInMeeting();
       const msg = { meetingId, fromUnitCode: user.unitCode, fromUnitName: user.unitName, fromName: user.displayName, toUnitCode: toUnitCode ?? null, text, at: clock.now().toISOString() };
@@ -377,8 +393,17 @@ export class MeetingHub {
     const r = reduce(state, cmd, actor);
     if (!r.ok) throw controlError(r.error);
     if (r.state === state) return state;
+    // Saved first: a change that is not stored (a restart would forget it) is not made, and the caller hears so.
+    if (r.effects.some((e) => e.type === 'persist')) {
+      try {
+        await this.#effect(r.state, { type: 'persist' });
+      } catch (e) {
+        this.deps.log.error({ meetingId, command: cmd.type, err: (e as Error).message }, 'control change not saved');
+        throw errors.controlNotSaved();
+      }
+    }
     this.#controls.set(meetingId, Promise.resolve(r.state));
-    for (const effect of r.effects) {
+    for (const effect of r.effects.filter((e) => e.type !== 'persist')) {
       await this.#effect(r.state, effect).catch((e: Error) =>
         this.deps.log.error({ meetingId, effect: effect.type, err: e.message }, 'control effect failed'),
       );
@@ -580,6 +605,7 @@ export class MeetingHub {
     });
     room.on('closed', () => {
       if (this.#rooms.get(room.meetingId) !== undefined) this.#rooms.delete(room.meetingId);
+      for (const key of this.#chatTimes.keys()) if (key.startsWith(`${room.meetingId}:`)) this.#chatTimes.delete(key);
       // Everyone left or the worker died: the recording of this router ends here (file finalised, listed).
       if (this.#recorders.has(room.meetingId)) {
         void this.command(room.meetingId, { type: 'recordStop' }, { unitCode: '', chair: false, system: true }).catch(() => undefined);

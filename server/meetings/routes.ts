@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { unitRoom } from '../context.ts';
 import { errors } from '../http/errors.ts';
-import { parse } from '../http/validate.ts';
+import { parse, plausibleInstant } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { resolveScope } from './scope.ts';
@@ -24,7 +24,7 @@ const scopeSchema = z.discriminatedUnion('kind', [
 ]);
 const createSchema = z.object({
   title: z.string().trim().min(1).max(200),
-  startsAt: z.iso.datetime({ offset: true }).optional(),
+  startsAt: plausibleInstant().optional(),
   durationMin: z.number().int().min(1).max(1440).default(60),
   scope: scopeSchema,
   /** Optional entry PIN (入会密码): 4–8 digits, stored hashed. */

@@ -8,6 +8,7 @@ import type { OrgTree } from '../org/tree.ts';
 import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type DeadlineStatus, type ChainFacts } from './deadlines.ts';
 import { clearedFor } from './workflow.ts';
 import { errors } from '../http/errors.ts';
+import { clock } from '../clock.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -514,7 +515,7 @@ export interface NewReport {
 
 /** Stores a signed 首报 opening its own incident. Idempotent on requestId. */
 export async function insertReport(db: Kysely<Database>, tree: OrgTree, r: NewReport): Promise<{ report: ReportDto; created: boolean }> {
-  const now = new Date();
+  const now = clock.now();
   const inserted = await db
     .insertInto('urgent_reports')
     .values({

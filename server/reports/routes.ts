@@ -2,7 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
-import { parse } from '../http/validate.ts';
+import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleInstant, plausibleMonth, uuidParam } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
@@ -14,7 +14,7 @@ const grade = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
 const text = (max: number) => z.string().trim().max(max);
 const fields = {
   title: z.string().trim().min(1).max(200),
-  eventTime: z.iso.datetime({ offset: true }),
+  eventTime: plausibleInstant(),
   place: z.string().trim().min(1).max(300),
   address: text(300).optional(),
   category: z.enum(['', 'natural_disaster', 'accident', 'public_health', 'social_security']).optional(),
@@ -58,7 +58,7 @@ const instructionSchema = z.object({
   reportId: z.uuid().optional(),
   text: z.string().trim().min(1).max(5000),
   unitCodes: z.array(z.string().regex(/^\d{6}$/)).min(1).max(200),
-  dueAt: z.iso.datetime({ offset: true }).optional(),
+  dueAt: plausibleInstant().optional(),
 });
 const feedbackSchema = z.object({ text: z.string().trim().min(1).max(5000), done: z.boolean().default(false) });
 const rulesSchema = z.object({
@@ -66,6 +66,14 @@ const rulesSchema = z.object({
   followupTimes: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/)).max(12),
   directCopyMaxGrade: z.number().int().min(0).max(4),
   warnMinutes: z.number().int().min(1).max(240),
+}).superRefine((b, ctx) => {
+  // One rule per grade, level and kind: a second one would contradict the first.
+  const seen = new Set<string>();
+  b.rules.forEach((r, i) => {
+    const key = `${r.grade}:${r.level}:${r.kind}`;
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['rules', i], message: '同一等级、层级和报送方式的时限规则重复' });
+    seen.add(key);
+  });
 });
 
 export const REPORTER_ROLES = ['duty_officer', 'leader', 'admin'] as const;
@@ -74,11 +82,8 @@ export const REPORTER_ROLES = ['duty_officer', 'leader', 'admin'] as const;
 const ATTACHMENT_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/plain|application\/(msword|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.[a-z.]+))$/;
 export const ATTACHMENT_MAX = 20 * 1024 * 1024;
 
-function checkEventTime(iso: string): Date {
-  const t = new Date(iso);
-  if (t.getTime() > clock.now().getTime() + 5 * 60_000) throw errors.validation([{ path: 'eventTime', message: '事发时间不能晚于当前时间' }]);
-  return t;
-}
+const boardMonth = (m: unknown): string | undefined => (m === undefined || m === '' ? undefined : parse(z.object({ month: plausibleMonth() }), { month: m }).month);
+const checkEventTime = (iso: string): Date => checkPastTime(iso, 'eventTime', '事发时间');
 
 export function reportRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -135,8 +140,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get('/incidents/:id', async (req, res) => {
     const user = currentUser(res);
-    const id = String(req.params.id);
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw errors.notFound('事件');
+    const id = uuidParam(req.params.id, '事件');
     const rows = await visibleIncidentRows(ctx.db, ctx.tree, user, { ids: [id] });
     if (!rows.length) throw errors.notFound('事件');
     const now = clock.now();
@@ -165,7 +169,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.post('/instructions/:id/feedback', async (req, res) => {
     const user = currentUser(res);
-    const id = String(req.params.id);
+    const id = uuidParam(req.params.id, '批示');
     await service.feedback(user, id, parse(feedbackSchema, req.body));
     const [instruction] = await instructionDtos(ctx, user, { ids: [id] });
     res.json({ instruction });
@@ -173,12 +177,12 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get('/board', async (req, res) => {
     const user = currentUser(res);
-    res.json(await boardData(ctx, user, typeof req.query.month === 'string' ? req.query.month : undefined));
+    res.json(await boardData(ctx, user, boardMonth(req.query.month)));
   });
 
   r.get('/board.xlsx', async (req, res) => {
     const user = currentUser(res);
-    const data = await boardData(ctx, user, typeof req.query.month === 'string' ? req.query.month : undefined);
+    const data = await boardData(ctx, user, boardMonth(req.query.month));
     const buf = await boardWorkbook(data);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="board-${data.month}.xlsx"; filename*=UTF-8''${encodeURIComponent(`紧急信息统计-${data.month}.xlsx`)}`);
@@ -208,7 +212,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get('/attachments/:id', async (req, res) => {
     const user = currentUser(res);
-    const a = await service.attachment(user, String(req.params.id));
+    const a = await service.attachment(user, uuidParam(req.params.id, '附件'));
     res.setHeader('Content-Type', a.mime);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
@@ -217,13 +221,13 @@ export function reportRoutes(ctx: AppContext): Router {
 
   r.get('/:id', async (req, res) => {
     const user = currentUser(res);
-    res.json({ report: await service.get(user, String(req.params.id)) });
+    res.json({ report: await service.get(user, uuidParam(req.params.id, '报告')) });
   });
 
   r.post('/:id/edit', async (req, res) => {
     const user = currentUser(res);
     const body = parse(editSchema, req.body);
-    const report = await service.edit(user, String(req.params.id), { ...body, eventTime: body.eventTime ? checkEventTime(body.eventTime) : undefined });
+    const report = await service.edit(user, uuidParam(req.params.id, '报告'), { ...body, eventTime: body.eventTime ? checkEventTime(body.eventTime) : undefined });
     res.json({ report });
   });
 
@@ -232,7 +236,7 @@ export function reportRoutes(ctx: AppContext): Router {
       const user = currentUser(res);
       const { comment } = parse(commentSchema, req.body ?? {});
       if (action === 'return' && !comment) throw errors.validation([{ path: 'comment', message: '退回须填写意见' }]);
-      res.json({ report: await service.act(user, String(req.params.id), action, comment) });
+      res.json({ report: await service.act(user, uuidParam(req.params.id, '报告'), action, comment) });
     });
   }
 
@@ -241,7 +245,7 @@ export function reportRoutes(ctx: AppContext): Router {
     r.post(`/:id/${path}`, async (req, res) => {
       const user = currentUser(res);
       const { text: t, comment } = parse(hopSchema, req.body ?? {});
-      res.json({ report: await service.hopAct(user, String(req.params.id), action, t, comment) });
+      res.json({ report: await service.hopAct(user, uuidParam(req.params.id, '报告'), action, t, comment) });
     });
   }
 
@@ -256,8 +260,9 @@ export function reportRoutes(ctx: AppContext): Router {
     const data = req.body;
     if (!Buffer.isBuffer(data) || data.length === 0) throw errors.validation([{ path: 'file', message: '附件为空' }]);
     if (data.length > ATTACHMENT_MAX) throw errors.attachmentTooLarge();
+    if (typeof req.query.filename === 'string' && !isCleanText(req.query.filename)) throw errors.validation([{ path: 'filename', message: BAD_TEXT_MESSAGE }]);
     const filename = String(req.query.filename ?? 'file').replace(/[\\/\r\n"]/g, '_').slice(0, 200) || 'file';
-    res.status(201).json({ report: await service.attach(user, String(req.params.id), { filename, mime, data }) });
+    res.status(201).json({ report: await service.attach(user, uuidParam(req.params.id, '报告'), { filename, mime, data }) });
   });
 
   return r;

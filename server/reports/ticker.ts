@@ -38,6 +38,17 @@ export class DeadlineTicker {
     return next;
   }
 
+  /**
+   * A deadline alert carries what the toast shows (unit, kind, grade, due time). The incident's title goes only
+   * to its own unit, and only when unclassified: offices above learn that something is late, never the content
+   * of work not sent to them.
+   */
+  #pushAlert(event: string, inc: { id: string; unit_code: string; title: string; classification: number }, units: string[], payload: Record<string, unknown>): void {
+    const others = units.filter((u) => u !== inc.unit_code);
+    if (others.length < units.length) pushNotice(this.ctx, event, [inc.unit_code], inc.classification === 0 ? { ...payload, title: inc.title } : payload);
+    if (others.length) pushNotice(this.ctx, event, others, payload);
+  }
+
   async #check(ids?: string[]): Promise<void> {
     const now = clock.now();
     const { db, tree } = this.ctx;
@@ -55,14 +66,15 @@ export class DeadlineTicker {
         if (isLate(o.status) && !o.lateRecordedAt) misses.push({ incidentId: inc.id, unitCode: o.unitCode, kind: o.kind, dueAt: new Date(o.dueAt) });
         if (o.status === 'due_soon' && !this.#warned.has(key)) {
           this.#warned.add(key);
-          pushNotice(this.ctx, 'deadline:warning', [o.unitCode], { incidentId: inc.id, unitCode: o.unitCode, unitName: o.unitName, kind: o.kind, grade: inc.grade, dueAt: o.dueAt });
+          const payload = { incidentId: inc.id, unitCode: o.unitCode, unitName: o.unitName, kind: o.kind, grade: inc.grade, dueAt: o.dueAt };
+          this.#pushAlert('deadline:warning', inc, [o.unitCode], payload);
         }
       }
       if (f.followupDueAt && f.followupDueAt.getTime() <= now.getTime()) {
         const key = `${inc.id}:${f.followupDueAt.toISOString()}`;
         if (!this.#reminded.has(key)) {
           this.#reminded.add(key);
-          pushNotice(this.ctx, 'followup:due', [inc.unit_code], { incidentId: inc.id, dueAt: f.followupDueAt.toISOString() });
+          this.#pushAlert('followup:due', inc, [inc.unit_code], { incidentId: inc.id, unitCode: inc.unit_code, unitName: this.ctx.tree.get(inc.unit_code)?.name ?? inc.unit_code, grade: inc.grade, dueAt: f.followupDueAt.toISOString() });
         }
       }
     }
@@ -70,12 +82,10 @@ export class DeadlineTicker {
     const recorded = await recordMisses(db, misses, now);
     for (const m of recorded) {
       const unit = tree.get(m.unitCode);
-      const grade = incidents.find((i) => i.id === m.incidentId)?.grade;
-      // The fact of lateness (unit, kind, grade, due time), never the title: the report may be unsent (V2).
-      const payload = { incidentId: m.incidentId, unitCode: m.unitCode, unitName: unit?.name ?? m.unitCode, kind: m.kind, grade, dueAt: m.dueAt.toISOString(), recordedAt: now.toISOString() };
-      // The late office and the office above it (escalation); everyone up the chain sees the incident change.
-      pushNotice(this.ctx, 'deadline:missed', [m.unitCode, ...(unit?.parentCode ? [unit.parentCode] : [])], payload);
       const inc = incidents.find((i) => i.id === m.incidentId)!;
+      const payload = { incidentId: m.incidentId, unitCode: m.unitCode, unitName: unit?.name ?? m.unitCode, kind: m.kind, grade: inc.grade, dueAt: m.dueAt.toISOString(), recordedAt: now.toISOString() };
+      // The late office and the office above it (escalation); everyone up the chain sees the incident change.
+      this.#pushAlert('deadline:missed', inc, [m.unitCode, ...(unit?.parentCode ? [unit.parentCode] : [])], payload);
       pushNotice(this.ctx, 'incident:changed', [inc.unit_code, ...tree.ancestors(inc.unit_code).map((u) => u.code)], { id: m.incidentId });
     }
   }

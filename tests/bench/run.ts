@@ -7,6 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { resolveWorkerBin } from '../../sfu/workerBin.ts';
+import { readFileSync } from 'node:fs';
+
+/** VmHWM (peak) and VmRSS (now) of a process, from /proc/<pid>/status (Linux). */
+function workerMemory(pid: number | undefined): string {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return `${(kb('VmHWM') / 1024).toFixed(1)} MiB peak RSS (VmHWM), ${(kb('VmRSS') / 1024).toFixed(1)} MiB now (VmRSS)`;
+  } catch {
+    return 'memory not available (no /proc)';
+  }
+}
 
 process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
 const { Client, nextEvent, request, startTestServer } = await import('../helpers/app.ts');
@@ -64,8 +76,9 @@ const burst = await Promise.all(sockets.slice(SITES / 2).map(enter));
 const burstTotal = performance.now() - t0;
 console.log(`site enters meeting, one at a time (${serial.length}x): ${fmt(serial)}`);
 console.log(`site enters meeting, ${burst.length} at once:          ${fmt(burst)}; all in ${burstTotal.toFixed(0)} ms`);
-const usage = await srv.pool.slots[0]!.worker.getResourceUsage();
-console.log(`worker after ${SITES} sites: ${(usage.ru_maxrss / 1024).toFixed(1)} MiB max RSS; server heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`);
+// The worker's own memory from /proc: ru_maxrss of a child inherits the RSS of the Node process that forked it.
+const mem = workerMemory(srv.pool.slots[0]!.worker.pid);
+console.log(`worker after ${SITES} sites: ${mem} (pid ${srv.pool.slots[0]!.worker.pid}); server heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`);
 
 for (const s of [...sockets, city, region]) s.close();
 await srv.close();

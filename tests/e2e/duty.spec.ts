@@ -2,14 +2,39 @@
  * 24-hour duty in the browser: a county officer logs a call and hands the shift over with it open; the incoming
  * officer must acknowledge the carried item before taking over; the city sees who is on duty at the county now.
  */
-import { expect, test } from '@playwright/test';
-import { loginAs } from './helpers.ts';
+import { expect, test, type Browser } from '@playwright/test';
+import { INSTANTS, loginAs, pinClock, unpinClock } from './helpers.ts';
 
-test('log a call, hand over with the open item, the incoming officer acknowledges it; the city sees who is on duty', async ({ browser }) => {
+// One county per instant, so the shifts closed at one instant do not carry into another's handover.
+const HANDOVER_UNITS = [
+  { code: '150102', name: '新城区' },
+  { code: '150105', name: '赛罕区' },
+  { code: '150121', name: '土默特左旗' },
+  { code: '150122', name: '托克托县' },
+  { code: '150123', name: '和林格尔县' },
+];
+
+test.describe('at chosen instants (Beijing time)', () => {
+  test.afterAll(async ({ browser }) => {
+    const c = await browser.newContext();
+    await unpinClock(c.request);
+    await c.close();
+  });
+
+  INSTANTS.forEach((at, i) => {
+    const unit = HANDOVER_UNITS[i]!;
+    test(`log a call, hand over with the open item, the incoming officer acknowledges it; the city sees who is on duty — ${at}`, async ({ browser, request }) => {
+      await pinClock(request, at);
+      await handoverScenario(browser, unit);
+    });
+  });
+});
+
+async function handoverScenario(browser: Browser, unit: { code: string; name: string }): Promise<void> {
   const summary = `某村道路被洪水冲毁，请求支援 ${Date.now()}`;
 
   // Outgoing officer: log the call (left open), then close the shift.
-  const out = await loginAs(browser, '150102-duty');
+  const out = await loginAs(browser, `${unit.code}-duty`);
   await out.getByTestId('nav-duty').click();
   await out.getByTestId('duty-tab-log').click();
   await out.getByTestId('log-caller-unit').fill('保合少镇政府');
@@ -36,7 +61,7 @@ test('log a call, hand over with the open item, the incoming officer acknowledge
   await expect(out.getByTestId('handover-close-msg')).toContainText('已交班');
 
   // Incoming officer: sees the pending handover and the carried item; cannot take over before acknowledging.
-  const inc = await loginAs(browser, '150102-duty2');
+  const inc = await loginAs(browser, `${unit.code}-duty2`);
   await inc.goto('/duty/handover');
   const pending = inc.getByTestId('handover-pending');
   await expect(pending).toBeVisible();
@@ -48,49 +73,61 @@ test('log a call, hand over with the open item, the incoming officer acknowledge
   await carried.getByTestId('handover-item-ack').click();
   await expect(carried).toContainText('已确认');
   await pending.getByTestId('handover-accept').click();
-  await expect(inc.getByTestId('handover-accepted').first()).toContainText('新城区值班员乙');
+  await expect(inc.getByTestId('handover-accepted').first()).toContainText(`${unit.name}值班员乙`);
   await expect(inc.getByTestId('handover-pending')).toHaveCount(0);
   // The outgoing officer's page follows live.
-  await expect(out.getByTestId('handover-accepted').first()).toContainText('新城区值班员乙');
+  await expect(out.getByTestId('handover-accepted').first()).toContainText(`${unit.name}值班员乙`);
 
   // The city: who is on duty now at the county, with phone numbers.
   const city = await loginAs(browser, '150100-duty');
   await city.getByTestId('nav-duty').click();
-  const row = city.locator('[data-testid="duty-now-unit"][data-unit-code="150102"]');
-  await expect(row.getByTestId('duty-now-officers')).toContainText(/新城区值班员(乙)? 139150102/);
-  await expect(row.getByTestId('duty-now-leader')).toContainText('新城区带班领导 13815010201');
+  const row = city.locator(`[data-testid="duty-now-unit"][data-unit-code="${unit.code}"]`);
+  await expect(row.getByTestId('duty-now-officers')).toContainText(new RegExp(`${unit.name}值班员(乙)? 139${unit.code}`));
+  await expect(row.getByTestId('duty-now-leader')).toContainText(`${unit.name}带班领导 138${unit.code}01`);
   await city.getByTestId('duty-now-filter').fill('玉泉');
   await expect(city.getByTestId('duty-now-unit')).toHaveCount(1);
-});
+}
 
-test('an officer asks to swap shifts; the leader approves; the roster shows the swap', async ({ browser }) => {
-  const duty = await loginAs(browser, '150103-duty');
-  await duty.goto('/duty/swaps');
-  const slotSelect = duty.getByTestId('swap-slot');
-  await expect(slotSelect.locator('option').nth(1)).toBeAttached(); // the roster has loaded
-  const labels = await slotSelect.locator('option').allTextContents();
-  const mine = labels.find((l) => l.trim().endsWith('回民区值班员'))!;
-  await slotSelect.selectOption({ label: mine });
-  await duty.getByTestId('swap-to').selectOption({ label: '回民区值班员乙（150103-duty2）' });
-  await duty.getByTestId('swap-other-slot').selectOption({ index: 1 });
-  const other = (await duty.getByTestId('swap-other-slot').locator('option:checked').textContent())!.trim();
-  await duty.getByTestId('swap-submit').click();
-  const item = duty.getByTestId('swap-item').first();
-  await expect(item).toContainText('待审批');
-  await expect(item.getByTestId('swap-approve')).toHaveCount(0); // officers cannot approve
+// Swaps at a month's end and at New Year's Eve: the slots offered and the month calendar cross into the next month.
+test.describe('swaps at chosen instants', () => {
+  test.afterAll(async ({ browser }) => {
+    const c = await browser.newContext();
+    await unpinClock(c.request);
+    await c.close();
+  });
 
-  const leader = await loginAs(browser, '150103-leader');
-  await leader.goto('/duty/swaps');
-  await leader.getByTestId('swap-item').first().getByTestId('swap-approve').click();
-  await expect(leader.getByTestId('swap-item').first()).toContainText('已批准');
-  await expect(item).toContainText('已批准'); // live on the requester's page
+  for (const at of [INSTANTS[1], INSTANTS[4]]) {
+    test(`an officer asks to swap shifts; the leader approves; the roster shows the swap — ${at}`, async ({ browser, request }) => {
+      await pinClock(request, at);
+      const duty = await loginAs(browser, '150103-duty');
+      await duty.goto('/duty/swaps');
+      const slotSelect = duty.getByTestId('swap-slot');
+      await expect(slotSelect.locator('option').nth(1)).toBeAttached(); // the roster has loaded
+      const labels = await slotSelect.locator('option').allTextContents();
+      const mine = labels.find((l) => l.trim().endsWith('回民区值班员'))!;
+      await slotSelect.selectOption({ label: mine });
+      await duty.getByTestId('swap-to').selectOption({ label: '回民区值班员乙（150103-duty2）' });
+      await duty.getByTestId('swap-other-slot').selectOption({ index: 1 });
+      const other = (await duty.getByTestId('swap-other-slot').locator('option:checked').textContent())!.trim();
+      await duty.getByTestId('swap-submit').click();
+      const item = duty.getByTestId('swap-item').first();
+      await expect(item).toContainText('待审批');
+      await expect(item.getByTestId('swap-approve')).toHaveCount(0); // officers cannot approve
 
-  // The two shifts changed hands.
-  const firstStart = mine.trim().slice(0, 11);
-  const otherStart = other.slice(0, 11);
-  await duty.goto('/duty/roster');
-  await duty.getByTestId('roster-month').click();
-  const cell = (mmddhhmm: string) => duty.getByTestId('roster-slot').filter({ has: duty.locator(`xpath=..//div[@class="date" and text()="${mmddhhmm.slice(0, 5)}"]`) });
-  await expect(cell(firstStart).getByTestId('roster-officers')).toHaveText('回民区值班员乙');
-  await expect(cell(otherStart).getByTestId('roster-officers')).toHaveText('回民区值班员');
+      const leader = await loginAs(browser, '150103-leader');
+      await leader.goto('/duty/swaps');
+      await leader.getByTestId('swap-item').first().getByTestId('swap-approve').click();
+      await expect(leader.getByTestId('swap-item').first()).toContainText('已批准');
+      await expect(item).toContainText('已批准'); // live on the requester's page
+
+      // The two shifts changed hands.
+      const firstStart = mine.trim().slice(0, 11);
+      const otherStart = other.slice(0, 11);
+      await duty.goto('/duty/roster');
+      await duty.getByTestId('roster-month').click();
+      const cell = (mmddhhmm: string) => duty.getByTestId('roster-slot').filter({ has: duty.locator(`xpath=..//div[@class="date" and text()="${mmddhhmm.slice(0, 5)}"]`) });
+      await expect(cell(firstStart).getByTestId('roster-officers')).toHaveText('回民区值班员乙');
+      await expect(cell(otherStart).getByTestId('roster-officers')).toHaveText('回民区值班员');
+    });
+  }
 });

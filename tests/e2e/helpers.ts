@@ -1,10 +1,62 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'Demo@2026';
+
+/**
+ * Chosen instants (Beijing time, UTC+8) for the hour- and date-sensitive specs: each hour that matters to the
+ * duty and deadline rules, on a month's last day, on 29 February and on New Year's Eve.
+ */
+export const INSTANTS = [
+  '2028-02-29T03:00:00+08:00',
+  '2026-11-30T08:29:00+08:00',
+  '2027-02-28T08:31:00+08:00',
+  '2028-02-29T12:31:00+08:00',
+  '2026-12-31T23:59:00+08:00',
+] as const;
+
+/** Contexts whose browser clock follows the pinned server clock. */
+const pinnedContexts = new Set<BrowserContext>();
+let pinned = false;
+
+async function serverNow(request: APIRequestContext): Promise<number> {
+  const res = await request.get('/api/test/clock');
+  expect(res.ok()).toBe(true);
+  return Date.parse((await res.json()).now);
+}
+
+/**
+ * Puts the server clock at `iso` (it runs on from there); every page logged in afterwards gets its browser
+ * clock installed at the server's time, so what the console computes (default times, countdowns) agrees.
+ */
+export async function pinClock(request: APIRequestContext, iso: string): Promise<void> {
+  const res = await request.post('/api/test/clock', { data: { setIso: iso } });
+  expect(res.ok()).toBe(true);
+  pinned = true;
+}
+
+/** Back to the real clock (for the specs that do not pin). */
+export async function unpinClock(request: APIRequestContext): Promise<void> {
+  await request.post('/api/test/clock', { data: { reset: true } });
+  pinned = false;
+  pinnedContexts.clear();
+}
+
+/** Moves the server clock and the wall clock of every pinned browser by `ms`, without firing browser timers early. */
+export async function advanceClock(request: APIRequestContext, ms: number): Promise<void> {
+  const res = await request.post('/api/test/clock', { data: { advanceMs: ms } });
+  expect(res.ok()).toBe(true);
+  const now = Date.parse((await res.json()).now);
+  for (const c of pinnedContexts) await c.clock.setSystemTime(now);
+}
 
 /** A fresh browser context (its own cookies: another site) logged in as a demo account. */
 export async function loginAs(browser: Browser, username: string): Promise<Page> {
   const context = await browser.newContext();
+  if (pinned) {
+    // The browser's timers keep running in real time from that instant (socket.io and WebRTC need them).
+    await context.clock.install({ time: await serverNow(context.request) });
+    pinnedContexts.add(context);
+  }
   const page = await context.newPage();
   await page.goto('/');
   await page.getByTestId('login-username').fill(username);

@@ -5,7 +5,7 @@
  * passes on the server's test clock is marked late everywhere.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { loginAs } from './helpers.ts';
+import { advanceClock, INSTANTS, loginAs, pinClock, unpinClock } from './helpers.ts';
 
 const card = (page: Page, kind: string) => page.locator(`[data-testid=report-card][data-kind=${kind}]`);
 const incidentIdOf = (page: Page) => /\/reports\/incidents\/([0-9a-f-]{36})/.exec(page.url())![1]!;
@@ -99,48 +99,64 @@ test('county phone report → written report → sign-off → city acknowledges 
   await expect(region.getByTestId('print-sheet')).toContainText('已疏散居民约200人');
 });
 
-test('a deadline passing on the server clock is marked late at the county and the city, for good', async ({ browser }) => {
-  const countyDuty = await loginAs(browser, '150104-duty');
-  const countyLeader = await loginAs(browser, '150104-leader');
-  const cityDuty = await loginAs(browser, '150100-duty');
-  const title = `玉泉区某仓库火情 ${Date.now()}`;
-
-  await countyDuty.getByTestId('report-title').fill(title);
-  const eventTime = await countyDuty.evaluate(() => {
-    const d = new Date(Date.now() - 100 * 60_000);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+// A deadline passing, at each chosen instant: 100 minutes after an event at 01:20, 06:49, … 22:19 on New Year's Eve.
+test.describe('deadlines at chosen instants (Beijing time)', () => {
+  test.afterAll(async ({ browser }) => {
+    const c = await browser.newContext();
+    await unpinClock(c.request);
+    await c.close();
   });
-  await countyDuty.getByTestId('report-event-time').fill(eventTime);
-  await countyDuty.getByTestId('report-place').fill('玉泉区某仓库');
-  await countyDuty.getByTestId('report-grade').selectOption('3');
-  await countyDuty.getByTestId('report-summary').fill('仓库起火，消防已到场');
-  await countyDuty.getByTestId('report-submit').click();
-  await countyDuty.getByTestId('report-open-incident').click();
-  await expect(countyDuty.getByTestId('incident-title')).toHaveText(title);
-  const incidentId = incidentIdOf(countyDuty);
-  const chip = countyDuty.locator('[data-testid=deadline-chip][data-unit="150104"][data-kind=written]');
-  await expect(chip).toHaveAttribute('data-status', /pending|due_soon/);
 
-  // 25 minutes later on the server's clock: the 2-hour deadline has passed without the leader's sign-off.
-  const res = await countyDuty.request.post('/api/test/clock', { data: { advanceMs: 25 * 60_000 } });
-  expect(res.ok()).toBe(true);
-  await expect(countyDuty.getByTestId('report-toast').filter({ hasText: title }).first()).toBeVisible();
-  await expect(chip).toHaveAttribute('data-status', 'overdue');
-  await expect(chip.getByTestId('deadline-late')).toBeVisible();
-  // Escalated to the city at once.
-  await expect(cityDuty.locator('[data-testid=report-toast][data-kind=missed]').first()).toBeVisible();
+  for (const at of INSTANTS) {
+    test(`a deadline passing on the server clock is marked late at the county and the city, for good — ${at}`, async ({ browser, request }) => {
+      await pinClock(request, at);
+      const countyDuty = await loginAs(browser, '150104-duty');
+      const countyLeader = await loginAs(browser, '150104-leader');
+      const cityDuty = await loginAs(browser, '150100-duty');
+      const title = `玉泉区某仓库火情 ${Date.now()}`;
 
-  // Signing now sends it, but late stays late: everywhere, with the server's timestamp.
-  await countyLeader.goto(`/reports/incidents/${incidentId}`);
-  await card(countyLeader, 'initial').getByTestId('report-action-sign').click();
-  await expect(chip).toHaveAttribute('data-status', 'met_late');
-  await cityDuty.goto('/reports');
-  const cityItem = cityDuty.getByTestId('incident-item').filter({ hasText: title });
-  await expect(cityItem.locator('[data-testid=deadline-chip][data-unit="150104"]')).toHaveAttribute('data-status', 'met_late');
-  await expect(cityItem.getByTestId('deadline-late')).toBeVisible();
-  await cityDuty.goto(`/reports/incidents/${incidentId}`);
-  await expect(cityDuty.locator('[data-testid=timeline-event][data-action=deadline_missed]')).toBeVisible();
+      await countyDuty.getByTestId('report-title').fill(title);
+      const eventTime = await countyDuty.evaluate(() => {
+        const d = new Date(Date.now() - 100 * 60_000);
+        const p = (n: number) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      });
+      await countyDuty.getByTestId('report-event-time').fill(eventTime);
+      await countyDuty.getByTestId('report-place').fill('玉泉区某仓库');
+      await countyDuty.getByTestId('report-grade').selectOption('3');
+      await countyDuty.getByTestId('report-summary').fill('仓库起火，消防已到场');
+      await countyDuty.getByTestId('report-submit').click();
+      await countyDuty.getByTestId('report-open-incident').click();
+      await expect(countyDuty.getByTestId('incident-title')).toHaveText(title);
+      const incidentId = incidentIdOf(countyDuty);
+      const chip = countyDuty.locator('[data-testid=deadline-chip][data-unit="150104"][data-kind=written]');
+      await expect(chip).toHaveAttribute('data-status', /pending|due_soon/);
+
+      // 25 minutes later on the server's clock: the 2-hour deadline has passed without the leader's sign-off.
+      await advanceClock(countyDuty.request, 25 * 60_000);
+      // The county's alert names what is late (its own incident, so with the title), never an empty line.
+      const toast = countyDuty.locator('[data-testid=report-toast][data-kind=missed]').filter({ hasText: title }).first();
+      await expect(toast).toBeVisible();
+      await expect(toast).toContainText('玉泉区书面报时限已超时（较大(III)，时限');
+      await expect(chip).toHaveAttribute('data-status', 'overdue');
+      await expect(chip.getByTestId('deadline-late')).toBeVisible();
+      // Escalated to the city at once: unit, kind, grade and due time, but not the title of the unsent report.
+      const cityToast = cityDuty.locator('[data-testid=report-toast][data-kind=missed]').filter({ hasText: '玉泉区书面报时限已超时（较大(III)' }).first();
+      await expect(cityToast).toBeVisible();
+      await expect(cityToast).not.toContainText(title);
+
+      // Signing now sends it, but late stays late: everywhere, with the server's timestamp.
+      await countyLeader.goto(`/reports/incidents/${incidentId}`);
+      await card(countyLeader, 'initial').getByTestId('report-action-sign').click();
+      await expect(chip).toHaveAttribute('data-status', 'met_late');
+      await cityDuty.goto('/reports');
+      const cityItem = cityDuty.getByTestId('incident-item').filter({ hasText: title });
+      await expect(cityItem.locator('[data-testid=deadline-chip][data-unit="150104"]')).toHaveAttribute('data-status', 'met_late');
+      await expect(cityItem.getByTestId('deadline-late')).toBeVisible();
+      await cityDuty.goto(`/reports/incidents/${incidentId}`);
+      await expect(cityDuty.locator('[data-testid=timeline-event][data-action=deadline_missed]')).toBeVisible();
+    });
+  }
 });
 
 test('a report being typed survives a reload (draft saved)', async ({ browser }) => {

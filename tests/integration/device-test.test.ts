@@ -67,7 +67,7 @@ describe('device test (会前调试) signalling', () => {
 
     const mic = await request(s, 'devicetest:produce', { kind: 'audio', rtpParameters: OPUS });
     const cam = await request(s, 'devicetest:produce', { kind: 'video', rtpParameters: VP8 });
-    await expect(request(s, 'devicetest:produce', { kind: 'video', rtpParameters: VP8 })).rejects.toMatchObject({ code: 'MEDIA_FAILED' });
+    await expect(request(s, 'devicetest:produce', { kind: 'video', rtpParameters: VP8 })).rejects.toMatchObject({ code: 'PRODUCER_LIMIT' });
     const back = await request(s, 'devicetest:consume', { producerId: cam.id, rtpCapabilities: start.rtpCapabilities });
     expect(back).toMatchObject({ producerId: cam.id, kind: 'video' });
     expect(back.rtpParameters.codecs[0].mimeType).toBe('video/VP8');
@@ -79,7 +79,7 @@ describe('device test (会前调试) signalling', () => {
     const other = await (await login('150103-venue')).socket();
     const o = await request(other, 'devicetest:start');
     await expect(request(other, 'devicetest:consume', { producerId: cam.id, rtpCapabilities: o.rtpCapabilities })).rejects.toMatchObject({
-      code: 'MEDIA_FAILED',
+      code: 'MEDIA_NOT_FOUND',
     });
     expect(routers()).toBe(2);
 

@@ -12,8 +12,10 @@ import { Client, nextEvent, startTestServer, type TestServer } from '../helpers/
 import { testDatabases } from '../helpers/databases.ts';
 
 process.env.TEST_CLOCK = '1'; // this file's worker only: lets a test step over the 08:30 shift change
+// Not today's date: New Year's Eve in Beijing, a minute before midnight (the demo roster is seeded around it).
+clock.set('2026-12-31T23:59:00+08:00');
 const COUNTY = '150102';
-const day = (n: number) => slotAt(['08:30'], new Date(Date.now() + n * 86400_000)).start.toISOString();
+const day = (n: number) => slotAt(['08:30'], new Date(clock.now().getTime() + n * 86400_000)).start.toISOString();
 
 describe.each(testDatabases())('duty ($name)', (tdb) => {
   let srv: TestServer;
@@ -66,16 +68,17 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       const city = await login('150100-duty');
       const who = async () => (await city.get('/api/duty/now')).body.units.find((u: any) => u.code === '150104').officers.map((o: any) => o.name);
       const before = await who();
-      const cur = slotAt(['08:30'], new Date());
+      const cur = slotAt(['08:30'], clock.now());
+      const offset = clock.offsetMs;
       try {
-        clock.advance(cur.end.getTime() - Date.now() - 1000);
+        clock.advance(cur.end.getTime() - clock.now().getTime() - 1000);
         expect(await who()).toEqual(before);
         clock.advance(2000);
         const after = await who();
         expect(after).toHaveLength(1);
         expect(after).not.toEqual(before); // the seed alternates 值班员 / 值班员乙
       } finally {
-        clock.reset();
+        clock.advance(offset - clock.offsetMs); // back to the pinned timeline
       }
     });
   });
@@ -107,7 +110,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       expect(hist.body.versions[0].createdByName).toBe('新城区带班领导');
 
       // The city reads the county's roster; the week view shows the change.
-      const week = await city.get(`/api/duty/roster?unit=${COUNTY}&from=${localDate(new Date())}&to=${addDays(localDate(new Date()), 6)}`);
+      const week = await city.get(`/api/duty/roster?unit=${COUNTY}&from=${localDate(clock.now())}&to=${addDays(localDate(clock.now()), 6)}`);
       expect(week.status).toBe(200);
       expect(week.body.canEdit).toBe(false);
       expect(week.body.slots.find((s: any) => s.start === start).entry.note).toBe('防汛加强值班');
@@ -117,7 +120,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       const leader = await login('150103-leader');
       const ids = await people(leader, '150103');
       const id = (u: string) => ids.find((p) => p.username === u)!.id;
-      const from = addDays(localDate(new Date()), 1);
+      const from = addDays(localDate(clock.now()), 1);
       const to = addDays(from, 27);
       const res = await leader.post('/api/duty/roster/fill', { from, to, officers: [{ userId: id('150103-duty') }, { userId: id('150103-duty2') }], leaders: [{ userId: id('150103-leader') }] });
       expect(res.status).toBe(200);
@@ -136,7 +139,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       expect((await leader.post('/api/duty/settings', { shiftStarts: ['08:30', '8:30'], dutyPhone: null })).status).toBe(400);
       const saved = await leader.post('/api/duty/settings', { shiftStarts: ['17:30', '08:30'], dutyPhone: '0471-1111111' });
       expect(saved.body.settings).toEqual({ shiftStarts: ['08:30', '17:30'], dutyPhone: '0471-1111111' });
-      const d = addDays(localDate(new Date()), 2);
+      const d = addDays(localDate(clock.now()), 2);
       const view = (await leader.get(`/api/duty/roster?from=${d}&to=${d}`)).body;
       expect(view.slots.map((s: any) => [s.startTime, s.entry?.source ?? null])).toEqual([
         ['08:30', 'seed'],
@@ -163,7 +166,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       const body = { start: day(3), officers: [{ name: '某人', phone: '123456' }], leader: { name: '某领导', phone: '123456' } };
       expect((await duty.post('/api/duty/roster/slot', body)).body.error.code).toBe('ROLE_FORBIDDEN');
       expect((await cityLeader.post('/api/duty/roster/slot', { ...body, unitCode: COUNTY })).body.error.code).toBe('DUTY_UNIT_FORBIDDEN');
-      const from = localDate(new Date());
+      const from = localDate(clock.now());
       expect((await duty.get(`/api/duty/roster?unit=150103&from=${from}&to=${from}`)).body.error.code).toBe('SCOPE_FORBIDDEN');
       expect((await duty.get(`/api/duty/roster?unit=150100&from=${from}&to=${from}`)).body.error.code).toBe('SCOPE_FORBIDDEN');
       const leader = await login(`${COUNTY}-leader`);
@@ -181,8 +184,8 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       const a = await idOf(leader, '150103-duty');
       const b = await idOf(leader, '150103-duty2');
       // Seed alternates duty / duty2 day by day: find a future slot of each.
-      const from = localDate(new Date());
-      const roster = (await duty.get(`/api/duty/roster?from=${from}&to=${addDays(from, 6)}`)).body.slots.filter((s: any) => s.entry && Date.parse(s.end) > Date.now() + 86400_000);
+      const from = localDate(clock.now());
+      const roster = (await duty.get(`/api/duty/roster?from=${from}&to=${addDays(from, 6)}`)).body.slots.filter((s: any) => s.entry && Date.parse(s.end) > clock.now().getTime() + 86400_000);
       const mine = roster.find((s: any) => s.entry.officers[0].userId === a);
       const theirs = roster.find((s: any) => s.entry.officers[0].userId === b);
       const req = { requestId: randomUUID(), kind: 'swap', slotStart: mine.start, otherSlotStart: theirs.start, from: { userId: a }, to: { userId: b }, reason: '家中有事' };
@@ -211,7 +214,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
     it('exports a month and imports it back unchanged; bad rows are reported in Chinese and nothing is lost', async () => {
       const leader = await login('150104-leader');
       // A month with at least two future seeded shifts (the seed covers this week and next).
-      const month = localDate(new Date(Date.now() + 3 * 86400_000)).slice(0, 7);
+      const month = localDate(new Date(clock.now().getTime() + 3 * 86400_000)).slice(0, 7);
       const file = await download(leader, `/api/duty/roster/export?month=${month}`);
       const again = await upload(leader, `/api/duty/roster/import?month=${month}`, file);
       expect(again.status).toBe(200);
@@ -222,7 +225,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       await wb.xlsx.load(file as unknown as ArrayBuffer);
       const ws = wb.worksheets[0]!;
       expect(ws.getCell(1, 1).value).toBe(`玉泉区（150104）${month.slice(0, 4)}年${Number(month.slice(5))}月值班表`);
-      const today = localDate(new Date());
+      const today = localDate(clock.now());
       const rows: number[] = [];
       const pastRows: number[] = [];
       ws.eachRow((row, n) => {
@@ -267,7 +270,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
     const call = (over: Record<string, unknown> = {}) => ({
       requestId: randomUUID(),
       kind: 'call',
-      callTime: new Date(Date.now() - 5 * 60_000).toISOString(),
+      callTime: new Date(clock.now().getTime() - 5 * 60_000).toISOString(),
       callerUnit: '保合少镇政府',
       callerName: '李明',
       callerTitle: '值班员',
@@ -287,7 +290,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       expect([a.status, b.status].sort()).toEqual([200, 201]);
       const e = a.body.entry;
       expect(e.status).toBe('open');
-      expect(Math.abs(Date.parse(e.receivedAt) - Date.now())).toBeLessThan(5000);
+      expect(Math.abs(Date.parse(e.receivedAt) - clock.now().getTime())).toBeLessThan(5000);
       const edited = await duty.post(`/api/duty/log/${e.id}`, { ...call(), revision: 1, measures: '已通知应急局，救援队已出发', status: 'closed' });
       expect(edited.status).toBe(200);
       expect(edited.body.entry).toMatchObject({ revision: 2, status: 'closed', receivedAt: e.receivedAt });
@@ -303,7 +306,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
       const cityLeader = await login('150100-leader');
       expect((await cityLeader.get('/api/duty/log?unit=150105')).body.entries.map((x: any) => x.id)).toContain(e.id);
       expect((await cityLeader.post(`/api/duty/log/${e.id}`, { ...call(), revision: 2 })).body.error.code).toBe('DUTY_UNIT_FORBIDDEN');
-      const today = localDate(new Date(Date.now() - 5 * 60_000));
+      const today = localDate(new Date(clock.now().getTime() - 5 * 60_000));
       expect((await duty.get(`/api/duty/log?date=${today}&status=closed`)).body.entries.map((x: any) => x.id)).toContain(e.id);
       expect((await duty.get(`/api/duty/log?status=open`)).body.entries.map((x: any) => x.id)).not.toContain(e.id);
     });

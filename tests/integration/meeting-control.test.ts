@@ -163,7 +163,7 @@ describe.each(databases)('meeting control ($name)', (db) => {
     const send = await request(s, 'transport:create', { direction: 'send' });
     const { iceParameters } = await request(s, 'transport:restartIce', { transportId: send.id });
     expect(iceParameters.usernameFragment).not.toBe(send.iceParameters.usernameFragment);
-    await expect(request(s, 'transport:restartIce', { transportId: 'nope' })).rejects.toMatchObject({ code: 'MEDIA_FAILED' });
+    await expect(request(s, 'transport:restartIce', { transportId: 'nope' })).rejects.toMatchObject({ code: 'MEDIA_NOT_FOUND' });
 
     const chairSocket = sockets['150100-leader']!;
     const joined = await request(chairSocket, 'meeting:join', { meetingId });

@@ -12,6 +12,9 @@ import { testDatabases } from '../helpers/databases.ts';
 import { openReportItems } from '../../server/reports/openItems.ts';
 import { clock } from '../../server/clock.ts';
 
+// Not today's date: the last day of February, just after the 08:30 shift change in Beijing.
+clock.set('2027-02-28T08:31:00+08:00');
+
 const [db] = testDatabases();
 
 describe(`urgent-report workflow (${db!.name})`, () => {
@@ -167,8 +170,11 @@ describe(`urgent-report workflow (${db!.name})`, () => {
     const missedCounty = nextEvent(sCounty, 'deadline:missed', (p: any) => p.incidentId === incidentId);
     const missedCity = nextEvent(sCity, 'deadline:missed', (p: any) => p.incidentId === incidentId);
     await countyDuty.post('/api/test/clock', { advanceMs: 15 * 60_000 });
-    expect(await missedCounty).toMatchObject({ unitCode: '150105', kind: 'written' });
-    await missedCity; // escalated to the city
+    // What the alert shows: unit, kind, grade and due time; the title only for the county's own office.
+    expect(await missedCounty).toMatchObject({ unitCode: '150105', unitName: '赛罕区', kind: 'written', grade: 3, title: '迟报测试', dueAt: expect.any(String) });
+    const toCity = await missedCity; // escalated to the city
+    expect(toCity).toMatchObject({ unitCode: '150105', unitName: '赛罕区', kind: 'written', grade: 3, dueAt: expect.any(String) });
+    expect(toCity).not.toHaveProperty('title'); // the city never learns what the unsent report says
 
     await countyDuty.post('/api/test/clock', { advanceMs: 60_000 });
     const misses = await srv.app.ctx.db.selectFrom('deadline_misses').selectAll().where('incident_id', '=', incidentId).execute();

@@ -182,3 +182,32 @@ describe('rotation', () => {
     expect(r.map((x) => x.leader)).toEqual(leaders);
   });
 });
+
+/**
+ * The chosen instants (Beijing time) the browser specs run at too: what is on duty, what a handover may close,
+ * and the calendar ranges a page shows, at each hour that matters and on month ends, 29 February and 31 December.
+ */
+describe('at the chosen instants', () => {
+  const none = () => false;
+  const cases: [string, string, string[], string, string][] = [
+    // instant, slot on duty (start), closable slot dates (current first), week Monday, month range
+    ['2028-02-29T03:00:00+08:00', '2028-02-28T08:30:00+08:00', ['2028-02-28'], '2028-02-28', '2028-02-01~2028-02-29'],
+    ['2026-11-30T08:29:00+08:00', '2026-11-29T08:30:00+08:00', ['2026-11-29'], '2026-11-23', '2026-11-01~2026-11-30'],
+    ['2027-02-28T08:31:00+08:00', '2027-02-28T08:30:00+08:00', ['2027-02-28', '2027-02-27'], '2027-02-22', '2027-02-01~2027-02-28'],
+    ['2028-02-29T12:31:00+08:00', '2028-02-29T08:30:00+08:00', ['2028-02-29'], '2028-02-28', '2028-02-01~2028-02-29'],
+    ['2026-12-31T23:59:00+08:00', '2026-12-31T08:30:00+08:00', ['2026-12-31'], '2026-12-28', '2026-12-01~2026-12-31'],
+    ['2027-01-01T00:01:00+08:00', '2026-12-31T08:30:00+08:00', ['2026-12-31'], '2026-12-28', '2026-12-01~2026-12-31'],
+  ];
+  it.each(cases)('%s', (instant, onDuty, closable, monday, month) => {
+    const now = at(instant);
+    const cur = slotAt(['08:30'], now);
+    expect(iso(cur.start)).toBe(iso(at(onDuty)));
+    expect(closableSlots(['08:30'], now, none).map((s) => s.date)).toEqual(closable);
+    expect(weekRange(cur.date).from).toBe(monday);
+    const m = monthRange(cur.date.slice(0, 7));
+    expect(`${m.from}~${m.to}`).toBe(month);
+    // Exactly 4 h after the change is past the grace: 12:30 closes only the current shift, 12:29 both.
+    expect(closableSlots(['08:30'], at(`${cur.date}T12:30:00+08:00`), none)).toHaveLength(1);
+    expect(closableSlots(['08:30'], at(`${cur.date}T12:29:00+08:00`), none)).toHaveLength(2);
+  });
+});

@@ -78,3 +78,27 @@ describe('follow-up cadence (08:00 and 17:00 Beijing time)', () => {
     expect(nextFollowupDue(new Date(), [])).toBeNull();
   });
 });
+
+/** Deadlines at the chosen instants (Beijing time): across midnight, month ends, 29 February and New Year. */
+describe('deadlines at the chosen instants', () => {
+  const cases: [string, number, string, string][] = [
+    // event (Beijing), grade, county written due (UTC), next 续报 reminder after the event (UTC)
+    ['2028-02-29T03:00:00+08:00', 3, '2028-02-28T21:00:00.000Z', '2028-02-29T00:00:00.000Z'],
+    ['2026-11-30T08:29:00+08:00', 2, '2026-11-30T02:29:00.000Z', '2026-11-30T09:00:00.000Z'],
+    ['2027-02-28T08:31:00+08:00', 4, '2027-02-28T02:31:00.000Z', '2027-02-28T09:00:00.000Z'],
+    ['2028-02-29T12:31:00+08:00', 1, '2028-02-29T06:31:00.000Z', '2028-02-29T09:00:00.000Z'],
+    ['2026-12-31T23:59:00+08:00', 3, '2026-12-31T17:59:00.000Z', '2027-01-01T00:00:00.000Z'], // 01:59 on 1 January in Beijing,
+  ];
+  it.each(cases)('event at %s, grade %i', (event, grade, countyDue, followup) => {
+    const eventTime = new Date(event);
+    const chain = [{ unitCode: '150102', level: 3 as const, anyAt: null, writtenAt: null }, { unitCode: '150100', level: 2 as const, anyAt: null, writtenAt: null }];
+    const justAfter = new Date(new Date(countyDue).getTime() + 60_000);
+    const out = evaluateDeadlines({ eventTime, grade: grade as 1 | 2 | 3 | 4, chain, rules: RULES, now: justAfter, warnMinutes: 15 });
+    const written = out.find((o) => o.unitCode === '150102' && o.kind === 'written')!;
+    expect(written.dueAt.toISOString()).toBe(countyDue);
+    expect(written.status).toBe('overdue');
+    // The city's 4 h is still ahead one minute after the county's 2 h passed.
+    expect(out.find((o) => o.unitCode === '150100' && o.kind === 'written')!.status).toMatch(/pending|due_soon/);
+    expect(nextFollowupDue(eventTime, ['08:00', '17:00'])?.toISOString()).toBe(followup);
+  });
+});

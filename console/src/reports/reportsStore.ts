@@ -7,6 +7,7 @@ import { useAuthStore } from '../auth/authStore';
 import { useSocketStore } from '../shared/socketStore';
 import type { FullReport, Grade, Incident, ReportKind, WrittenFields } from './types';
 import { syncServerNow } from './useNow';
+import { formatDateTime } from '../shared/format';
 
 const FRESH_MS = 60_000;
 const newestFirst = (a: FullReport, b: FullReport) => b.createdAt.localeCompare(a.createdAt);
@@ -222,32 +223,44 @@ export const useReportsStore = defineStore('reports', () => {
     bump(p.id);
     reloadIncidentsSoon();
   });
-  socket.on('deadline:warning', (p: { incidentId: string; unitCode: string; unitName: string; kind: string; dueAt: string }) => {
+  // Deadline pushes carry the unit, kind, grade and due time; the title only when it is ours to read.
+  type DeadlinePush = { incidentId: string; unitCode: string; unitName: string; kind?: string; grade?: Grade; dueAt: string; title?: string };
+  const deadlineBody = (key: 'alert.warningBody' | 'alert.missedBody' | 'alert.followupBody', p: DeadlinePush) => {
+    const title = p.title ?? incidentTitle(p.incidentId);
+    const text = t(key, {
+      unit: p.unitName,
+      kind: p.kind ? t(`deadline.kind.${p.kind}`) : '',
+      grade: p.grade ? t(`grades.${p.grade}`) : '',
+      due: formatDateTime(p.dueAt, i18n.global.locale.value),
+    });
+    return title ? `${text}\n${title}` : text;
+  };
+  socket.on('deadline:warning', (p: DeadlinePush) => {
     bump(p.incidentId);
     alert({
       key: `warn-${p.incidentId}-${p.unitCode}-${p.kind}`,
       kind: 'warning',
-      grade: null,
+      grade: p.grade ?? null,
       title: t('alert.warningTitle'),
-      body: t('alert.warningBody', { unit: p.unitName, kind: t(`deadline.kind.${p.kind}`), title: incidentTitle(p.incidentId) }),
+      body: deadlineBody('alert.warningBody', p),
       incidentId: p.incidentId,
     });
     reloadIncidentsSoon();
   });
-  socket.on('deadline:missed', (p: { incidentId: string; unitCode: string; unitName: string; kind: string }) => {
+  socket.on('deadline:missed', (p: DeadlinePush) => {
     bump(p.incidentId);
     alert({
       key: `missed-${p.incidentId}-${p.unitCode}-${p.kind}`,
       kind: 'missed',
       grade: null,
       title: t('alert.missedTitle'),
-      body: t('alert.missedBody', { unit: p.unitName, kind: t(`deadline.kind.${p.kind}`), title: incidentTitle(p.incidentId) }),
+      body: deadlineBody('alert.missedBody', p),
       incidentId: p.incidentId,
     });
     reloadIncidentsSoon();
   });
-  socket.on('followup:due', (p: { incidentId: string; dueAt: string }) => {
-    alert({ key: `followup-${p.incidentId}-${p.dueAt}`, kind: 'followup', grade: null, title: t('alert.followupTitle'), body: incidentTitle(p.incidentId), incidentId: p.incidentId });
+  socket.on('followup:due', (p: DeadlinePush) => {
+    alert({ key: `followup-${p.incidentId}-${p.dueAt}`, kind: 'followup', grade: null, title: t('alert.followupTitle'), body: deadlineBody('alert.followupBody', p), incidentId: p.incidentId });
   });
   socket.on('instruction:new', (p: { id: string; incidentId: string; byUnitName: string }) => {
     bump(p.incidentId);
