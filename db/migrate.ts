@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_report_workflow.ts';
 import * as m003 from './migrations/003_duty.ts';
 import * as m004 from './migrations/004_meeting_control.ts';
 import * as m006 from './migrations/006_access.ts';
+import * as m008 from './migrations/008_information.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_duty': m003,
   '004_meeting_control': m004,
   '006_access': m006,
+  '008_information': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -4,6 +4,7 @@ import type { Database, Role } from '../schema.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { ORG_TREE, type SeedUnit } from './org-tree.ts';
 import { seedDutyDemo } from './duty.ts';
+import { seedInformationDemo } from './information.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -56,5 +57,6 @@ export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
     }
   });
   await seedDutyDemo(db, new Date());
+  await seedInformationDemo(db, new Date());
   return true;
 }
