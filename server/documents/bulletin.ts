@@ -46,7 +46,7 @@ export function bulletinDocument(b: BulletinInput): Document {
       border: redRule,
       tabStops: [{ type: TabStopType.RIGHT, position: 9000 }],
       spacing: { after: 400 },
-      children: [new TextRun({ text: b.office, font: FONT_BODY, size: 30 }), new TextRun({ text: `\t签发人：${b.signer}　${b.date}`, font: FONT_BODY, size: 30 })],
+      children: [new TextRun({ text: b.office, font: FONT_BODY, size: 30 }), new TextRun({ text: `\t签发人：${b.signer}\u3000${b.date}`, font: FONT_BODY, size: 30 })],
     }),
   );
   for (const it of b.items) {
