@@ -181,6 +181,7 @@ export interface InboxRowDto {
   unitCode: string;
   unitName: string;
   kind: string;
+  /** What reached this office: the item's text, or for a forward (转报) the forwarding office's adopted edit. */
   title: string;
   body: string;
   classification: InfoClassification;

@@ -75,6 +75,9 @@ export async function inboxRows(db: Db, officeCode: string, q: InboxQuery) {
   const rows = await base
     .selectAll('i')
     .select(['d.id as delivery_id', 'd.route', 'd.from_office_code', 'd.state as delivery_state', 'd.reason', 'd.received_at', 'd.forwarded_at'])
+    // A forward carries the text the forwarding office adopted (its edit), not the county's draft.
+    .select((eb) => eb.selectFrom('info_adoptions as f').select('f.title').whereRef('f.item_id', '=', 'i.id').whereRef('f.office_code', '=', 'd.from_office_code').limit(1).as('forwarded_title'))
+    .select((eb) => eb.selectFrom('info_adoptions as f').select('f.body').whereRef('f.item_id', '=', 'i.id').whereRef('f.office_code', '=', 'd.from_office_code').limit(1).as('forwarded_body'))
     .select((eb) =>
       eb
         .selectFrom('info_adoptions as a')

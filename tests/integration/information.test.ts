@@ -106,7 +106,8 @@ describe.each(testDatabases())('information work on $name', (target) => {
     expect((await city.post(`/api/information/deliveries/${deliveryId}/forward`, {})).status).toBe(200);
     expect((await city.post(`/api/information/deliveries/${deliveryId}/forward`, {})).body.error.code).toBe('INFO_DONE');
     const regionInbox = (await region.get('/api/information/inbox')).body.rows;
-    expect(regionInbox.map((r: any) => [r.itemId, r.route, r.fromOfficeName])).toEqual([[id, 'forward', '呼和浩特市']]);
+    // What reaches the region is the city's edit, not the county's draft.
+    expect(regionInbox.map((r: any) => [r.itemId, r.route, r.fromOfficeName, r.title])).toEqual([[id, 'forward', '呼和浩特市', edited.title]]);
     expect((await region.post(`/api/information/deliveries/${regionInbox[0].deliveryId}/adopt`, { publicationId: regionPub.id, ...edited })).status).toBe(200);
     const adoptions = (await officer.get(`/api/information/items/${id}`)).body.item.adoptions;
     expect(adoptions.map((a: any) => a.officeCode).sort()).toEqual(['150000', '150100']);
