@@ -46,6 +46,7 @@ export const router = createRouter({
         { path: 'issues', name: 'info-issues', component: () => import('./information/IssuesPage.vue') },
         { path: 'archive', name: 'info-archive', component: () => import('./information/ArchivePage.vue') },
         { path: 'instructions', name: 'info-instructions', component: () => import('./information/InstructionsPage.vue') },
+        { path: 'people', name: 'info-people', component: () => import('./information/PeoplePage.vue') },
       ],
     },
     { path: '/:pathMatch(.*)*', redirect: '/' },

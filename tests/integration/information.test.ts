@@ -26,7 +26,7 @@ describe.each(testDatabases())('information work on $name', (target) => {
 
   beforeAll(async () => {
     srv = await startTestServer(await target.open());
-  });
+  }, 180_000); // migrations and the demo seed on a loaded 2-core machine
   afterAll(async () => {
     clients.forEach((c) => c.close());
     await srv?.close();
@@ -163,6 +163,29 @@ describe.each(testDatabases())('information work on $name', (target) => {
     expect(closed.feedback.map((f: any) => f.text)).toEqual(['已在全区推广']);
     const notices = (await officer.get('/api/information/notices')).body.notices.map((n: any) => n.action);
     expect(notices).toEqual(expect.arrayContaining(['signed', 'acknowledged', 'adopted', 'forwarded', 'instructed', 'published']));
+  });
+
+  it('lets the unit name its officers and its 分管领导, who alone then signs items off', async () => {
+    const db = srv.app.ctx.db;
+    const hash = (await db.selectFrom('users').select('password_hash').where('username', '=', '150105-leader').executeTakeFirstOrThrow()).password_hash;
+    const second = await db.insertInto('users').values({ username: '150105-leader2', display_name: '赛罕区分管领导', password_hash: hash, unit_code: '150105', roles: ['leader'], phone: null }).returning('id').executeTakeFirstOrThrow();
+    const [officer, leader, inCharge, foreign] = await Promise.all(['150105-info', '150105-leader', '150105-leader2', '150102-info'].map(login));
+    const officerId = (await officer.get('/api/auth/me')).body.user.id;
+    const foreignId = (await foreign.get('/api/auth/me')).body.user.id;
+    const body = { officers: [{ userId: officerId, phone: '0471-5550101' }], signoffUserId: second.id };
+    expect((await officer.request('PUT', '/api/information/officers', body)).body.error.code).toBe('ROLE_FORBIDDEN');
+    expect((await leader.request('PUT', '/api/information/officers', { ...body, officers: [{ userId: foreignId, phone: '0471-5550101' }] })).body.error.code).toBe('SCOPE_FORBIDDEN');
+    expect((await leader.request('PUT', '/api/information/officers', { ...body, signoffUserId: officerId })).body.error.code).toBe('VALIDATION');
+    const named = (await leader.request('PUT', '/api/information/officers', body)).body;
+    expect([named.officers.map((o: any) => [o.name, o.phone]), named.signoffUserId]).toEqual([[['赛罕区信息员', '0471-5550101']], second.id]);
+    expect((await foreign.get('/api/information/officers?unit=150105')).body.error.code).toBe('SCOPE_FORBIDDEN');
+
+    const id = randomUUID();
+    await officer.request('PUT', `/api/information/items/${id}`, draft());
+    await officer.post(`/api/information/items/${id}/submit`, {});
+    expect((await leader.get('/api/information/items?box=signoff')).body.rows[0].canSign).toBe(false);
+    expect((await leader.post(`/api/information/items/${id}/signoff`, { decision: 'sign', review, classification: 0 })).body.error.code).toBe('INFO_SIGNER');
+    expect((await inCharge.post(`/api/information/items/${id}/signoff`, { decision: 'sign', review, classification: 0 })).body.item.signedBy).toBe('赛罕区分管领导');
   });
 
   it('returns an item for revision, refuses items above a publication’s classification, and copies a 直报点 to the region', async () => {

@@ -13,6 +13,8 @@ import type {
   ItemDto,
   KindDto,
   NoticeDto,
+  OfficerDto,
+  OfficersBody,
   Paged,
   PublicationDto,
   SaveItemBody,
@@ -71,5 +73,9 @@ export const infoApi = {
   instructions: (box: 'received' | 'issued') => api.get<{ instructions: InfoInstructionDto[] }>(`${base}/instructions${qs({ box })}`),
   feedback: (id: string, body: FeedbackBody) => api.post(`${base}/instructions/${id}/feedback`, body),
   notices: () => api.get<{ notices: NoticeDto[] }>(`${base}/notices`),
+  officers: () => api.get<{ unitCode: string; officers: OfficerDto[]; signoffUserId: number | null; people: { id: number; name: string; roles: string[] }[] }>(`${base}/officers`),
+  setOfficers: (body: OfficersBody) => put<{ officers: OfficerDto[]; signoffUserId: number | null }>(`${base}/officers`, body),
   directPoints: () => api.get<{ points: DirectPointDto[] }>(`${base}/direct-points`),
+  addDirectPoint: (unitCode: string, note: string) => api.post<{ points: DirectPointDto[] }>(`${base}/direct-points`, { unitCode, note }),
+  dropDirectPoint: (id: string) => api.post<{ points: DirectPointDto[] }>(`${base}/direct-points/${id}/drop`),
 };

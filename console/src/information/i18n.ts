@@ -2,7 +2,7 @@
 const zhCN = {
   information: {
     nav: '政务信息',
-    tabs: { mine: '我的信息', signoff: '审核签发', inbox: '收件箱', issues: '编刊', archive: '刊物档案', instructions: '批示' },
+    tabs: { mine: '我的信息', signoff: '审核签发', inbox: '收件箱', issues: '编刊', archive: '刊物档案', instructions: '批示', people: '信息员与直报点' },
     state: { draft: '草稿', pending_signoff: '待签发', returned: '退回修改', submitted: '已报送' },
     delivery: { received: '待签收', acknowledged: '已签收', adopted: '已采用', not_adopted: '未采用', returned: '已退回' },
     issueState: { compiling: '编辑中', pending_signoff: '待签发', signed: '已签发', published: '已印发' },
@@ -94,13 +94,14 @@ const zhCN = {
     archive: { search: '全文检索（标题、正文）', issue: '期号', items: '条信息', publishedAt: '印发日期' },
     instructions: { received: '收到的批示', issued: '督办（本级及下级下达）', feedback: '反馈落实情况', markDone: '已落实（办结）', send: '提交反馈', overdue: '已超期', due: '期限 {time}', by: '{unit} {name}' },
     notice: { title: '政务信息消息', issue: '新一期刊物已印发' },
+    people: { officers: '本单位信息员（实名制）', name: '姓名', phone: '电话', signer: '分管领导（签发人）', anyLeader: '本单位任一领导', saved: '已保存', points: '直报点（含调整记录）', added: '确定时间', dropped: '取消时间', note: '说明', drop: '取消', add: '增设直报点' },
   },
 };
 
 const en: typeof zhCN = {
   information: {
     nav: 'Information',
-    tabs: { mine: 'My items', signoff: 'Sign-off', inbox: 'Inbox', issues: 'Compile', archive: 'Archive', instructions: 'Instructions' },
+    tabs: { mine: 'My items', signoff: 'Sign-off', inbox: 'Inbox', issues: 'Compile', archive: 'Archive', instructions: 'Instructions', people: 'Officers & direct points' },
     state: { draft: 'Draft', pending_signoff: 'Awaiting sign-off', returned: 'Returned', submitted: 'Submitted' },
     delivery: { received: 'Received', acknowledged: 'Acknowledged', adopted: 'Adopted', not_adopted: 'Not adopted', returned: 'Returned' },
     issueState: { compiling: 'Compiling', pending_signoff: 'Awaiting sign-off', signed: 'Signed', published: 'Published' },
@@ -192,6 +193,7 @@ const en: typeof zhCN = {
     archive: { search: 'Full-text search (title, text)', issue: 'Issue', items: 'items', publishedAt: 'Published' },
     instructions: { received: 'Received', issued: 'Supervision (issued here and below)', feedback: 'Feedback', markDone: 'Done (close the task)', send: 'Send feedback', overdue: 'Overdue', due: 'Due {time}', by: '{unit} {name}' },
     notice: { title: 'Information notice', issue: 'A new issue was published' },
+    people: { officers: 'Information officers (named)', name: 'Name', phone: 'Phone', signer: 'Leader in charge (signs)', anyLeader: 'Any leader of the unit', saved: 'Saved', points: 'Direct reporting points (with history)', added: 'Added', dropped: 'Dropped', note: 'Note', drop: 'Drop', add: 'Add a point' },
   },
 };
 
