@@ -109,8 +109,11 @@ describe.each(testDatabases())('information work on $name', (target) => {
     // What reaches the region is the city's edit, not the county's draft.
     expect(regionInbox.map((r: any) => [r.itemId, r.route, r.fromOfficeName, r.title])).toEqual([[id, 'forward', '呼和浩特市', edited.title]]);
     expect((await region.post(`/api/information/deliveries/${regionInbox[0].deliveryId}/adopt`, { publicationId: regionPub.id, ...edited })).status).toBe(200);
+    // An adoption outside the system (民政部), recorded by the region's editor; the sibling's editor may not.
+    expect((await otherCityEditor.post(`/api/information/items/${id}/external`, { body: '民政部', publication: '民政信息' })).status).toBe(404);
+    expect((await region.post(`/api/information/items/${id}/external`, { body: '民政部', publication: '民政信息' })).status).toBe(200);
     const adoptions = (await officer.get(`/api/information/items/${id}`)).body.item.adoptions;
-    expect(adoptions.map((a: any) => a.officeCode).sort()).toEqual(['150000', '150100']);
+    expect(adoptions.map((a: any) => a.officeCode ?? a.officeName).sort()).toEqual(['150000', '150100', '民政部']);
 
     // An issue of the region's 要情快报: numbered in the year of the server clock (UTC+8), signed by the leader, published.
     const issue = (await region.post('/api/information/issues', { publicationId: regionPub.id })).body.issue;
