@@ -82,6 +82,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz not null,
       signed_by integer references users(id),
       signed_at timestamptz,
+      signed_version integer,
       sign_comment text not null default '',
       review_contains_secrets boolean,
       review_fit_to_publish boolean,

@@ -67,6 +67,8 @@ export interface InfoItemTable {
   updated_at: Date;
   signed_by: number | null;
   signed_at: Date | null;
+  /** The version signed off: what the receiving offices got (shown to them while the item is revised). */
+  signed_version: Generated<number | null>;
   sign_comment: Generated<string>;
   review_contains_secrets: boolean | null;
   review_fit_to_publish: boolean | null;

@@ -75,6 +75,9 @@ export async function inboxRows(db: Db, officeCode: string, q: InboxQuery) {
   const rows = await base
     .selectAll('i')
     .select(['d.id as delivery_id', 'd.route', 'd.from_office_code', 'd.state as delivery_state', 'd.reason', 'd.received_at', 'd.forwarded_at'])
+    // While the county revises a returned item, the office sees the text it received (the signed version).
+    .select((eb) => eb.selectFrom('info_item_revisions as v').select('v.title').whereRef('v.item_id', '=', 'i.id').whereRef('v.version', '=', 'i.signed_version').where('v.note', '=', 'draft').limit(1).as('signed_title'))
+    .select((eb) => eb.selectFrom('info_item_revisions as v').select('v.body').whereRef('v.item_id', '=', 'i.id').whereRef('v.version', '=', 'i.signed_version').where('v.note', '=', 'draft').limit(1).as('signed_body'))
     // A forward carries the text the forwarding office adopted (its edit), not the county's draft.
     .select((eb) => eb.selectFrom('info_adoptions as f').select('f.title').whereRef('f.item_id', '=', 'i.id').whereRef('f.office_code', '=', 'd.from_office_code').limit(1).as('forwarded_title'))
     .select((eb) => eb.selectFrom('info_adoptions as f').select('f.body').whereRef('f.item_id', '=', 'i.id').whereRef('f.office_code', '=', 'd.from_office_code').limit(1).as('forwarded_body'))

@@ -152,6 +152,7 @@ export class InformationService {
           classification: b.classification as 0,
           signed_by: user.id,
           signed_at: now,
+          signed_version: row.version,
           sign_comment: b.comment,
           review_contains_secrets: b.review.containsSecrets,
           review_fit_to_publish: b.review.fitToPublish,

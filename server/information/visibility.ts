@@ -1,9 +1,9 @@
 /**
  * Who may read an information item, pure. A unit sees its own items and the submitted items of units
- * below it; an office also sees what was delivered to it (a forward, or an item later returned for
- * revision). Unsent work (draft, awaiting sign-off, returned) is visible to nobody outside its unit,
- * except to an office that received it before. Classified content (秘密 and above) is shown outside the
- * unit only to leaders and editors.
+ * below it, and an office what was delivered to it. Unsent work (draft, awaiting sign-off, returned for
+ * revision) is visible to nobody outside its unit: an office that returned an item keeps only its inbox
+ * row with the text it received. Classified content (秘密 and above) is shown outside the unit only to
+ * leaders and editors.
  */
 import type { Role } from '../../db/schema.ts';
 import type { InfoItemState } from '../../db/tables/information.ts';
@@ -24,8 +24,9 @@ export type Sight = 'none' | 'full' | 'redacted';
 
 export function itemSight(s: ItemSight): Sight {
   if (s.viewerUnit === s.itemUnit) return 'full';
-  const sent = s.state === 'submitted';
-  if (!s.deliveredToViewer && !(sent && s.viewerIsAbove)) return 'none';
+  // Back in its unit (returned for revision) an item is unsent work again: its new text stays inside.
+  if (s.state !== 'submitted') return 'none';
+  if (!s.deliveredToViewer && !s.viewerIsAbove) return 'none';
   if (s.classification >= 2 && !s.viewerRoles.some((r) => r === 'leader' || r === 'editor')) return 'redacted';
   return 'full';
 }

@@ -211,8 +211,11 @@ describe.each(testDatabases())('information work on $name', (target) => {
     // 退回修改: the item is back in the county; edited and signed again, the same delivery is open again.
     expect((await city.post(`/api/information/deliveries/${row.deliveryId}/return`, { reason: '数据口径不一致' })).status).toBe(200);
     expect((await officer.get(`/api/information/items/${id}`)).body.item.state).toBe('returned');
-    expect((await city.get(`/api/information/items/${id}`)).status).toBe(200); // it received it before
     await officer.request('PUT', `/api/information/items/${id}`, draft({ classification: 1, kind: 'analysis', title: '修改后的分析' }));
+    // Being revised, it is unsent work again: the city keeps only its inbox row with the text it received.
+    expect((await city.get(`/api/information/items/${id}`)).status).toBe(404);
+    const whileRevised = (await city.get('/api/information/inbox?kind=analysis')).body.rows[0];
+    expect([whileRevised.state, whileRevised.title, whileRevised.reason]).toEqual(['returned', row.title, '数据口径不一致']);
     await officer.post(`/api/information/items/${id}/submit`, {});
     await leader.post(`/api/information/items/${id}/signoff`, { decision: 'sign', review: { containsSecrets: false, fitToPublish: true, figuresChecked: true }, classification: 1 });
     const reopened = (await city.get('/api/information/inbox?kind=analysis')).body.rows[0];
