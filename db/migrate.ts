@@ -6,6 +6,7 @@ import * as m004 from './migrations/004_meeting_control.ts';
 import * as m005 from './migrations/005_clock_times.ts';
 import * as m006 from './migrations/006_access.ts';
 import * as m007 from './migrations/007_relay_sign_comment.ts';
+import * as m008 from './migrations/008_information.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_clock_times': m005,
   '006_access': m006,
   '007_relay_sign_comment': m007,
+  '008_information': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -25,6 +25,7 @@ import { reportRoutes } from './reports/routes.ts';
 import { createReportRuntime } from './reports/runtime.ts';
 import { testClockRoutes } from './reports/testClock.ts';
 import { dutyRoutes } from './duty/routes.ts';
+import { informationRoutes } from './information/routes.ts';
 
 export interface AppOptions {
   dbHandle: DbHandle;
@@ -105,6 +106,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/meetings', meetingRoutes(ctx));
   app.use('/api/reports', reportRoutes(ctx));
   app.use('/api/duty', dutyRoutes(ctx));
+  app.use('/api/information', informationRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {

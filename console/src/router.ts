@@ -35,6 +35,20 @@ export const router = createRouter({
         { path: 'log', name: 'duty-log', component: () => import('./duty/LogPage.vue') },
       ],
     },
+    {
+      path: '/information',
+      component: () => import('./information/InformationLayout.vue'),
+      children: [
+        { path: '', redirect: { name: 'info-mine' } },
+        { path: 'mine', name: 'info-mine', component: () => import('./information/MyItemsPage.vue') },
+        { path: 'signoff', name: 'info-signoff', component: () => import('./information/SignoffPage.vue') },
+        { path: 'inbox', name: 'info-inbox', component: () => import('./information/InboxPage.vue') },
+        { path: 'issues', name: 'info-issues', component: () => import('./information/IssuesPage.vue') },
+        { path: 'archive', name: 'info-archive', component: () => import('./information/ArchivePage.vue') },
+        { path: 'instructions', name: 'info-instructions', component: () => import('./information/InstructionsPage.vue') },
+        { path: 'people', name: 'info-people', component: () => import('./information/PeoplePage.vue') },
+      ],
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

@@ -131,7 +131,9 @@ export interface ReportAttachmentTable {
 
 export interface ReportInstructionTable {
   id: Generated<string>;
-  incident_id: string;
+  /** Exactly one of incident_id / info_item_id is set (an instruction on an incident or on an information item). */
+  incident_id: string | null;
+  info_item_id: Generated<string | null>;
   report_id: string | null;
   unit_code: string;
   author_id: number;

@@ -37,7 +37,9 @@ export async function instructionDtos(
     .innerJoin('users as a', 'a.id', 'i.author_id')
     .innerJoin('incidents as inc', 'inc.id', 'i.incident_id')
     .selectAll('i')
-    .select(['a.display_name as author_name', 'inc.title as incident_title', 'inc.classification', 'inc.opened_by']);
+    .select(['a.display_name as author_name', 'inc.title as incident_title', 'inc.classification', 'inc.opened_by'])
+    // The inner join keeps instructions on incidents only (information items have their own desk).
+    .$narrowType<{ incident_id: string }>();
   const addressedToMe = (eb: any) =>
     eb.exists(eb.selectFrom('instruction_targets as t').select('t.unit_code').whereRef('t.instruction_id', '=', 'i.id').where('t.unit_code', '=', user.unitCode));
   if (by.box === 'issued') q = q.where('i.unit_code', 'in', below);

@@ -455,6 +455,8 @@ export class ReportService {
       .select(['t.done_at', 'i.incident_id', 'i.unit_code as issuer', 'i.report_id', 'inc.classification'])
       .where('t.instruction_id', '=', instructionId)
       .where('t.unit_code', '=', user.unitCode)
+      .where('i.incident_id', 'is not', null) // instructions on information items are answered in /api/information
+      .$narrowType<{ incident_id: string }>()
       .executeTakeFirst();
     if (!target) throw errors.notFound('批示');
     if (target.done_at) throw errors.reportState({ reason: 'instruction done' });

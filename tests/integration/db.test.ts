@@ -18,7 +18,7 @@ describe.each(testDatabases())('database on $name', (target) => {
 
   beforeAll(async () => {
     h = await target.open();
-    expect(await migrateToLatest(h.db)).toEqual(['001_foundation', '002_report_workflow', '003_duty', '004_meeting_control', '005_clock_times', '006_access', '007_relay_sign_comment']);
+    expect(await migrateToLatest(h.db)).toEqual(['001_foundation', '002_report_workflow', '003_duty', '004_meeting_control', '005_clock_times', '006_access', '007_relay_sign_comment', '008_information']);
     expect(await seedDemo(h.db)).toBe(true);
     tree = await loadOrgTree(h.db);
     dutyId = (await h.db.selectFrom('users').select('id').where('username', '=', '150102-duty').executeTakeFirstOrThrow()).id;
@@ -29,7 +29,8 @@ describe.each(testDatabases())('database on $name', (target) => {
     expect(await migrateToLatest(h.db)).toEqual([]);
     expect(await seedDemo(h.db)).toBe(false);
     const n = await h.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(n.n)).toBe(116 * 4 + 1); // duty, duty2, leader, venue per unit + admin
+    // duty, duty2, leader, venue and info per unit, an editor per office (region + 12 cities), admin
+    expect(Number(n.n)).toBe(116 * 5 + 13 + 1);
   });
 
   it('stores roles as a text array and the tree with its levels', async () => {

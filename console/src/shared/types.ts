@@ -1,6 +1,6 @@
 /** Wire types, mirroring docs/API.md. Keep in sync with the server contract. */
 
-export type Role = 'duty_officer' | 'leader' | 'venue_operator' | 'admin';
+export type Role = 'duty_officer' | 'leader' | 'venue_operator' | 'admin' | 'info_officer' | 'editor';
 export type UnitLevel = 1 | 2 | 3;
 
 export interface User {

@@ -26,6 +26,8 @@ const en: typeof zhCN = {
     duty_officer: 'Duty officer',
     leader: 'Leader',
     venue_operator: 'Venue operator',
+    info_officer: 'Information officer',
+    editor: 'Office editor',
     admin: 'Administrator',
   },
   login: {

@@ -25,6 +25,8 @@ export default {
     duty_officer: '值班员',
     leader: '领导',
     venue_operator: '会场操作员',
+    info_officer: '信息员',
+    editor: '信息科编辑',
     admin: '管理员',
   },
   login: {

@@ -1,0 +1,81 @@
+/** HTTP client of /api/information; wire types come from the shared contract. */
+import { api } from '../shared/api';
+import { AppError, fromWire } from '../shared/errors';
+import type {
+  AdoptBody,
+  AdoptionDto,
+  DirectPointDto,
+  FeedbackBody,
+  InboxRowDto,
+  InfoInstructionDto,
+  InstructBody,
+  IssueDto,
+  ItemDto,
+  KindDto,
+  NoticeDto,
+  OfficerDto,
+  OfficersBody,
+  Paged,
+  PublicationDto,
+  SaveItemBody,
+  SignoffBody,
+} from '../../../contract/information';
+
+const base = '/api/information';
+const qs = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+
+/** The shared client has GET/POST only; saving a draft is an idempotent PUT of the client-chosen id. */
+async function put<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, { method: 'PUT', credentials: 'same-origin', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch((e: unknown) => {
+    throw new AppError('NETWORK', e instanceof Error ? e.message : '');
+  });
+  const data = (await res.json().catch(() => undefined)) as any;
+  if (!res.ok) throw fromWire(data?.error, res.status);
+  return data as T;
+}
+
+export interface ListParams {
+  page: number;
+  pageSize: number;
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
+export const infoApi = {
+  kinds: () => api.get<{ kinds: KindDto[] }>(`${base}/kinds`),
+  items: (box: 'mine' | 'signoff', p: ListParams & { state?: string }) => api.get<Paged<ItemDto>>(`${base}/items${qs({ box, ...p })}`),
+  item: (id: string) => api.get<{ item: ItemDto }>(`${base}/items/${id}`),
+  history: (id: string) => api.get<{ revisions: { version: number; title: string; body: string; editedAt: string; editedBy: string; note: string }[] }>(`${base}/items/${id}/history`),
+  save: (id: string, body: SaveItemBody) => put<{ item: ItemDto }>(`${base}/items/${id}`, body),
+  submit: (id: string) => api.post<{ item: ItemDto }>(`${base}/items/${id}/submit`),
+  signoff: (id: string, body: SignoffBody) => api.post<{ item: ItemDto }>(`${base}/items/${id}/signoff`, body),
+  instruct: (id: string, body: InstructBody) => api.post<{ instruction: InfoInstructionDto }>(`${base}/items/${id}/instructions`, body),
+  inbox: (p: ListParams & { unit?: string; kind?: string; state?: string }) => api.get<Paged<InboxRowDto>>(`${base}/inbox${qs({ ...p })}`),
+  acknowledge: (deliveryId: string) => api.post(`${base}/deliveries/${deliveryId}/acknowledge`),
+  adopt: (deliveryId: string, body: AdoptBody) => api.post(`${base}/deliveries/${deliveryId}/adopt`, body),
+  reject: (deliveryId: string, reason: string) => api.post(`${base}/deliveries/${deliveryId}/reject`, { reason }),
+  returnItem: (deliveryId: string, reason: string) => api.post(`${base}/deliveries/${deliveryId}/return`, { reason }),
+  forward: (deliveryId: string) => api.post(`${base}/deliveries/${deliveryId}/forward`),
+  publications: () => api.get<{ publications: PublicationDto[] }>(`${base}/publications`),
+  unissued: (publicationId: string) => api.get<{ adoptions: (AdoptionDto & { unitName: string })[] }>(`${base}/publications/${publicationId}/unissued`),
+  issues: (p: { q?: string; publicationId?: string; page: number; pageSize: number }) => api.get<Paged<IssueDto>>(`${base}/issues${qs(p)}`),
+  issue: (id: string) => api.get<{ issue: IssueDto }>(`${base}/issues/${id}`),
+  createIssue: (publicationId: string) => api.post<{ issue: IssueDto }>(`${base}/issues`, { publicationId }),
+  setIssueItems: (id: string, adoptionIds: string[]) => api.post<{ issue: IssueDto }>(`${base}/issues/${id}/items`, { adoptionIds }),
+  issueStep: (id: string, step: 'submit' | 'publish') => api.post<{ issue: IssueDto }>(`${base}/issues/${id}/${step}`),
+  signIssue: (id: string, decision: 'sign' | 'return') => api.post<{ issue: IssueDto }>(`${base}/issues/${id}/signoff`, { decision }),
+  docxUrl: (id: string) => `${base}/issues/${id}/docx`,
+  instructions: (box: 'received' | 'issued') => api.get<{ instructions: InfoInstructionDto[] }>(`${base}/instructions${qs({ box })}`),
+  feedback: (id: string, body: FeedbackBody) => api.post(`${base}/instructions/${id}/feedback`, body),
+  notices: () => api.get<{ notices: NoticeDto[] }>(`${base}/notices`),
+  officers: () => api.get<{ unitCode: string; officers: OfficerDto[]; signoffUserId: number | null; people: { id: number; name: string; roles: string[] }[] }>(`${base}/officers`),
+  setOfficers: (body: OfficersBody) => put<{ officers: OfficerDto[]; signoffUserId: number | null }>(`${base}/officers`, body),
+  directPoints: () => api.get<{ points: DirectPointDto[] }>(`${base}/direct-points`),
+  addDirectPoint: (unitCode: string, note: string) => api.post<{ points: DirectPointDto[] }>(`${base}/direct-points`, { unitCode, note }),
+  dropDirectPoint: (id: string) => api.post<{ points: DirectPointDto[] }>(`${base}/direct-points/${id}/drop`),
+};
