@@ -5,6 +5,7 @@ import * as m003 from './migrations/003_duty.ts';
 import * as m004 from './migrations/004_meeting_control.ts';
 import * as m006 from './migrations/006_access.ts';
 import * as m007 from './migrations/007_relay_sign_comment.ts';
+import * as m009 from './migrations/009_platform.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_meeting_control': m004,
   '006_access': m006,
   '007_relay_sign_comment': m007,
+  '009_platform': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

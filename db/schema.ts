@@ -4,6 +4,7 @@ import type { AccessTables } from './tables/access.ts';
 import type { ServerTime } from './tables/common.ts';
 import type { DutyTables } from './tables/duty.ts';
 import type { MeetingTable, MeetingTables } from './tables/meetings.ts';
+import type { PlatformTables } from './tables/platform.ts';
 import type { ReportTables, UrgentReportTable } from './tables/reports.ts';
 
 export const ROLES = ['duty_officer', 'leader', 'venue_operator', 'admin'] as const;
@@ -45,7 +46,7 @@ interface FoundationTables {
 }
 
 /** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */
-export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables {}
+export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, PlatformTables {}
 
 export type Unit = Selectable<UnitTable>;
 export type User = Selectable<UserTable>;

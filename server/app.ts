@@ -25,6 +25,9 @@ import { reportRoutes } from './reports/routes.ts';
 import { createReportRuntime } from './reports/runtime.ts';
 import { testClockRoutes } from './reports/testClock.ts';
 import { dutyRoutes } from './duty/routes.ts';
+import type { PlatformConfig } from './platform/config.ts';
+import { platformEdgeRoutes, platformRoutes } from './platform/routes.ts';
+import { createPlatformRuntime } from './platform/runtime.ts';
 
 export interface AppOptions {
   dbHandle: DbHandle;
@@ -36,6 +39,8 @@ export interface AppOptions {
   /** Built console to serve (dist/console); omitted in API-only tests. */
   staticDir?: string;
   secureCookie?: boolean;
+  /** Emergency-platform link settings over the environment's (PLATFORM_*). */
+  platform?: Partial<PlatformConfig>;
 }
 
 export interface RunningApp {
@@ -67,6 +72,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   ctx.reports = createReportRuntime(ctx);
   ctx.sessions = new SocketSessions(io, db);
   ctx.sessions.start(opts.sessionSweepMs);
+  ctx.platform = createPlatformRuntime(ctx, opts.platform);
 
   io.use(async (socket, next) => {
     try {
@@ -92,6 +98,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   });
 
   app.use(securityHeaders({ https: opts.secureCookie ?? false }));
+  // The emergency platform posts signed CAP XML here (raw body, its own limits): before the JSON parser.
+  app.use('/platform', platformEdgeRoutes(ctx));
   app.use(sameOriginGuard());
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', (_req, res) => {
@@ -105,6 +113,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   // Test-only clock control (POST /api/test/clock { advanceMs }): never mounted in production.
   if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api/duty', dutyRoutes(ctx));
+  app.use('/api/platform', platformRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {
@@ -132,6 +141,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     close: async () => {
       ctx.reports.ticker.stop();
       ctx.sessions.stop();
+      ctx.platform.sender.stop();
       await ctx.meetings.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
