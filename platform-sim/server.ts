@@ -5,6 +5,7 @@
  * with a CAP Ack, deduplicates by identifier and counts. /control/* makes it misbehave on purpose and
  * sends signed alerts to our server. Configuration: platform-sim/README.md.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { buildAnswer } from '../server/platform/cap.ts';
@@ -50,6 +51,20 @@ const byId = new Map<string, Received>();
 /** Unique messages in arrival order (what the platform "sees"). */
 const arrivals: string[] = [];
 const stats = { requests: 0, invalid: 0, duplicates: 0, faultsInjected: 0 };
+
+// A real platform keeps what it received across its own restarts: so does the simulator, given a file.
+const STATE_FILE = process.env.PLATFORM_SIM_STATE_FILE || null;
+if (STATE_FILE && fs.existsSync(STATE_FILE)) {
+  const saved = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as { received: Received[]; arrivals: string[]; stats: typeof stats };
+  for (const m of saved.received) byId.set(m.identifier, m);
+  arrivals.push(...saved.arrivals);
+  Object.assign(stats, saved.stats);
+}
+function persist(): void {
+  if (!STATE_FILE) return;
+  fs.writeFileSync(`${STATE_FILE}.tmp`, JSON.stringify({ received: [...byId.values()], arrivals, stats }));
+  fs.renameSync(`${STATE_FILE}.tmp`, STATE_FILE);
+}
 
 function takeFault(): Fault {
   if (fault.mode === 'none') return fault;
@@ -99,11 +114,13 @@ function accept(body: Buffer): { status: number; xml: string; stored: boolean } 
   if (seen) {
     seen.count++;
     stats.duplicates++;
+    persist();
     return { status: 200, xml: seen.ackXml, stored: true };
   }
   const ackXml = buildAnswer('Ack', { sender: SENDER, identifier: answerId(), now: new Date() }, about).xml;
   byId.set(about.identifier, { ...about, msgType: textOf(tree, 'msgType')!, incidents: textOf(tree, 'incidents') ?? '', references: textOf(tree, 'references') ?? '', count: 1, firstAt: new Date().toISOString(), ackXml });
   arrivals.push(about.identifier);
+  persist();
   return { status: 200, xml: ackXml, stored: true };
 }
 
@@ -162,6 +179,7 @@ async function handleControl(req: http.IncomingMessage, res: http.ServerResponse
     arrivals.length = 0;
     Object.assign(stats, { requests: 0, invalid: 0, duplicates: 0, faultsInjected: 0 });
     fault = { mode: 'none', remaining: null, afterStore: false, delayMs: 0 };
+    persist();
     return sendJson(res, 200, { ok: true });
   }
   if (path === '/control/fault') {
