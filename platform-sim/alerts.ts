@@ -51,9 +51,11 @@ export function alertTree(f: AlertFields): XNode {
     return el('alert', [...head, el('code', 'IPAWSv1.0'), zh, en]);
   }
   if (style === 'earthquake') {
+    // <source> sits between msgType and scope.
     return el('alert', [
-      ...head,
+      ...head.slice(0, 5),
       el('source', '中国地震台网'),
+      head[5]!,
       el('info', [
         el('language', 'zh-CN'),
         el('category', 'Geo'),
