@@ -35,6 +35,8 @@ export const router = createRouter({
         { path: 'log', name: 'duty-log', component: () => import('./duty/LogPage.vue') },
       ],
     },
+    { path: '/emergency/alerts', name: 'platform-alerts', component: () => import('./platform/AlertsPage.vue') },
+    { path: '/emergency/outbox', name: 'platform-outbox', component: () => import('./platform/OutboxPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

@@ -99,7 +99,7 @@ export function platformRoutes(ctx: AppContext): Router {
     res.json({ ok: true });
   });
   r.get('/rules', async (_req, res) => res.json({ rules: await svc().rules(currentUser(res)) }));
-  r.put('/rules', async (req, res) => res.json({ rules: await svc().saveRules(currentUser(res), parse(autoRulesSchema, req.body).rules) }));
+  r.post('/rules', async (req, res) => res.json({ rules: await svc().saveRules(currentUser(res), parse(autoRulesSchema, req.body).rules) }));
 
   r.get('/alerts', async (_req, res) => res.json({ alerts: await inbound().list(currentUser(res)) }));
   r.get('/alerts/:id', async (req, res) => {
