@@ -36,7 +36,7 @@ export function createPlatformRuntime(ctx: AppContext, overrides: Partial<Platfo
     notify(incidentId);
     sender.kick();
   };
-  if (!config.url) ctx.log.warn('PLATFORM_URL is not set: messages for the emergency platform wait in the outbox (待推送)');
+  if (!config.url) ctx.log.info('PLATFORM_URL is not set: messages for the emergency platform wait in the outbox (待推送)');
   sender.start();
   return { config, service, inbound, sender };
 }
