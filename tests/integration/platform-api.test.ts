@@ -93,6 +93,28 @@ describe(`emergency platform link (${db!.name})`, () => {
     expect((await regionLeader.post(`/api/platform/reports/${stuck.id}/push`, {})).body.error.code).toBe('PLATFORM_NOT_AT_REGION');
   });
 
+  it('a dropped connection after the platform stored the message, and a duplicate Ack, change nothing twice', async () => {
+    const s0 = await ctl.stats();
+    await ctl.fault('drop', { count: 1, afterStore: true });
+    const dropped = await toRegion({ title: '断线事件' });
+    await must(regionLeader.post(`/api/platform/reports/${dropped.id}/push`, {}));
+    await waitFor('acked after the drop', async () => (await delivery(region, dropped.id)).message.state === 'acked');
+    const s1 = await ctl.stats();
+    expect(s1.unique).toBe(s0.unique + 1);
+    expect(s1.duplicates).toBe(s0.duplicates + 1);
+    expect((await delivery(region, dropped.id)).message.attempts).toBe(2);
+
+    await ctl.fault('duplicateAck', { count: 1 });
+    const twice = await toRegion({ title: '重复确认事件' });
+    await must(regionLeader.post(`/api/platform/reports/${twice.id}/push`, {}));
+    await waitFor('acked', async () => (await delivery(region, twice.id)).message.state === 'acked');
+    const first = (await delivery(region, twice.id)).message;
+    await new Promise((r) => setTimeout(r, 500)); // the second Ack arrives through /platform/cap
+    const after = (await delivery(region, twice.id)).message;
+    expect(after).toMatchObject({ state: 'acked', ackedAt: first.ackedAt, ackIdentifier: first.ackIdentifier, attempts: 1 });
+    expect((await ctl.stats()).unique).toBe(s1.unique + 1);
+  });
+
   it('classified reports leave Restricted and redacted', async () => {
     // Only a cleared role relays classified content at the city.
     const rep = await toRegion({ classification: 2, title: '涉密事件标题', relayBy: await login('150100-leader') });
