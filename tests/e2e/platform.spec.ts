@@ -41,8 +41,11 @@ test.beforeAll(async () => {
   await shiftServerClock(shiftedMs);
 });
 test.afterAll(async () => {
-  await shiftServerClock(-shiftedMs); // later specs see the clock they expect
-  await sim?.stop();
+  try {
+    await shiftServerClock(-shiftedMs); // later specs see the clock they expect
+  } finally {
+    await sim?.stop();
+  }
 });
 
 /** A logged-in console with its clock pinned and its beeps counted (every beep starts oscillators). */

@@ -54,8 +54,7 @@ describe(`emergency platform link (${db!.name})`, () => {
   }, 120_000);
   afterAll(async () => {
     clients.forEach((c) => c.close());
-    await srv?.close();
-    await sim?.stop();
+    await Promise.allSettled([srv?.close(), sim?.stop()]);
   });
 
   /** A phone report from 新城区, relayed by the city, acknowledged by the region. */

@@ -72,8 +72,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await server?.stop();
-  await sim?.stop();
+  await Promise.allSettled([server?.stop(), sim?.stop()]);
   await dropDb?.();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
