@@ -6,7 +6,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { autoRulesSchema, conveneSchema, demandSchema, pushRequestSchema, redriveSchema, withdrawSchema } from '../../contract/platform.ts';
-import { currentUser } from '../auth/middleware.ts';
+import { currentUser, sessionToken } from '../auth/middleware.ts';
+import { resolveSession } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, errors } from '../http/errors.ts';
@@ -18,7 +19,8 @@ import { SIGNATURE_HEADER, verify } from './signature.ts';
 import { MAX_CAP_BYTES } from './xml.ts';
 
 const tooLarge = () => new ApiError(413, 'PLATFORM_TOO_LARGE', `消息过大（上限 ${MAX_CAP_BYTES / 1024} KB）`);
-const badSignature = () => new ApiError(401, 'PLATFORM_SIGNATURE', '签名无效');
+// 403, not 401: the platform is not a session user; its key (the HMAC) is what is refused.
+const badSignature = () => new ApiError(403, 'PLATFORM_SIGNATURE', '签名无效');
 const rateLimited = () => new ApiError(429, 'PLATFORM_RATE_LIMITED', '请求过于频繁，请稍后再试');
 const closed = () => new ApiError(503, 'PLATFORM_INBOUND_CLOSED', '未配置共享密钥，不接收应急平台消息');
 
@@ -63,8 +65,13 @@ export function platformEdgeRoutes(ctx: AppContext): Router {
   );
 
   r.get('/feed.atom', async (req, res) => {
+    // A pulling platform presents the feed token; the region's own staff may read it with their session.
     const auth = req.headers.authorization ?? '';
-    if (!cfg.feedToken || auth !== `Bearer ${cfg.feedToken}`) throw errors.authRequired();
+    if (!cfg.feedToken || auth !== `Bearer ${cfg.feedToken}`) {
+      const user = await resolveSession(ctx.db, ctx.tree, sessionToken(req.headers.cookie));
+      if (!user) throw errors.authRequired();
+      if (user.unitCode !== ctx.tree.root.code) throw errors.scopeForbidden();
+    }
     const rows = await sentMessages(ctx.db);
     res.type('application/atom+xml; charset=utf-8').send(atomFeed(rows, { selfUrl: `${req.protocol}://${req.get('host')}${req.originalUrl}`, sender: cfg.sender, senderName: cfg.senderName, now: clock.now() }));
   });

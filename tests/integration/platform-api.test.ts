@@ -162,6 +162,8 @@ describe(`emergency platform link (${db!.name})`, () => {
   it('serves an Atom feed of what was sent, to a token only', async () => {
     expect((await fetch(`${srv.baseUrl}/platform/feed.atom`)).status).toBe(401);
     expect((await fetch(`${srv.baseUrl}/platform/feed.atom`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(`${srv.baseUrl}/platform/feed.atom`, { headers: { cookie: countyDuty.cookie } })).status).toBe(403);
+    expect((await fetch(`${srv.baseUrl}/platform/feed.atom`, { headers: { cookie: region.cookie } })).status).toBe(200);
     const res = await fetch(`${srv.baseUrl}/platform/feed.atom`, { headers: { authorization: 'Bearer feed-token-for-tests' } });
     expect(res.headers.get('content-type')).toContain('application/atom+xml');
     const text = await res.text();
@@ -231,9 +233,9 @@ describe(`emergency platform link (${db!.name})`, () => {
         if (status === 400) expect(r.text, name).toContain('<msgType>Error</msgType>');
         expect(r.text, name).not.toContain('root:');
       }
-      expect((await postCap(good, null)).status).toBe(401);
-      expect((await postCap(good, sign('another key', good))).status).toBe(401);
-      expect((await postCap(good, sign(KEY, good + ' '))).status).toBe(401);
+      expect((await postCap(good, null)).status).toBe(403);
+      expect((await postCap(good, sign('another key', good))).status).toBe(403);
+      expect((await postCap(good, sign(KEY, good + ' '))).status).toBe(403);
       await new Promise((r) => setTimeout(r, 400));
       expect(pushes).toEqual([]);
       expect(await accepted()).toBe(n);
@@ -289,7 +291,7 @@ describe(`emergency platform link (${db!.name})`, () => {
       const statuses: number[] = [];
       for (let i = 0; i < 45; i++) statuses.push((await postCap('<x/>', 'sha256=00')).status);
       expect(statuses).toContain(429);
-      expect(statuses.filter((s) => s !== 429 && s !== 401)).toEqual([]);
+      expect(statuses.filter((s) => s !== 429 && s !== 403)).toEqual([]);
     });
   });
 });
