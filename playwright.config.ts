@@ -30,7 +30,7 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx tests/e2e/server.ts',
     url: `http://127.0.0.1:${PORT}/healthz`,
-    env: { E2E_PORT: String(PORT), TEST_CLOCK: '1', ...(process.env.E2E_STATIC_DIR ? { E2E_STATIC_DIR: process.env.E2E_STATIC_DIR } : {}) },
+    env: { E2E_PORT: String(PORT), TEST_CLOCK: '1', PLATFORM_SHARED_KEY: 'e2e-platform-key', ...(process.env.E2E_STATIC_DIR ? { E2E_STATIC_DIR: process.env.E2E_STATIC_DIR } : {}) },
     reuseExistingServer: false,
     timeout: 90_000,
     stdout: 'pipe',

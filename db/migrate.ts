@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_clock_times.ts';
 import * as m006 from './migrations/006_access.ts';
 import * as m007 from './migrations/007_relay_sign_comment.ts';
 import * as m008 from './migrations/008_information.ts';
+import * as m009 from './migrations/009_platform.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006_access': m006,
   '007_relay_sign_comment': m007,
   '008_information': m008,
+  '009_platform': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -5,6 +5,7 @@ import type { ServerTime } from './tables/common.ts';
 import type { DutyTables } from './tables/duty.ts';
 import type { InformationTables } from './tables/information.ts';
 import type { MeetingTable, MeetingTables } from './tables/meetings.ts';
+import type { PlatformTables } from './tables/platform.ts';
 import type { ReportTables, UrgentReportTable } from './tables/reports.ts';
 
 export const ROLES = ['duty_officer', 'leader', 'venue_operator', 'admin', 'info_officer', 'editor'] as const;
@@ -46,7 +47,7 @@ interface FoundationTables {
 }
 
 /** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */
-export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables {}
+export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables, PlatformTables {}
 
 export type Unit = Selectable<UnitTable>;
 export type User = Selectable<UserTable>;

@@ -7,5 +7,17 @@ ensure_apt ffmpeg # server-side meeting recording
 ensure_node_modules
 ensure_worker
 ensure_console_built
+# The emergency platform (应急平台): our simulator runs beside the server unless PLATFORM_URL names a real one.
+if [ -z "${PLATFORM_URL:-}" ]; then
+  export PLATFORM_SHARED_KEY="${PLATFORM_SHARED_KEY:-demo-platform-key-change-me}"
+  SIM_PORT="${PLATFORM_SIM_PORT:-3200}"
+  mkdir -p "${DATA_DIR:-data}"
+  PLATFORM_SIM_PORT="$SIM_PORT" PLATFORM_SIM_STATE_FILE="${PLATFORM_SIM_STATE_FILE:-${DATA_DIR:-data}/platform-sim.json}" \
+    PLATFORM_SIM_INBOUND_URL="http://127.0.0.1:${PORT:-3000}/platform/cap" node --import tsx platform-sim/server.ts &
+  SIM_PID=$!
+  trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
+  export PLATFORM_URL="http://127.0.0.1:$SIM_PORT/cap"
+  say "emergency platform simulator on http://127.0.0.1:$SIM_PORT (control: /control/*)"
+fi
 say "starting on http://localhost:${PORT:-3000}"
-exec npx tsx server/main.ts
+npx tsx server/main.ts

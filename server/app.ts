@@ -26,6 +26,9 @@ import { createReportRuntime } from './reports/runtime.ts';
 import { testClockRoutes } from './reports/testClock.ts';
 import { dutyRoutes } from './duty/routes.ts';
 import { informationRoutes } from './information/routes.ts';
+import type { PlatformConfig } from './platform/config.ts';
+import { platformEdgeRoutes, platformRoutes } from './platform/routes.ts';
+import { createPlatformRuntime } from './platform/runtime.ts';
 
 export interface AppOptions {
   dbHandle: DbHandle;
@@ -37,6 +40,8 @@ export interface AppOptions {
   /** Built console to serve (dist/console); omitted in API-only tests. */
   staticDir?: string;
   secureCookie?: boolean;
+  /** Emergency-platform link settings over the environment's (PLATFORM_*). */
+  platform?: Partial<PlatformConfig>;
 }
 
 export interface RunningApp {
@@ -68,6 +73,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   ctx.reports = createReportRuntime(ctx);
   ctx.sessions = new SocketSessions(io, db);
   ctx.sessions.start(opts.sessionSweepMs);
+  ctx.platform = createPlatformRuntime(ctx, opts.platform);
 
   io.use(async (socket, next) => {
     try {
@@ -93,6 +99,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   });
 
   app.use(securityHeaders({ https: opts.secureCookie ?? false }));
+  // The emergency platform posts signed CAP XML here (raw body, its own limits): before the JSON parser.
+  app.use('/platform', platformEdgeRoutes(ctx));
   app.use(sameOriginGuard());
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', (_req, res) => {
@@ -107,6 +115,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/reports', reportRoutes(ctx));
   app.use('/api/duty', dutyRoutes(ctx));
   app.use('/api/information', informationRoutes(ctx));
+  app.use('/api/platform', platformRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {
@@ -133,6 +142,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     close: async () => {
       ctx.reports.ticker.stop();
       ctx.sessions.stop();
+      ctx.platform.sender.stop();
       await ctx.meetings.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

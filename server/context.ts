@@ -6,6 +6,7 @@ import type { OrgTree } from './org/tree.ts';
 import type { MeetingHub } from './meetings/hub.ts';
 import type { ReportRuntime } from './reports/runtime.ts';
 import type { SocketSessions } from './auth/socketSessions.ts';
+import type { PlatformRuntime } from './platform/runtime.ts';
 
 /** What every domain module needs, passed explicitly (no globals). */
 export interface AppContext {
@@ -17,6 +18,7 @@ export interface AppContext {
   reports: ReportRuntime;
   /** Ends a session's live sockets with it (logout, password change, expiry). */
   sessions: SocketSessions;
+  platform: PlatformRuntime;
 }
 
 /** socket.io room of one unit: every console of that unit listens there. */

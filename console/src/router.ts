@@ -49,6 +49,8 @@ export const router = createRouter({
         { path: 'people', name: 'info-people', component: () => import('./information/PeoplePage.vue') },
       ],
     },
+    { path: '/emergency/alerts', name: 'platform-alerts', component: () => import('./platform/AlertsPage.vue') },
+    { path: '/emergency/outbox', name: 'platform-outbox', component: () => import('./platform/OutboxPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

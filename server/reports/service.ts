@@ -55,6 +55,8 @@ function columns(f: Partial<ReportFields>) {
 export class ReportService {
   /** Called after every change so deadlines are re-evaluated (and 迟报 recorded) at once. */
   onChange: (incidentId: string) => Promise<void> = async () => {};
+  /** Runs inside a hop action's transaction (e.g. the emergency platform's push on the region's 签收). */
+  onHopInTx: (trx: Trx, e: { reportId: string; unitCode: string; action: HopAction }) => Promise<unknown> = async () => {};
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -372,6 +374,7 @@ export class ReportService {
       const detail = { ...(text ? { text } : {}), ...(action === 'relay_sign' && comment ? { comment } : {}) };
       await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: names[action], detail, at: now });
       if (d.to === 'relayed') reached = await this.deliver(trx, settings, row, user.unitCode, now);
+      await this.onHopInTx(trx, { reportId: id, unitCode: user.unitCode, action });
     });
     const chain = upChain(this.ctx, row.unit_code);
     await pushReport(this.ctx, 'report:update', id, chain);

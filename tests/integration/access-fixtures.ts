@@ -5,6 +5,7 @@ import path from 'node:path';
 import { addDays, localDate, slotAt } from '../../server/duty/rules.ts';
 import { clock } from '../../server/clock.ts';
 import type { Client, TestServer } from '../helpers/app.ts';
+import { alertXml } from '../../platform-sim/alerts.ts';
 
 export interface Fixtures {
   meeting: string;
@@ -34,6 +35,8 @@ export interface Fixtures {
   newReport: () => unknown;
   newPhone: () => unknown;
   logBody: () => Record<string, unknown>;
+  /** An accepted emergency-platform alert covering 新城区 (stored as the inbound endpoint would). */
+  alert: string;
 }
 
 export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<Client>): Promise<Fixtures> {
@@ -104,6 +107,12 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
   const state = (await duty.get('/api/duty/handover')).body;
   const handover = ok(await duty.post('/api/duty/handovers', { requestId: randomUUID(), slotStart: state.closable[0].start, summary: '矩阵交班' }), 'handover').body.handover.id;
   const after = (await duty.get('/api/duty/handover')).body;
+  const alertDoc = alertXml({ style: 'flood', identifier: `MATRIX-${randomUUID()}`, areaDesc: '新城区', geocodes: [C] });
+  const alert = await srv.app.ctx.db
+    .insertInto('platform_inbound')
+    .values({ status: 'accepted', identifier: `MATRIX-${randomUUID()}`, sender: 'matrix@test', sent: '2026-12-01T08:00:00+08:00', msg_type: 'Alert', headline: '矩阵预警', severity: 'Severe', area_desc: '新城区', unit_codes: [C], matched_by: 'geocode', error: null, xml: alertDoc, incident_id: null, meeting_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
   return {
     meeting,
@@ -133,5 +142,6 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
     newReport: () => newReport(),
     newPhone: () => ({ ...newReport(), caller: '镇政府李明', callee: '值班员' }),
     logBody,
+    alert: alert.id,
   };
 }

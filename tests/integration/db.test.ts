@@ -18,7 +18,7 @@ describe.each(testDatabases())('database on $name', (target) => {
 
   beforeAll(async () => {
     h = await target.open();
-    expect(await migrateToLatest(h.db)).toEqual(['001_foundation', '002_report_workflow', '003_duty', '004_meeting_control', '005_clock_times', '006_access', '007_relay_sign_comment', '008_information']);
+    expect(await migrateToLatest(h.db)).toEqual(['001_foundation', '002_report_workflow', '003_duty', '004_meeting_control', '005_clock_times', '006_access', '007_relay_sign_comment', '008_information', '009_platform']);
     expect(await seedDemo(h.db)).toBe(true);
     tree = await loadOrgTree(h.db);
     dutyId = (await h.db.selectFrom('users').select('id').where('username', '=', '150102-duty').executeTakeFirstOrThrow()).id;

@@ -277,6 +277,10 @@ const en: typeof zhCN = {
     incident_closed: 'Final report, closed',
     report_demanded: 'Report demanded (missed report)',
     grade_changed: 'Grade changed',
+    platform_requested: 'Push to the emergency platform requested',
+    platform_queued: 'Pushed to the emergency platform',
+    platform_withdrawn: 'Withdrawn from the emergency platform',
+    platform_redriven: 'Sent to the emergency platform again',
   },
   demand: {
     title: 'Demand a report (missed report)',

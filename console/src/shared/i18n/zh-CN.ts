@@ -276,6 +276,10 @@ export default {
     incident_closed: '终报，事件结束',
     report_demanded: '上级催报（漏报）',
     grade_changed: '等级调整',
+    platform_requested: '提请推送应急平台',
+    platform_queued: '推送应急平台',
+    platform_withdrawn: '向应急平台撤回',
+    platform_redriven: '重新推送应急平台',
   },
   demand: {
     title: '催报（漏报登记）',

@@ -1,0 +1,76 @@
+/**
+ * Inbound alerts of the emergency platform and meeting invitations convened from them: loud (a repeating beep,
+ * a system notification, a banner on every page) until this unit's duty officer acknowledges.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import { useAuthStore } from '../auth/authStore';
+import { beep, notify } from '../shared/alerts';
+import { useSocketStore } from '../shared/socketStore';
+import { platformApi, type InboundAlertDto } from './api';
+import type { PlatformAlertPush, PlatformConvenedPush } from '../../../contract/platform';
+
+const REPEAT_MS = 15_000;
+
+export const usePlatformStore = defineStore('platform', () => {
+  const auth = useAuthStore();
+  const socket = useSocketStore();
+  const alerts = ref<InboundAlertDto[]>([]);
+  const loaded = ref(false);
+  const invitations = ref<PlatformConvenedPush[]>([]);
+
+  /** Accepted alerts this unit has not acknowledged yet: what keeps the alarm going. */
+  const open = computed(() => alerts.value.filter((a) => a.status === 'accepted' && !a.acknowledgedAt));
+
+  async function load(): Promise<void> {
+    alerts.value = await platformApi.alerts();
+    loaded.value = true;
+  }
+
+  function upsert(a: InboundAlertDto): void {
+    const i = alerts.value.findIndex((x) => x.id === a.id);
+    if (i >= 0) alerts.value.splice(i, 1, a);
+    else alerts.value.unshift(a);
+  }
+
+  async function acknowledge(id: string): Promise<void> {
+    upsert(await platformApi.acknowledge(id));
+  }
+
+  socket.on('platform:alert', (p: PlatformAlertPush) => {
+    if (!auth.user) return;
+    upsert(p.alert);
+    beep();
+    notify(`应急平台预警：${p.alert.severity}`, p.alert.headline, `platform-${p.alert.id}`);
+  });
+  socket.on('platform:alert-ack', () => void load().catch(() => undefined));
+  socket.on('platform:convened', (p: PlatformConvenedPush) => {
+    if (!auth.user) return;
+    if (!invitations.value.some((x) => x.meetingId === p.meetingId)) invitations.value.push(p);
+    beep();
+    notify(`会议召集：${p.hostUnitName}`, p.title, `meeting-${p.meetingId}`);
+  });
+  socket.on('connect', () => {
+    if (auth.user) void load().catch(() => undefined);
+  });
+
+  // Loud until acknowledged: the beep repeats while an alert is open here.
+  setInterval(() => {
+    if (auth.user && open.value.length) beep();
+  }, REPEAT_MS);
+
+  function dismissInvitation(meetingId: string): void {
+    invitations.value = invitations.value.filter((x) => x.meetingId !== meetingId);
+  }
+
+  watch(
+    () => auth.user?.id,
+    () => {
+      alerts.value = [];
+      invitations.value = [];
+      loaded.value = false;
+    },
+  );
+
+  return { alerts, loaded, open, invitations, load, upsert, acknowledge, dismissInvitation };
+});

@@ -1,0 +1,106 @@
+/**
+ * End to end in Chromium: an alert arrives from the emergency platform (our simulator, a separate process,
+ * signed) → the duty consoles of the covered counties and the region alarm, with a sound → the region's
+ * leader on duty convenes the affected counties with one click → their venues get the invitation, with a
+ * sound, and join. Server clock and browser clocks are pinned to New Year's Eve, 23:50 in Beijing.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { DEMO_PASSWORD } from './helpers.ts';
+import { freePort, SimControl, startProc, type Proc } from '../helpers/processes.ts';
+
+const NYE = new Date('2026-12-31T15:50:00Z'); // 2026-12-31 23:50 +08:00
+const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+let sim: Proc;
+let ctl: SimControl;
+let shiftedMs = 0;
+let cookie = '';
+
+async function adminCookie(): Promise<string> {
+  const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }) });
+  return res.headers.getSetCookie().find((c) => c.startsWith('tl_session='))!.split(';')[0]!;
+}
+
+/** Moves the server clock by `ms` in steps the test-clock API accepts (bounded). */
+async function shiftServerClock(ms: number): Promise<void> {
+  const STEP = 800 * 86400_000;
+  for (let left = ms, i = 0; left !== 0 && i < 20; i++) {
+    const step = Math.max(-STEP, Math.min(STEP, left));
+    const res = await fetch(`${BASE}/api/test/clock`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ advanceMs: step }) });
+    expect(res.status).toBe(200);
+    left -= step;
+  }
+}
+
+test.beforeAll(async () => {
+  const port = await freePort();
+  ctl = new SimControl(port);
+  sim = await startProc('platform-sim/server.ts', { PLATFORM_SIM_PORT: String(port), PLATFORM_SHARED_KEY: 'e2e-platform-key', PLATFORM_SIM_INBOUND_URL: `${BASE}/platform/cap` }, 'PLATFORM_SIM_READY');
+  cookie = await adminCookie();
+  const now = new Date(((await (await fetch(`${BASE}/api/test/clock`, { headers: { cookie } })).json()) as { now: string }).now);
+  shiftedMs = NYE.getTime() - now.getTime();
+  await shiftServerClock(shiftedMs);
+});
+test.afterAll(async () => {
+  try {
+    await shiftServerClock(-shiftedMs); // later specs see the clock they expect
+  } finally {
+    await sim?.stop();
+  }
+});
+
+/** A logged-in console with its clock pinned and its beeps counted (every beep starts oscillators). */
+async function consoleAs(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install({ time: NYE });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __beeps: number };
+    w.__beeps = 0;
+    const orig = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function (this: AudioContext) {
+      w.__beeps++;
+      return orig.call(this);
+    };
+  });
+  await page.goto('/');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('current-user')).toBeVisible();
+  return page;
+}
+const beeps = (p: Page) => p.evaluate(() => (window as unknown as { __beeps: number }).__beeps);
+
+test('an alert arrives, the duty consoles alarm, one click convenes the affected counties, they are invited', async ({ browser }) => {
+  const [regionDuty, countyDuty, leader, venueA, venueB, venueOther] = await Promise.all(
+    ['150000-duty', '150102-duty', '150000-leader', '150102-venue', '150103-venue', '150104-venue'].map((u) => consoleAs(browser, u)),
+  );
+  await leader.goto('/emergency/alerts');
+  await expect(leader.getByRole('heading', { name: '应急平台预警信息' })).toBeVisible();
+  const before = { county: await beeps(countyDuty), a: await beeps(venueA), b: await beeps(venueB) };
+
+  const sent = await ctl.sendAlert({ style: 'flood', identifier: 'SLT-E2E-20261231-01', areaDesc: '呼和浩特市新城区、回民区', geocodes: ['150102', '150103'], severity: 'Extreme', headline: '新城区、回民区山洪红色预警', sent: '2026-12-31T23:50:00+08:00' });
+  expect(sent.answer.status).toBe(200);
+
+  // The duty consoles alarm: the county's and the region's, loud until acknowledged.
+  for (const p of [countyDuty, regionDuty]) await expect(p.getByTestId('platform-alarm')).toContainText('新城区、回民区山洪红色预警');
+  await expect.poll(() => beeps(countyDuty)).toBeGreaterThan(before.county);
+  await expect(venueOther.getByTestId('platform-alarm')).toHaveCount(0);
+  await countyDuty.getByTestId('platform-alarm-ack').click();
+  await expect(countyDuty.getByTestId('platform-alarm')).toHaveCount(0);
+  await expect(regionDuty.getByTestId('platform-alarm')).toBeVisible(); // the region has not acknowledged yet
+
+  // One click at the region: the affected counties are convened, the region is the main venue.
+  const card = leader.locator('[data-testid="platform-alert"][data-identifier="SLT-E2E-20261231-01"]');
+  await expect(card.getByTestId('alert-units')).toContainText('新城区、回民区');
+  await card.getByTestId('alert-convene').click();
+  await expect(card.getByTestId('alert-enter-meeting')).toBeVisible();
+
+  for (const p of [venueA, venueB]) await expect(p.getByTestId('platform-invitation')).toContainText('应急会商：新城区、回民区山洪红色预警');
+  await expect.poll(() => beeps(venueA)).toBeGreaterThan(before.a);
+  await expect.poll(() => beeps(venueB)).toBeGreaterThan(before.b);
+  await expect(venueOther.getByTestId('platform-invitation')).toHaveCount(0);
+  await venueA.getByTestId('platform-invitation-join').click();
+  await expect(venueA).toHaveURL(/\/meetings\/[0-9a-f-]{36}$/);
+  await Promise.all([regionDuty, countyDuty, leader, venueA, venueB, venueOther].map((p) => p.context().close()));
+});
