@@ -74,10 +74,11 @@ export class PublishingService {
     }
   }
 
+  /** As the archive lists them: published issues go to the units below the office, its distribution and cc. */
   private readable(user: SessionUser, s: repo.IssueRow): boolean {
     if (s.office_code === user.unitCode) return true;
     if (s.state !== 'published') return false;
-    return this.ctx.tree.isWithin(s.office_code, user.unitCode) || s.distribution.includes(user.unitCode) || s.cc.includes(user.unitCode);
+    return this.ctx.tree.isWithin(user.unitCode, s.office_code) || s.distribution.includes(user.unitCode) || s.cc.includes(user.unitCode);
   }
 
   private async issueRowFor(user: SessionUser, id: string): Promise<repo.IssueRow> {

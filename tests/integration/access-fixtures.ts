@@ -6,6 +6,7 @@ import { addDays, localDate, slotAt } from '../../server/duty/rules.ts';
 import { clock } from '../../server/clock.ts';
 import type { Client, TestServer } from '../helpers/app.ts';
 import { alertXml } from '../../platform-sim/alerts.ts';
+import { makeInfoFixtures, type InfoFixtures } from './access-fixtures-info.ts';
 
 export interface Fixtures {
   meeting: string;
@@ -37,6 +38,8 @@ export interface Fixtures {
   logBody: () => Record<string, unknown>;
   /** An accepted emergency-platform alert covering 新城区 (stored as the inbound endpoint would). */
   alert: string;
+  /** Routine government information: items, deliveries, a publication, issues (access-fixtures-info.ts). */
+  info: InfoFixtures;
 }
 
 export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<Client>): Promise<Fixtures> {
@@ -143,5 +146,6 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
     newPhone: () => ({ ...newReport(), caller: '镇政府李明', callee: '值班员' }),
     logBody,
     alert: alert.id,
+    info: await makeInfoFixtures(as, ok),
   };
 }

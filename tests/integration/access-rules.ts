@@ -10,6 +10,7 @@
  * `mustNotSee`: the response is 200 but must not contain that text (lists filtered by unit).
  */
 import type { Fixtures } from './access-fixtures.ts';
+import { INFO_RULES } from './access-rules-info.ts';
 
 type F = Fixtures;
 export interface HttpCase {
@@ -145,6 +146,9 @@ export const HTTP_RULES: HttpRule[] = [
   { route: 'POST /api/platform/alerts/:id/incident', who: 'duty/leader/admin of a unit that sees it', allow: [{ as: `${C}-duty`, url: (f) => `/api/platform/alerts/${f.alert}/incident`, expect: [200] }], deny: [{ as: '150103-duty', url: (f) => `/api/platform/alerts/${f.alert}/incident`, expect: [404] }, { as: `${C}-venue`, url: (f) => `/api/platform/alerts/${f.alert}/incident`, expect: [403] }] },
   { route: 'POST /api/platform/alerts/:id/demand', who: 'duty/leader/admin above a covered unit', allow: [{ as: '150100-duty', url: (f) => `/api/platform/alerts/${f.alert}/demand`, expect: [200] }], deny: [{ as: '150103-duty', url: (f) => `/api/platform/alerts/${f.alert}/demand`, expect: [404] }, { as: `${C}-duty`, url: (f) => `/api/platform/alerts/${f.alert}/demand`, expect: [403] }, { as: '150100-venue', url: (f) => `/api/platform/alerts/${f.alert}/demand`, expect: [403] }] },
   { route: 'POST /api/platform/convene', who: 'leader/admin; only units in its own scope', allow: [{ as: '150100-leader', body: (f) => ({ alertId: f.alert }), expect: [201] }], deny: [{ as: '150100-duty', body: (f) => ({ alertId: f.alert }), expect: [403] }, { as: '150200-leader', body: (f) => ({ alertId: f.alert }), expect: [404] }, { as: '150200-leader', body: (f) => ({ incidentId: f.sent.incidentId }), expect: [404] }] },
+
+  // ---------------------------------------------------------------- routine government information
+  ...INFO_RULES,
 
   // ---------------------------------------------------------------- test only
   { route: 'GET /api/test/clock', who: 'any session; mounted only with TEST_CLOCK=1 (never in production)', optional: true, allow: [{ as: `${C}-duty`, expect: [200] }], deny: [], denyNote: 'test-only' },
