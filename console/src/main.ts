@@ -1,3 +1,4 @@
+import './shared/zodCsp'; // first: before any contract/ schema is built
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import ElementPlus from 'element-plus';

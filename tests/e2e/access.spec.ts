@@ -40,8 +40,9 @@ test('the console runs under the CSP: board charts, duty, meetings, device test,
   expect(violations).toEqual([]);
 });
 
+// Accounts of 包头市 counties here: the duty specs use 呼和浩特市's, and a locked or re-passworded account would break them.
 test('login: wrong passwords show the tries left, then the lock with its minutes', async ({ page }) => {
-  await login(page, '150122-duty', 'Wrong@2026');
+  await login(page, '150221-duty', 'Wrong@2026');
   await expect(page.getByTestId('login-error')).toContainText('用户名或密码错误');
   await expect(page.getByTestId('login-error')).toContainText('还可尝试 4 次');
   for (let i = 0; i < 4; i++) await page.getByTestId('login-submit').click();
@@ -51,7 +52,7 @@ test('login: wrong passwords show the tries left, then the lock with its minutes
 });
 
 test('change own password (policy shown as you type), then an administrator resets it', async ({ page, browser }) => {
-  await login(page, '150123-duty');
+  await login(page, '150222-duty');
   await page.getByTestId('nav-password').click();
   await page.getByTestId('pw-old').fill(DEMO_PASSWORD);
   await page.getByTestId('pw-new').fill('abcdefgh');
@@ -65,13 +66,13 @@ test('change own password (policy shown as you type), then an administrator rese
   const admin = await (await browser.newContext()).newPage();
   await login(admin, 'admin');
   await admin.getByTestId('nav-password-reset').click();
-  await admin.getByTestId('reset-username').fill('150123-duty');
+  await admin.getByTestId('reset-username').fill('150222-duty');
   await admin.getByTestId('reset-password').fill('Chongzhi@2027');
   await admin.getByTestId('reset-submit').click();
-  await expect(admin.getByTestId('reset-done')).toContainText('150123-duty');
+  await expect(admin.getByTestId('reset-done')).toContainText('150222-duty');
   // The reset ended the county's session: its console goes back to the login page.
   await page.goto('/reports');
   await expect(page.getByTestId('login-username')).toBeVisible();
-  await login(page, '150123-duty', 'Chongzhi@2027');
+  await login(page, '150222-duty', 'Chongzhi@2027');
   await expect(page.getByTestId('current-user')).toBeVisible();
 });

@@ -25,10 +25,32 @@ test.describe('at chosen instants (Beijing time)', () => {
     const unit = HANDOVER_UNITS[i]!;
     test(`log a call, hand over with the open item, the incoming officer acknowledges it; the city sees who is on duty — ${at}`, async ({ browser, request }) => {
       await pinClock(request, at);
+      await rosterAround(browser, unit.code, at);
       await handoverScenario(browser, unit);
     });
   });
 });
+
+/**
+ * Handover follows the roster: the unit's leader puts `-duty` on the shift running at `at` and `-duty2` on the
+ * next one, whatever an earlier instant in the same week seeded (the demo roster alternates from where it starts).
+ */
+async function rosterAround(browser: Browser, unitCode: string, at: string): Promise<void> {
+  const leader = await loginAs(browser, `${unitCode}-leader`);
+  const people = (await (await leader.request.get(`/api/duty/people?unit=${unitCode}`)).json()).people as { id: number; username: string }[];
+  const id = (u: string) => people.find((p) => p.username === u)!.id;
+  // The one shift a day starts at 08:30 Beijing time (UTC+8, no daylight saving).
+  const local = new Date(Date.parse(at) + 8 * 3600_000);
+  let start = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 0, 30); // 08:30 +08:00 = 00:30 UTC
+  if (Date.parse(at) < start) start -= 86_400_000;
+  for (const [slotStart, who] of [[start, '-duty'], [start + 86_400_000, '-duty2']] as const) {
+    const r = await leader.request.post('/api/duty/roster/slot', {
+      data: { start: new Date(slotStart).toISOString(), officers: [{ userId: id(`${unitCode}${who}`) }], leader: { userId: id(`${unitCode}-leader`) } },
+    });
+    expect(r.ok(), await r.text()).toBe(true);
+  }
+  await leader.context().close();
+}
 
 async function handoverScenario(browser: Browser, unit: { code: string; name: string }): Promise<void> {
   const summary = `某村道路被洪水冲毁，请求支援 ${Date.now()}`;

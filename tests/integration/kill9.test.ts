@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { amcheck } from '@electric-sql/pglite/contrib/amcheck';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDb } from '../../db/connect.ts';
 import { Client } from '../helpers/app.ts';
@@ -90,6 +92,30 @@ const kill9 = async (child: ChildProcess) => {
   await exited;
 };
 
+/**
+ * PGlite's files after kill -9 pass Postgres' own checker (amcheck): every btree index agrees with its heap
+ * (heapallindexed), and the heap pages themselves are sane (verify_heapam), not merely "it opens".
+ */
+async function expectIntactPglite(dataDir: string): Promise<void> {
+  const pgl = await PGlite.create(dataDir, { extensions: { amcheck } });
+  try {
+    await pgl.exec('create extension if not exists amcheck');
+    const indexes = await pgl.query<{ name: string }>(
+      `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+        join pg_namespace n on n.oid = c.relnamespace where am.amname = 'btree' and n.nspname = 'public'`,
+    );
+    expect(indexes.rows.length).toBeGreaterThan(10);
+    for (const { name } of indexes.rows) await pgl.query(`select bt_index_check($1::regclass, true)`, [`public."${name}"`]);
+    const heap = await pgl.query(
+      `select c.relname, v.* from pg_class c join pg_namespace n on n.oid = c.relnamespace, verify_heapam(c.oid) v
+        where n.nspname = 'public' and c.relkind = 'r'`,
+    );
+    expect(heap.rows).toEqual([]); // no corrupt tuple anywhere
+  } finally {
+    await pgl.close();
+  }
+}
+
 const targets: (() => Promise<Target>)[] = [async () => pgliteTarget()];
 if (process.env.TEST_DATABASE_URL) targets.push(() => postgresTarget(process.env.TEST_DATABASE_URL!));
 
@@ -133,6 +159,7 @@ describe.each(targets.map((t, i) => ({ open: t, name: i === 0 ? 'pglite' : 'post
         } finally {
           await h.close();
         }
+        if (!target.env.DATABASE_URL) await expectIntactPglite(path.join(target.env.DATA_DIR!, 'pglite'));
         break;
       }
       // Posting, 8 at a time, until the kill comes mid-flight.
