@@ -58,7 +58,9 @@ export async function loginAs(browser: Browser, username: string): Promise<Page>
     pinnedContexts.add(context);
   }
   const page = await context.newPage();
-  await page.goto('/');
+  // The login form is what the user waits for; the load event also waits for every font subset and may lag far
+  // behind on a busy machine with many consoles open.
+  await page.goto('/', { waitUntil: 'domcontentloaded' });
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
