@@ -2,8 +2,8 @@
  * Issue 8 in the browser: the built console runs under the CSP (no violation on the main pages, the socket
  * on a websocket), the login page tells the tries left and the lock, and the password pages work.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD } from './helpers';
+import { type Page } from '@playwright/test';
+import { DEMO_PASSWORD, expect, test } from './helpers.ts';
 
 async function watchCsp(page: Page): Promise<string[]> {
   const violations: string[] = [];

@@ -3,8 +3,7 @@
  * the microphone meter moves, and the network check loops the media through our SFU and gives a verdict
  * with a measured RTT and the resolution decoded after the round trip.
  */
-import { expect, test } from '@playwright/test';
-import { loginAs } from './helpers';
+import { expect, loginAs, test } from './helpers.ts';
 
 test('a county operator tests camera, microphone, speaker and the network to the SFU', async ({ browser }) => {
   const page = await loginAs(browser, '150102-venue');

@@ -2,8 +2,8 @@
  * 24-hour duty in the browser: a county officer logs a call and hands the shift over with it open; the incoming
  * officer must acknowledge the carried item before taking over; the city sees who is on duty at the county now.
  */
-import { expect, test, type Browser } from '@playwright/test';
-import { INSTANTS, loginAs, pinClock, unpinClock } from './helpers.ts';
+import { type Browser } from '@playwright/test';
+import { expect, INSTANTS, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 // One county per instant, so the shifts closed at one instant do not carry into another's handover.
 const HANDOVER_UNITS = [

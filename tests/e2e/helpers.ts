@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -49,15 +49,28 @@ export async function advanceClock(request: APIRequestContext, ms: number): Prom
   for (const c of pinnedContexts) await c.clock.setSystemTime(now);
 }
 
-/** A fresh browser context (its own cookies: another site) logged in as a demo account. */
-export async function loginAs(browser: Browser, username: string): Promise<Page> {
+export interface LoginOptions {
+  /** The browser's clock starts at this instant (and runs on), whatever the server's clock says. */
+  at?: string | Date;
+  /** Runs on the fresh page before the console loads (init scripts, counters). */
+  init?: (page: Page) => Promise<void>;
+}
+
+/**
+ * A fresh browser context (its own cookies: another site) logged in as a demo account. Its browser clock
+ * starts at `opts.at`, else at the pinned server clock's time when the server clock is pinned.
+ */
+export async function loginAs(browser: Browser, username: string, opts: LoginOptions = {}): Promise<Page> {
   const context = await browser.newContext();
-  if (pinned) {
+  if (opts.at !== undefined) {
+    await context.clock.install({ time: new Date(opts.at) });
+  } else if (pinned) {
     // The browser's timers keep running in real time from that instant (socket.io and WebRTC need them).
     await context.clock.install({ time: await serverNow(context.request) });
     pinnedContexts.add(context);
   }
   const page = await context.newPage();
+  await opts.init?.(page);
   // The login form is what the user waits for; the load event also waits for every font subset and may lag far
   // behind on a busy machine with many consoles open.
   await page.goto('/', { waitUntil: 'domcontentloaded' });
@@ -67,3 +80,20 @@ export async function loginAs(browser: Browser, username: string): Promise<Page>
   await expect(page.getByTestId('current-user')).toBeVisible();
   return page;
 }
+
+/**
+ * Every spec's `test`. After each test the consoles it opened are closed, passed or failed — a console left
+ * open keeps its camera, its WebRTC and its socket busy and slowed every later spec until logins timed out —
+ * and a pinned server clock goes back to real time, so no spec inherits another's instant.
+ */
+export const test = base.extend<{ cleanUp: void }>({
+  cleanUp: [
+    async ({ browser, context, request }, use) => {
+      await use();
+      await Promise.all(browser.contexts().filter((c) => c !== context).map((c) => c.close().catch(() => undefined)));
+      if (pinned) await unpinClock(request);
+    },
+    { auto: true },
+  ],
+});
+export { expect };

@@ -6,48 +6,18 @@
  * leader instructs on the item and the county feeds back.
  */
 import { execFileSync } from 'node:child_process';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { DEMO_PASSWORD } from './helpers.ts';
+import { type Browser } from '@playwright/test';
+import { expect, loginAs, pinClock, test } from './helpers.ts';
 
 // 2027-01-01 00:05 in UTC+8 (still 2026 in UTC).
 const PINNED = new Date('2026-12-31T16:05:00Z');
 
-/** A fresh context whose browser clock starts at the pinned instant, logged in as a demo account. */
-async function loginAt(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  await context.clock.install({ time: PINNED });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('current-user')).toBeVisible();
-  return page;
-}
-
-/** Moves the server's test clock to `at`; returns the offset to restore afterwards. */
-async function pinServerClock(request: APIRequestContext, at: Date): Promise<number> {
-  const before = await (await request.get('/api/test/clock')).json();
-  const res = await request.post('/api/test/clock', { data: { advanceMs: at.getTime() - new Date(before.now).getTime() } });
-  expect(res.ok()).toBe(true);
-  return before.offsetMs as number;
-}
-let restoreTo: number | null = null;
-// The server is shared with the other specs: its clock goes back to where it was, even after a failure.
-test.afterEach(async ({ playwright, baseURL }) => {
-  if (restoreTo === null) return;
-  const request = await playwright.request.newContext({ baseURL });
-  await request.post('/api/auth/login', { data: { username: '150102-info', password: DEMO_PASSWORD } });
-  const now = await (await request.get('/api/test/clock')).json();
-  await request.post('/api/test/clock', { data: { advanceMs: restoreTo - now.offsetMs } });
-  await request.dispose();
-  restoreTo = null;
-});
+const loginAt = (browser: Browser, username: string) => loginAs(browser, username, { at: PINNED });
 
 test('county drafts → leader signs with secrecy review → city adopts and forwards → region adopts, publishes an issue (Word) → instruction and feedback', async ({ browser }) => {
   test.setTimeout(240_000);
   const officer = await loginAt(browser, '150102-info');
-  restoreTo = await pinServerClock(officer.request, PINNED);
+  await pinClock(officer.request, PINNED.toISOString());
   {
     const title = `新城区冬季救助工作动态 ${Date.now() % 100000}`;
     const edited = `新城区走访困难群众126户 ${Date.now() % 100000}`;

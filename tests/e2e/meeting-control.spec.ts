@@ -4,8 +4,8 @@
  * producer that picture is decoding (the receiver's getStats()), follow the chair's roll call, broadcast and
  * patrol; a mute-locked county cannot reopen its microphone; a county whose network drops comes back by itself.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { loginAs } from './helpers.ts';
+import { type Browser, type Page } from '@playwright/test';
+import { expect, loginAs, test } from './helpers.ts';
 
 test.setTimeout(300_000);
 

@@ -2,8 +2,7 @@
  * Two counties of one city join the meeting their city convened, from two browsers with fake cameras,
  * and each decodes the other's video through the real mediasoup worker.
  */
-import { expect, test } from '@playwright/test';
-import { loginAs } from './helpers.ts';
+import { expect, loginAs, test } from './helpers.ts';
 
 test('two counties see and hear each other in a city meeting', async ({ browser }) => {
   const title = `防汛调度会 ${Date.now()}`;

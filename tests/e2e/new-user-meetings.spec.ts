@@ -4,8 +4,8 @@
  * year shows its year; an uninvited site's camera never starts; the mute-lock refusal goes when the chair
  * unlocks; no 重新加入 after the end; the attendance page names the absent units; English unit names agree.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { loginAt, pinServerClock, resetServerClock } from './clock.ts';
+import { type Page } from '@playwright/test';
+import { expect, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 test.setTimeout(240_000);
 
@@ -21,8 +21,8 @@ async function create(chair: Page, title: string, startsAt?: string): Promise<vo
 }
 
 test('meeting times, refusals and the end read right to a new user', async ({ browser }) => {
-  const chair = await loginAt(browser, '150100-leader', T);
-  await pinServerClock(chair.request, T);
+  const chair = await loginAs(browser, '150100-leader', { at: T });
+  await pinClock(chair.request, T);
   await chair.reload(); // the console reads the server's clock when it loads its lists
   const opened: Page[] = [chair];
   try {
@@ -48,14 +48,14 @@ test('meeting times, refusals and the end read right to a new user', async ({ br
     await item(chair, title).getByTestId('meeting-join').click();
     await expect(chair.getByTestId('local-tile')).toHaveAttribute('data-producer-id', /.+/, { timeout: 30_000 });
     const meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(chair.url())![1]!;
-    const county = await loginAt(browser, '150102-venue', T);
+    const county = await loginAs(browser, '150102-venue', { at: T });
     opened.push(county);
     await county.evaluate(() => localStorage.setItem('tl.camera', '360'));
     await item(county, title).getByTestId('meeting-join').click();
     await expect(county.getByTestId('local-tile')).toHaveAttribute('data-producer-id', /.+/, { timeout: 30_000 });
 
     // A site of another city opens the meeting's address: refused before its camera is ever asked for.
-    const stranger = await loginAt(browser, '150202-venue', T);
+    const stranger = await loginAs(browser, '150202-venue', { at: T });
     opened.push(stranger);
     await stranger.addInitScript(() => {
       const md = navigator.mediaDevices;
@@ -96,13 +96,13 @@ test('meeting times, refusals and the end read right to a new user', async ({ br
     await expect(unitRow('150103')).toContainText('未入会');
     await expect(chair.getByTestId('attendance-unit')).toHaveCount(10); // the city and its nine counties
   } finally {
-    await resetServerClock(chair.request);
+    await unpinClock(chair.request);
     for (const p of opened) await p.context().close().catch(() => undefined);
   }
 });
 
 test('in English, the header, the meeting list and the cards use the same unit names as the dropdowns', async ({ browser }) => {
-  const page = await loginAt(browser, '150100-leader', T);
+  const page = await loginAs(browser, '150100-leader', { at: T });
   try {
     await page.getByTestId('lang-switch').click();
     const option = page.getByTestId('meeting-scope-city').locator('option[value="150100"]');

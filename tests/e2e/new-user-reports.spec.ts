@@ -5,8 +5,8 @@
  * a button, close by themselves when they are news, clear on every console once handled, stay away after a
  * reload once dismissed; feedback and swap requests alert the leaders.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { loginAt, pinServerClock, resetServerClock } from './clock.ts';
+import { type Page } from '@playwright/test';
+import { expect, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 const card = (page: Page, kind: string) => page.locator(`[data-testid=report-card][data-kind=${kind}]`);
 const toast = (page: Page, kind: string, text: string) => page.locator(`[data-testid=report-toast][data-kind=${kind}]`).filter({ hasText: text });
@@ -14,14 +14,14 @@ const incidentIdOf = (page: Page) => /\/reports\/incidents\/([0-9a-f-]{36})/.exe
 
 test('签发上报 keeps the leader’s comment and assessment; the relay alert clears on every console; phone is not 已签发; 续报 starts from the 首报', async ({ browser }) => {
   const T = '2026-12-31T23:40:00+08:00'; // New Year's Eve in Beijing
-  const countyDuty = await loginAt(browser, '150102-duty', T);
-  await pinServerClock(countyDuty.request, T);
+  const countyDuty = await loginAs(browser, '150102-duty', { at: T });
+  await pinClock(countyDuty.request, T);
   try {
-    const countyLeader = await loginAt(browser, '150102-leader', T);
-    const cityDuty = await loginAt(browser, '150100-duty', T);
-    const cityDuty2 = await loginAt(browser, '150100-duty', T); // a second console of the same office
-    const cityLeader = await loginAt(browser, '150100-leader', T);
-    const cityLeader2 = await loginAt(browser, '150100-leader', T);
+    const countyLeader = await loginAs(browser, '150102-leader', { at: T });
+    const cityDuty = await loginAs(browser, '150100-duty', { at: T });
+    const cityDuty2 = await loginAs(browser, '150100-duty', { at: T }); // a second console of the same office
+    const cityLeader = await loginAs(browser, '150100-leader', { at: T });
+    const cityLeader2 = await loginAs(browser, '150100-leader', { at: T });
     const title = `某煤矿透水 ${Math.random().toString(36).slice(2, 8)}`;
 
     // The phone form says exactly what is wrong with an event time after now.
@@ -93,16 +93,16 @@ test('签发上报 keeps the leader’s comment and assessment; the relay alert 
     await expect(card(countyLeader, 'followup')).toContainText('事故灾难');
     await expect(card(countyLeader, 'followup')).toContainText('已救出3人');
   } finally {
-    await resetServerClock(countyDuty.request);
+    await unpinClock(countyDuty.request);
   }
 });
 
 test('alerts collect in a tray that never covers 下达批示; news closes by itself; a dismissed alert stays away after a reload; feedback is announced', async ({ browser }) => {
   const T = '2028-02-29T21:05:00+08:00'; // leap day
-  const countyDuty = await loginAt(browser, '150104-duty', T);
-  await pinServerClock(countyDuty.request, T);
+  const countyDuty = await loginAs(browser, '150104-duty', { at: T });
+  await pinClock(countyDuty.request, T);
   try {
-    const cityLeader = await loginAt(browser, '150100-leader', T);
+    const cityLeader = await loginAs(browser, '150100-leader', { at: T });
     const tag = Math.random().toString(36).slice(2, 8);
     const phone = (n: number) => ({
       requestId: crypto.randomUUID(),
@@ -155,17 +155,17 @@ test('alerts collect in a tray that never covers 下达批示; news closes by it
     await expect(toast(cityLeader, 'received', tag)).toHaveCount(4);
     await expect(cityLeader.locator(`[data-key="${key}"]`)).toHaveCount(0);
   } finally {
-    await resetServerClock(countyDuty.request);
+    await unpinClock(countyDuty.request);
   }
 });
 
 test('a new swap request alerts the unit’s leaders live, and clears on every leader console once approved', async ({ browser }) => {
   const T = '2027-03-01T09:00:00+08:00';
-  const leader = await loginAt(browser, '150105-leader', T);
-  await pinServerClock(leader.request, T);
+  const leader = await loginAs(browser, '150105-leader', { at: T });
+  await pinClock(leader.request, T);
   try {
-    const leader2 = await loginAt(browser, '150105-leader', T);
-    const duty = await loginAt(browser, '150105-duty', T);
+    const leader2 = await loginAs(browser, '150105-leader', { at: T });
+    const duty = await loginAs(browser, '150105-duty', { at: T });
     const people = (await (await leader.request.get('/api/duty/people?unit=150105')).json()).people as { id: number; username: string }[];
     const id = (u: string) => people.find((p) => p.username === u)!.id;
     const slotStart = new Date('2027-03-02T08:30:00+08:00').toISOString();
@@ -183,6 +183,6 @@ test('a new swap request alerts the unit’s leaders live, and clears on every l
     expect((await leader.request.post(`/api/duty/swaps/${swapId}/approve`, { data: {} })).ok()).toBe(true);
     await expect(leader2.locator('[data-testid=report-toast][data-kind=swap]')).toHaveCount(0);
   } finally {
-    await resetServerClock(leader.request);
+    await unpinClock(leader.request);
   }
 });

@@ -4,55 +4,26 @@
  * leader on duty convenes the affected counties with one click → their venues get the invitation, with a
  * sound, and join. Server clock and browser clocks are pinned to New Year's Eve, 23:50 in Beijing.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DEMO_PASSWORD } from './helpers.ts';
+import { type Browser, type Page } from '@playwright/test';
+import { expect, loginAs, pinClock, test } from './helpers.ts';
 import { freePort, SimControl, startProc, type Proc } from '../helpers/processes.ts';
 
 const NYE = new Date('2026-12-31T15:50:00Z'); // 2026-12-31 23:50 +08:00
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let sim: Proc;
 let ctl: SimControl;
-let shiftedMs = 0;
-let cookie = '';
-
-async function adminCookie(): Promise<string> {
-  const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }) });
-  return res.headers.getSetCookie().find((c) => c.startsWith('tl_session='))!.split(';')[0]!;
-}
-
-/** Moves the server clock by `ms` in steps the test-clock API accepts (bounded). */
-async function shiftServerClock(ms: number): Promise<void> {
-  const STEP = 800 * 86400_000;
-  for (let left = ms, i = 0; left !== 0 && i < 20; i++) {
-    const step = Math.max(-STEP, Math.min(STEP, left));
-    const res = await fetch(`${BASE}/api/test/clock`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ advanceMs: step }) });
-    expect(res.status).toBe(200);
-    left -= step;
-  }
-}
 
 test.beforeAll(async () => {
   const port = await freePort();
   ctl = new SimControl(port);
   sim = await startProc('platform-sim/server.ts', { PLATFORM_SIM_PORT: String(port), PLATFORM_SHARED_KEY: 'e2e-platform-key', PLATFORM_SIM_INBOUND_URL: `${BASE}/platform/cap` }, 'PLATFORM_SIM_READY');
-  cookie = await adminCookie();
-  const now = new Date(((await (await fetch(`${BASE}/api/test/clock`, { headers: { cookie } })).json()) as { now: string }).now);
-  shiftedMs = NYE.getTime() - now.getTime();
-  await shiftServerClock(shiftedMs);
 });
 test.afterAll(async () => {
-  try {
-    await shiftServerClock(-shiftedMs); // later specs see the clock they expect
-  } finally {
-    await sim?.stop();
-  }
+  await sim?.stop();
 });
 
-/** A logged-in console with its clock pinned and its beeps counted (every beep starts oscillators). */
-async function consoleAs(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.clock.install({ time: NYE });
+/** Counts the console's beeps: every beep starts oscillators. */
+async function countBeeps(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const w = window as unknown as { __beeps: number };
     w.__beeps = 0;
@@ -62,16 +33,12 @@ async function consoleAs(browser: Browser, username: string): Promise<Page> {
       return orig.call(this);
     };
   });
-  await page.goto('/');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('current-user')).toBeVisible();
-  return page;
 }
+const consoleAs = (browser: Browser, username: string) => loginAs(browser, username, { init: countBeeps });
 const beeps = (p: Page) => p.evaluate(() => (window as unknown as { __beeps: number }).__beeps);
 
-test('an alert arrives, the duty consoles alarm, one click convenes the affected counties, they are invited', async ({ browser }) => {
+test('an alert arrives, the duty consoles alarm, one click convenes the affected counties, they are invited', async ({ browser, request }) => {
+  await pinClock(request, NYE.toISOString());
   const [regionDuty, countyDuty, leader, venueA, venueB, venueOther] = await Promise.all(
     ['150000-duty', '150102-duty', '150000-leader', '150102-venue', '150103-venue', '150104-venue'].map((u) => consoleAs(browser, u)),
   );

@@ -3,8 +3,8 @@
  * mediasoup worker and Debian's ffmpeg; both consoles show the red REC sign while it runs; once stopped, the
  * recording is listed (duration, size) on the meeting's attendance page and downloads as a real WebM.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { loginAs } from './helpers.ts';
+import { type Page } from '@playwright/test';
+import { expect, loginAs, test } from './helpers.ts';
 
 test.setTimeout(180_000);
 

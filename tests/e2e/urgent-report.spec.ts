@@ -4,8 +4,8 @@
  * leader's sign-off, seen by the region; a follow-up and the final report close it. And a deadline that
  * passes on the server's test clock is marked late everywhere.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { advanceClock, INSTANTS, loginAs, pinClock, unpinClock } from './helpers.ts';
+import { type Page } from '@playwright/test';
+import { advanceClock, expect, INSTANTS, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 const card = (page: Page, kind: string) => page.locator(`[data-testid=report-card][data-kind=${kind}]`);
 const incidentIdOf = (page: Page) => /\/reports\/incidents\/([0-9a-f-]{36})/.exec(page.url())![1]!;
