@@ -71,6 +71,12 @@ export interface InboundAlertDto {
   acknowledgedBy: string | null;
   incidentId: string | null;
   meetingId: string | null;
+  /** The earlier alert this Update or Cancel replaces. */
+  supersedes: string | null;
+  /** Replaced by a later Update or Cancel: no longer alarms. */
+  supersededBy: string | null;
+  /** Lifted by the agency's Cancel (预警解除). */
+  cancelledAt: string | null;
 }
 
 /** socket.io push to the units an accepted alert covers (and the offices above them). */

@@ -17,6 +17,10 @@ export interface AlertFields {
   severity?: 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
   description?: string;
   sent?: string;
+  /** Alert (default), or an Update / Cancel of earlier alerts named in `references`. */
+  msgType?: 'Alert' | 'Update' | 'Cancel';
+  /** CAP references: `sender,identifier,sent` of each earlier message, space-separated. */
+  references?: string;
 }
 
 const pair = (name: string, k: string, v: string) => el(name, [el('valueName', k), el('value', v)]);
@@ -28,7 +32,9 @@ export function alertTree(f: AlertFields): XNode {
   const identifier = f.identifier ?? `${style.toUpperCase()}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   const severity = f.severity ?? 'Severe';
   const areaDesc = f.areaDesc ?? '锡林郭勒盟';
-  const head = [el('identifier', identifier), el('sender', sender), el('sent', sent), el('status', 'Actual'), el('msgType', 'Alert'), el('scope', 'Public')];
+  const head = [el('identifier', identifier), el('sender', sender), el('sent', sent), el('status', 'Actual'), el('msgType', f.msgType ?? 'Alert'), el('scope', 'Public')];
+  // <references> follows <code> and comes before <info>.
+  const refs = f.references ? [el('references', f.references)] : [];
   if (style === 'weather') {
     const area = el('area', [el('areaDesc', areaDesc), ...(f.geocodes ?? []).map((g) => pair('geocode', 'ADCODE', g))]);
     const zh = el('info', [
@@ -48,7 +54,7 @@ export function alertTree(f: AlertFields): XNode {
       area,
     ]);
     const en = el('info', [el('language', 'en-US'), el('category', 'Met'), el('event', 'Blizzard'), el('urgency', 'Expected'), el('severity', severity), el('certainty', 'Likely'), el('headline', 'Blizzard orange warning'), area]);
-    return el('alert', [...head, el('code', 'IPAWSv1.0'), zh, en]);
+    return el('alert', [...head, el('code', 'IPAWSv1.0'), ...refs, zh, en]);
   }
   if (style === 'earthquake') {
     // <source> sits between msgType and scope.
@@ -56,6 +62,7 @@ export function alertTree(f: AlertFields): XNode {
       ...head.slice(0, 5),
       el('source', '中国地震台网'),
       head[5]!,
+      ...refs,
       el('info', [
         el('language', 'zh-CN'),
         el('category', 'Geo'),
@@ -74,6 +81,7 @@ export function alertTree(f: AlertFields): XNode {
   }
   return el('alert', [
     ...head,
+    ...refs,
     el('info', [
       el('language', 'zh-CN'),
       el('category', 'Met'),

@@ -72,6 +72,12 @@ export interface PlatformInboundTable {
   received_at: ServerTime;
   incident_id: string | null;
   meeting_id: string | null;
+  /** The earlier alert this Update or Cancel replaces (migration 014). */
+  supersedes: ColumnType<string | null, string | null | undefined, string | null>;
+  /** On an earlier alert: the Update or Cancel that replaced it. */
+  superseded_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** On an earlier alert: when a Cancel lifted it. */
+  cancelled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface PlatformInboundAckTable {

@@ -165,3 +165,13 @@ export function buildAnswer(
 }
 
 export { CAP_NS };
+
+/** A CAP `references` value: `sender,identifier,sent` per earlier message, space-separated. Pure. */
+export function parseReferences(text: string): { sender: string; identifier: string; sent: string }[] {
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((r) => r.split(','))
+    .filter((p) => p.length === 3 && p.every(Boolean))
+    .map(([sender, identifier, sent]) => ({ sender: sender!, identifier: identifier!, sent: sent! }));
+}

@@ -13,6 +13,7 @@ import { insertMeeting } from '../meetings/repo.ts';
 import { SIGN_ROLES } from '../reports/workflow.ts';
 import type { ConveneResult, PlatformConvenedPush } from '../../contract/platform.ts';
 import type { InboundService } from './inbound.ts';
+import { assertLeaderOnDuty } from './leaderOnDuty.ts';
 import type { OrgTree } from '../org/tree.ts';
 
 const nobody = () => new ApiError(409, 'PLATFORM_NO_UNITS', '没有可召集的单位（受影响单位不在本单位管辖范围内）');
@@ -35,6 +36,7 @@ export function chainInvitees(tree: OrgTree, host: string, incidentUnit: string)
 
 export async function convene(ctx: AppContext, inbound: InboundService, user: SessionUser, target: { alertId: string } | { incidentId: string }): Promise<ConveneResult> {
   if (!hasAnyRole(user, SIGN_ROLES)) throw errors.roleForbidden();
+  await assertLeaderOnDuty(ctx.db, user.unitCode, user, clock.now());
   let units: string[];
   let title: string;
   let alertId: string | null = null;

@@ -14,7 +14,7 @@ import { errors } from '../http/errors.ts';
 import { addEvent } from '../reports/repo.ts';
 import { WORK_ROLES } from '../reports/workflow.ts';
 import type { InboundAlertDto } from '../../contract/platform.ts';
-import { buildAnswer } from './cap.ts';
+import { buildAnswer, parseReferences } from './cap.ts';
 import { checkCap, childrenOf, textOf, type XNode } from './capModel.ts';
 import { categoryFromCap, coverage, GRADE_BY_SEVERITY, lowestCovered } from './area.ts';
 import type { PlatformConfig } from './config.ts';
@@ -62,7 +62,7 @@ export class InboundService {
     const sent = textOf(tree, 'sent')!;
     const msgType = textOf(tree, 'msgType')!;
     const now = clock.now();
-    const refs = (textOf(tree, 'references') ?? '').split(/\s+/).filter(Boolean).map((r) => r.split(',')[1]!);
+    const refs = parseReferences(textOf(tree, 'references') ?? '').map((r) => r.identifier);
     // The platform's answers about our messages, arriving on their own.
     if (msgType === 'Ack' || msgType === 'Error') {
       for (const ours of refs) {
@@ -75,37 +75,56 @@ export class InboundService {
     const about = { sender, identifier, sent };
     const prior = await repo.findInbound(this.ctx.db, sender, identifier);
     if (prior) return { status: 200, xml: this.answer('Ack', about) };
+    // An Update or Cancel names the earlier alerts it replaces (`sender,identifier,sent` each).
+    const replaced = msgType === 'Alert' ? [] : await repo.referencedInbound(this.ctx.db, parseReferences(textOf(tree, 'references') ?? ''));
+    const latest = replaced.at(-1);
     const info = childrenOf(tree, 'info').find((i) => (textOf(i, 'language') ?? 'en-US').toLowerCase().startsWith('zh')) ?? childrenOf(tree, 'info')[0];
     const areas = childrenOf(info, 'area').map((a) => ({
       areaDesc: textOf(a, 'areaDesc') ?? '',
       geocodes: childrenOf(a, 'geocode').map((g) => ({ valueName: textOf(g, 'valueName') ?? '', value: textOf(g, 'value') ?? '' })),
     }));
     const cov = coverage(this.ctx.tree, areas);
-    const row = await this.ctx.db
-      .insertInto('platform_inbound')
-      .values({
-        status: 'accepted',
-        identifier,
-        sender,
-        sent,
-        msg_type: msgType,
-        headline: textOf(info, 'headline') ?? textOf(info, 'event') ?? '',
-        event: textOf(info, 'event') ?? '',
-        severity: textOf(info, 'severity') ?? '',
-        area_desc: areas.map((a) => a.areaDesc).join('；'),
-        description: [textOf(info, 'description'), textOf(info, 'instruction')].filter(Boolean).join('\n'),
-        geocodes: areas.flatMap((a) => a.geocodes.map((g) => g.value)),
-        unit_codes: cov.unitCodes,
-        matched_by: cov.matchedBy,
-        error: null,
-        xml: body.toString('utf8'),
-        incident_id: null,
-        meeting_id: null,
-      })
-      .onConflict((oc) => oc.columns(['sender', 'identifier']).where('status', '<>', 'rejected').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (row) await this.notify(row);
+    // A bare Cancel (no info) lifts the earlier alert where it was: same headline, same units.
+    const from = !info && latest ? latest : null;
+    const row = await this.ctx.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('platform_inbound')
+        .values({
+          status: 'accepted',
+          identifier,
+          sender,
+          sent,
+          msg_type: msgType,
+          headline: from?.headline ?? textOf(info, 'headline') ?? textOf(info, 'event') ?? '',
+          event: from?.event ?? textOf(info, 'event') ?? '',
+          severity: from?.severity ?? textOf(info, 'severity') ?? '',
+          area_desc: from?.area_desc ?? areas.map((a) => a.areaDesc).join('；'),
+          description: [textOf(info, 'description'), textOf(info, 'instruction')].filter(Boolean).join('\n'),
+          geocodes: from?.geocodes ?? areas.flatMap((a) => a.geocodes.map((g) => g.value)),
+          unit_codes: from?.unit_codes ?? cov.unitCodes,
+          matched_by: from?.matched_by ?? cov.matchedBy,
+          error: null,
+          xml: body.toString('utf8'),
+          incident_id: null,
+          meeting_id: null,
+          supersedes: latest?.id ?? null,
+        })
+        .onConflict((oc) => oc.columns(['sender', 'identifier']).where('status', '<>', 'rejected').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted && replaced.length) {
+        await repo.markReplaced(trx, replaced.map((r) => r.id), inserted.id, msgType === 'Cancel' ? now : null);
+      }
+      return inserted;
+    });
+    if (row) {
+      await this.notify(row);
+      // The replaced alerts change state on every console that shows them (their alarm stops there).
+      for (const r of replaced) {
+        const fresh = await repo.inboundById(this.ctx.db, r.id);
+        if (fresh) await this.notify(fresh);
+      }
+    }
     return { status: 200, xml: this.answer('Ack', about) };
   }
 

@@ -180,6 +180,29 @@ export async function findInbound(db: Db, sender: string, identifier: string): P
   return db.selectFrom('platform_inbound').selectAll().where('sender', '=', sender).where('identifier', '=', identifier).where('status', '=', 'accepted').executeTakeFirst();
 }
 
+/** The accepted alerts an Update or Cancel names, oldest first (unknown ones are skipped). */
+export async function referencedInbound(db: Db, refs: { sender: string; identifier: string }[]): Promise<InboundRow[]> {
+  if (!refs.length) return [];
+  return db
+    .selectFrom('platform_inbound')
+    .selectAll()
+    .where('status', '=', 'accepted')
+    .where((eb) => eb.or(refs.map((r) => eb.and([eb('sender', '=', r.sender), eb('identifier', '=', r.identifier)]))))
+    .orderBy('received_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Earlier alerts replaced by an Update (or lifted by a Cancel, at `cancelledAt`). */
+export async function markReplaced(db: Db, ids: string[], byId: string, cancelledAt: Date | null): Promise<void> {
+  // The first replacement is the one an alert points to; a Cancel lifts the whole chain it names.
+  await db
+    .updateTable('platform_inbound')
+    .set((eb) => ({ superseded_by: eb.fn.coalesce('superseded_by', eb.val(byId)), cancelled_at: eb.fn.coalesce('cancelled_at', eb.val(cancelledAt)) }))
+    .where('id', 'in', ids)
+    .execute();
+}
+
 export async function inboundById(db: Db, id: string): Promise<InboundRow | undefined> {
   return db.selectFrom('platform_inbound').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -225,6 +248,9 @@ export function inboundDto(r: InboundRow, tree: OrgTree, ack: { at: Date; by: st
     acknowledgedBy: ack?.by ?? null,
     incidentId: r.incident_id,
     meetingId: r.meeting_id,
+    supersedes: r.supersedes,
+    supersededBy: r.superseded_by,
+    cancelledAt: r.cancelled_at ? new Date(r.cancelled_at).toISOString() : null,
   };
 }
 

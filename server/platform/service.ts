@@ -18,6 +18,7 @@ import { checkCap, textOf } from './capModel.ts';
 import type { PlatformConfig } from './config.ts';
 import * as repo from './repo.ts';
 import { parseCapXml } from './xml.ts';
+import { assertLeaderOnDuty } from './leaderOnDuty.ts';
 
 type Trx = Transaction<Database>;
 
@@ -112,6 +113,7 @@ export class PlatformService {
     await this.ctx.reports.service.readableRow(user, reportId);
     const now = clock.now();
     const leader = hasAnyRole(user, SIGN_ROLES);
+    if (leader) await assertLeaderOnDuty(this.ctx.db, this.root, user, now);
     let incidentId = '';
     await this.ctx.db.transaction().execute(async (trx) => {
       if (!(await this.reachedRegion(trx, reportId))) throw platformErrors.notAtRegion();
@@ -149,6 +151,7 @@ export class PlatformService {
   async withdraw(user: SessionUser, incidentId: string): Promise<void> {
     this.atRegion(user, SIGN_ROLES);
     const now = clock.now();
+    await assertLeaderOnDuty(this.ctx.db, this.root, user, now);
     await this.ctx.db.transaction().execute(async (trx) => {
       const last = await trx.selectFrom('platform_outbox').select('report_id').where('incident_id', '=', incidentId).where('report_id', 'is not', null).orderBy('id', 'desc').executeTakeFirst();
       if (!last?.report_id) throw platformErrors.nothingToWithdraw();

@@ -69,5 +69,12 @@ test('an alert arrives, the duty consoles alarm, one click convenes the affected
   await expect(venueOther.getByTestId('platform-invitation')).toHaveCount(0);
   await venueA.getByTestId('platform-invitation-join').click();
   await expect(venueA).toHaveURL(/\/meetings\/[0-9a-f-]{36}$/);
-  await Promise.all([regionDuty, countyDuty, leader, venueA, venueB, venueOther].map((p) => p.context().close()));
+
+  // The water authority lifts the warning: the region's alarm (never acknowledged) stops; the card says so.
+  const lifted = await ctl.sendAlert({ style: 'flood', identifier: 'SLT-E2E-20261231-02', msgType: 'Cancel', references: 'slt@nmg.gov.cn,SLT-E2E-20261231-01,2026-12-31T23:50:00+08:00', areaDesc: '呼和浩特市新城区、回民区', geocodes: ['150102', '150103'], severity: 'Minor', headline: '新城区、回民区山洪预警解除' });
+  expect(lifted.answer.status).toBe(200);
+  await expect(regionDuty.getByTestId('platform-alarm')).toHaveCount(0);
+  await expect(card).toHaveAttribute('data-state', 'lifted');
+  await expect(card.getByTestId('alert-lifted')).toContainText('已解除');
+  await expect(leader.locator('[data-testid="platform-alert"][data-identifier="SLT-E2E-20261231-02"]').getByTestId('alert-lifting')).toBeVisible();
 });

@@ -20,7 +20,8 @@ describe.each(testDatabases())('database on $name', (target) => {
     h = await target.open();
     // A fresh database runs every migration once, in numbered order, from the foundation up.
     expect(MIGRATION_NAMES.slice(0, 3)).toEqual(['001_foundation', '002_report_workflow', '003_duty']);
-    expect(MIGRATION_NAMES.map((n) => Number(n.slice(0, 3)))).toEqual(MIGRATION_NAMES.map((_, i) => i + 1));
+    const numbers = MIGRATION_NAMES.map((n) => Number(n.slice(0, 3)));
+    expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)).toBe(true);
     expect(await migrateToLatest(h.db)).toEqual(MIGRATION_NAMES);
     expect(await seedDemo(h.db)).toBe(true);
     tree = await loadOrgTree(h.db);

@@ -92,6 +92,29 @@ describe(`emergency platform link (${db!.name})`, () => {
     expect((await regionLeader.post(`/api/platform/reports/${stuck.id}/push`, {})).body.error.code).toBe('PLATFORM_NOT_AT_REGION');
   });
 
+  it('only the leader the roster has on duty signs the push; with nobody named, any leader of the region', async () => {
+    const people = (await must(regionLeader.get('/api/duty/people?unit=150000'))).people as { id: number; username: string }[];
+    const id = (u: string) => people.find((p) => p.username === u)!.id;
+    // The region's one shift a day starts at 08:30 Beijing time (00:30 UTC).
+    const now = Date.now();
+    const local = new Date(now + 8 * 3600_000);
+    let start = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 0, 30);
+    if (now < start) start -= 86_400_000;
+    const rosterLeader = (u: string) =>
+      must(regionLeader.post('/api/duty/roster/slot', { start: new Date(start).toISOString(), officers: [{ userId: id('150000-duty') }], leader: { userId: id(u) } }));
+    const rep = await toRegion({ title: '带班领导签发' });
+    await rosterLeader('150000-duty2'); // the roster has someone else leading this shift
+    try {
+      const refused = await regionLeader.post(`/api/platform/reports/${rep.id}/push`, {});
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({ code: 'PLATFORM_NOT_LEADER_ON_DUTY', message: expect.stringContaining('带班领导') });
+      expect((await delivery(region, rep.id)).message).toBeNull();
+    } finally {
+      await rosterLeader('150000-leader');
+    }
+    expect((await must(regionLeader.post(`/api/platform/reports/${rep.id}/push`, {}))).delivery.message).toMatchObject({ msgType: 'Alert' });
+  });
+
   it('a dropped connection after the platform stored the message, and a duplicate Ack, change nothing twice', async () => {
     const s0 = await ctl.stats();
     await ctl.fault('drop', { count: 1, afterStore: true });
@@ -204,6 +227,35 @@ describe(`emergency platform link (${db!.name})`, () => {
       const again = await ctl.sendAlert({ style: 'weather', identifier: 'CMA-2026-0001', areaDesc: '锡林郭勒盟', geocodes: ['152500'] });
       expect(again.answer.status).toBe(200);
       expect(await accepted()).toBe(n);
+    });
+
+    it('an agency\'s Update replaces its earlier alert (which stops alarming), its Cancel lifts the chain quietly', async () => {
+      const s150102 = await countyDuty.socket();
+      const ref = (id: string, sent: string) => `slt@nmg.gov.cn,${id},${sent}`;
+      const t0 = '2026-07-01T10:00:00+08:00';
+      const t1 = '2026-07-01T12:00:00+08:00';
+      const byId = async (identifier: string) => (await must(countyDuty.get('/api/platform/alerts'))).alerts.find((a: any) => a.identifier === identifier);
+      expect((await ctl.sendAlert({ style: 'flood', identifier: 'SLT-2026-0100', sent: t0, areaDesc: '新城区保合少镇', geocodes: ['150102'], severity: 'Moderate' })).answer.status).toBe(200);
+      const first = await byId('SLT-2026-0100');
+      expect(first).toMatchObject({ msgType: 'Alert', supersedes: null, supersededBy: null, cancelledAt: null });
+
+      // Raised to red: the new message alarms, the old one changes state on the console (no new alarm for it).
+      const firstReplaced = nextEvent(s150102, 'platform:alert', (p: any) => p.alert.id === first.id && p.alert.supersededBy);
+      await ctl.sendAlert({ style: 'flood', identifier: 'SLT-2026-0101', msgType: 'Update', references: ref('SLT-2026-0100', t0), sent: t1, areaDesc: '新城区保合少镇', geocodes: ['150102'], severity: 'Extreme', headline: '新城区洪水红色预警' });
+      const update = await byId('SLT-2026-0101');
+      expect(update).toMatchObject({ msgType: 'Update', severity: 'Extreme', supersedes: first.id, supersededBy: null });
+      expect((await firstReplaced).alert).toMatchObject({ supersededBy: update.id, cancelledAt: null });
+
+      // Lifted: the Cancel names both; both show as lifted; the Cancel keeps the alert's units.
+      await ctl.sendAlert({ style: 'flood', identifier: 'SLT-2026-0102', msgType: 'Cancel', references: `${ref('SLT-2026-0100', t0)} ${ref('SLT-2026-0101', t1)}`, areaDesc: '新城区保合少镇', geocodes: ['150102'], severity: 'Minor', headline: '新城区洪水预警解除' });
+      const cancel = await byId('SLT-2026-0102');
+      expect(cancel).toMatchObject({ msgType: 'Cancel', supersedes: update.id, units: [{ code: '150102', name: '新城区' }] });
+      for (const id of ['SLT-2026-0100', 'SLT-2026-0101']) expect((await byId(id)).cancelledAt).toEqual(expect.any(String));
+      expect((await byId('SLT-2026-0100')).supersededBy).toBe(update.id); // the first replacement stays the link
+      expect((await byId('SLT-2026-0101')).supersededBy).toBe(cancel.id);
+      // An Update naming nothing we know is just a new alert.
+      await ctl.sendAlert({ style: 'flood', identifier: 'SLT-2026-0103', msgType: 'Update', references: ref('SLT-UNKNOWN', t0), areaDesc: '新城区', geocodes: ['150102'] });
+      expect(await byId('SLT-2026-0103')).toMatchObject({ supersedes: null, supersededBy: null });
     });
 
     it('rejects hostile and malformed XML, unsigned or mis-signed bodies, with nothing else happening', async () => {

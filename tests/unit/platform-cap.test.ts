@@ -3,9 +3,10 @@
  * type checked against our own model AND the OASIS schema (../shared/standards/cap-1.2.xsd, beside the repo).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAnswer, buildCap, capIdentifier, capTime, categoryOf, msgTypeFor, pushKindOf, referencesOf, REDACTED, SEVERITY_BY_GRADE, type CapReport, type CapSender } from '../../server/platform/cap.ts';
+import { buildAnswer, buildCap, parseReferences, capIdentifier, capTime, categoryOf, msgTypeFor, pushKindOf, referencesOf, REDACTED, SEVERITY_BY_GRADE, type CapReport, type CapSender } from '../../server/platform/cap.ts';
 import { checkCap, el, textOf, childrenOf } from '../../server/platform/capModel.ts';
 import { capXsdPath, loadCapXsd, parseCapXml } from '../../server/platform/xml.ts';
+import { alertXml } from '../../platform-sim/alerts.ts';
 
 const XSD_PATH = capXsdPath();
 const xsd = loadCapXsd(XSD_PATH);
@@ -92,6 +93,16 @@ describe('mapping tables', () => {
   ] as const)('report kind %s pushes as %s', (k, p) => expect(pushKindOf(k)).toBe(p));
 });
 
+describe('parseReferences', () => {
+  it.each([
+    ['a@b,ID-1,2026-12-31T23:00:00+08:00', [{ sender: 'a@b', identifier: 'ID-1', sent: '2026-12-31T23:00:00+08:00' }]],
+    ['  a@b,ID-1,t1\n c@d,ID-2,t2 ', [{ sender: 'a@b', identifier: 'ID-1', sent: 't1' }, { sender: 'c@d', identifier: 'ID-2', sent: 't2' }]],
+    ['ID-1', []],
+    ['a@b,,t1 a@b,ID-2', []],
+    ['', []],
+  ])('%j', (text, refs) => expect(parseReferences(text)).toEqual(refs));
+});
+
 describe('references chain', () => {
   it('each message references every earlier one of the incident, oldest first', () => {
     const first = buildCap(report(), 'first', [], S, NYE, 1);
@@ -138,6 +149,12 @@ describe('every message type conforms to CAP 1.2', () => {
     ['Cancel', buildCap(report(), 'cancel', [first], S, NEW_YEAR, 6).xml],
     ['Ack', buildAnswer('Ack', { sender: 'platform@nmg', identifier: 'ACK-1', now: NEW_YEAR }, { sender: S.sender, identifier: first.identifier, sent: first.sent }).xml],
     ['Error', buildAnswer('Error', { sender: 'platform@nmg', identifier: 'ERR-1', now: NEW_YEAR }, null, 'bad message').xml],
+    // What the simulator sends in as other agencies: their updates and cancellations too.
+    ...(['weather', 'earthquake', 'flood'] as const).flatMap((style): [string, string][] => [
+      [`inbound ${style} Alert`, alertXml({ style, identifier: `${style}-1`, sent: '2026-12-31T23:00:00+08:00', geocodes: ['150102'] })],
+      [`inbound ${style} Update`, alertXml({ style, identifier: `${style}-2`, msgType: 'Update', references: `a@b,${style}-1,2026-12-31T23:00:00+08:00`, geocodes: ['150102'] })],
+      [`inbound ${style} Cancel`, alertXml({ style, identifier: `${style}-3`, msgType: 'Cancel', references: `a@b,${style}-1,2026-12-31T23:00:00+08:00 a@b,${style}-2,2026-12-31T23:30:00+08:00` })],
+    ]),
   ];
   it.each(cases)('%s passes our model', (_name, xml) => expect(checkCap(parseCapXml(xml))).toEqual([]));
   it.each(cases)('%s passes the OASIS XSD', (_name, xml) => {

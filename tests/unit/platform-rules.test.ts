@@ -5,6 +5,7 @@ import { backoffMs, platformConfigFromEnv } from '../../server/platform/config.t
 import { categoryFromCap, coverage, lowestCovered } from '../../server/platform/area.ts';
 import { alertInvitees, chainInvitees } from '../../server/platform/convene.ts';
 import { interpretAnswer } from '../../server/platform/sender.ts';
+import { decidesAsLeaderOnDuty } from '../../server/platform/leaderOnDuty.ts';
 import { sign, verify } from '../../server/platform/signature.ts';
 import { OrgTree } from '../../server/org/tree.ts';
 import { flattenTree } from '../../db/seed/demo.ts';
@@ -102,5 +103,19 @@ describe('who is convened', () => {
     expect(chainInvitees(tree, '150000', '150102')).toEqual(['150000', '150102', '150100']);
     expect(chainInvitees(tree, '150100', '150102')).toEqual(['150100', '150102']);
     expect(chainInvitees(tree, '150100', '152525')).toBeNull();
+  });
+});
+
+describe('decidesAsLeaderOnDuty (带班领导)', () => {
+  const p = (userId: number | null, name = `领导${userId}`) => ({ userId, name });
+  it.each([
+    ['the roster names this leader', [{ leader: p(7) }], 7, true],
+    ['the roster names another leader', [{ leader: p(8) }], 7, false],
+    ['two shifts overlap, one names this leader', [{ leader: p(8) }, { leader: p(7) }], 7, true],
+    ['no shift runs now', [], 7, true],
+    ['the shift names no leader', [{ leader: null }], 7, true],
+    ['the named leader has no account', [{ leader: p(null, '张三') }], 7, true],
+  ])('%s', (_what, entries, userId, ok) => {
+    expect(decidesAsLeaderOnDuty(userId, entries as never)).toBe(ok);
   });
 });

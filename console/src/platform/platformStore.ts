@@ -12,6 +12,8 @@ import type { PlatformAlertPush, PlatformConvenedPush } from '../../../contract/
 
 const REPEAT_MS = 15_000;
 
+export const isOpen = (a: InboundAlertDto) => a.status === 'accepted' && !a.acknowledgedAt && !a.supersededBy && a.msgType !== 'Cancel';
+
 export const usePlatformStore = defineStore('platform', () => {
   const auth = useAuthStore();
   const socket = useSocketStore();
@@ -19,8 +21,11 @@ export const usePlatformStore = defineStore('platform', () => {
   const loaded = ref(false);
   const invitations = ref<PlatformConvenedPush[]>([]);
 
-  /** Accepted alerts this unit has not acknowledged yet: what keeps the alarm going. */
-  const open = computed(() => alerts.value.filter((a) => a.status === 'accepted' && !a.acknowledgedAt));
+  /**
+   * Accepted alerts this unit has not acknowledged yet and that still hold: what keeps the alarm going. An
+   * agency's later Update replaces an alert (the Update alarms instead); its Cancel lifts it (no alarm at all).
+   */
+  const open = computed(() => alerts.value.filter(isOpen));
 
   async function load(): Promise<void> {
     alerts.value = await platformApi.alerts();
@@ -39,7 +44,13 @@ export const usePlatformStore = defineStore('platform', () => {
 
   socket.on('platform:alert', (p: PlatformAlertPush) => {
     if (!auth.user) return;
+    const known = alerts.value.some((x) => x.id === p.alert.id);
     upsert(p.alert);
+    if (known) return; // a change of state (replaced, lifted), not news
+    if (p.alert.msgType === 'Cancel') {
+      notify('应急平台：预警解除', p.alert.headline, `platform-${p.alert.id}`);
+      return;
+    }
     beep();
     notify(`应急平台预警：${p.alert.severity}`, p.alert.headline, `platform-${p.alert.id}`);
   });
