@@ -5,12 +5,17 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { useAuthStore } from '../auth/authStore';
-import { beep, notify } from '../shared/alerts';
+import { notify } from '../shared/alerts';
+import type { AlarmLevel } from '../shared/alarm/level';
+import { playLevel } from '../shared/alarm/sound';
 import { useSocketStore } from '../shared/socketStore';
 import { platformApi, type InboundAlertDto } from './api';
 import type { PlatformAlertPush, PlatformConvenedPush } from '../../../contract/platform';
 
 const REPEAT_MS = 15_000;
+
+/** As loud as the agency says: Extreme and Severe sound the siren, Moderate the chime, the rest a beep. */
+export const levelOf = (severity: string): AlarmLevel => (severity === 'Extreme' || severity === 'Severe' ? 'siren' : severity === 'Moderate' ? 'chime' : 'notice');
 
 export const isOpen = (a: InboundAlertDto) => a.status === 'accepted' && !a.acknowledgedAt && !a.supersededBy && a.msgType !== 'Cancel';
 
@@ -51,23 +56,24 @@ export const usePlatformStore = defineStore('platform', () => {
       notify('应急平台：预警解除', p.alert.headline, `platform-${p.alert.id}`);
       return;
     }
-    beep();
+    playLevel(levelOf(p.alert.severity));
     notify(`应急平台预警：${p.alert.severity}`, p.alert.headline, `platform-${p.alert.id}`);
   });
   socket.on('platform:alert-ack', () => void load().catch(() => undefined));
   socket.on('platform:convened', (p: PlatformConvenedPush) => {
     if (!auth.user) return;
     if (!invitations.value.some((x) => x.meetingId === p.meetingId)) invitations.value.push(p);
-    beep();
+    playLevel('chime');
     notify(`会议召集：${p.hostUnitName}`, p.title, `meeting-${p.meetingId}`);
   });
   socket.on('connect', () => {
     if (auth.user) void load().catch(() => undefined);
   });
 
-  // Loud until acknowledged: the beep repeats while an alert is open here.
+  // Loud until acknowledged: the loudest open alert's sound repeats here.
   setInterval(() => {
-    if (auth.user && open.value.length) beep();
+    if (!auth.user || !open.value.length) return;
+    playLevel(open.value.some((a) => levelOf(a.severity) === 'siren') ? 'siren' : open.value.some((a) => levelOf(a.severity) === 'chime') ? 'chime' : 'notice');
   }, REPEAT_MS);
 
   function dismissInvitation(meetingId: string): void {

@@ -2,7 +2,8 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { RouteLocationRaw } from 'vue-router';
 import { useAuthStore } from '../auth/authStore';
-import { beep, notify } from './alerts';
+import { notify } from './alerts';
+import { alarmLevel } from './alarm/level';
 import type { Grade } from './types';
 
 export type AlertKind = 'received' | 'signoff' | 'warning' | 'missed' | 'followup' | 'instruction' | 'demanded' | 'feedback' | 'swap';
@@ -73,8 +74,8 @@ export const useAlertStore = defineStore('alerts', () => {
     if (handled.includes(a.key) || alerts.value.some((x) => x.key === a.key)) return;
     alerts.value = [a, ...alerts.value];
     if (!STICKY.has(a.kind)) timers.set(a.key, setTimeout(() => drop(a.key), AUTO_CLOSE_MS));
-    beep();
-    notify(a.title, a.body, a.key);
+    // The sound, by the alert's grade, is the alarm store's (alarm/alarmStore.ts): it knows what was acknowledged.
+    notify(alarmLevel(a) === 'siren' ? `【紧急】${a.title}` : a.title, a.body, a.key);
   }
 
   /** The user closed it (知道了 or 查看): gone here, and not back after a reload. */
