@@ -184,8 +184,26 @@ test('the leaders\' board shows charts and exports Excel', async ({ browser }) =
     },
   });
   expect(phone.status()).toBe(201);
+  // …and one from a banner of 阿拉善盟 colours that league's tile on the region's schematic grid.
+  const banner = await loginAs(browser, '152921-duty');
+  const fromBanner = await banner.request.post('/api/reports/phone', {
+    data: {
+      requestId: crypto.randomUUID(), title: '看板测试：阿拉善左旗草原火情', eventTime: new Date(Date.now() - 5 * 60_000).toISOString(),
+      place: '巴彦浩特镇', grade: 2, summary: '过火面积约10亩', caller: '旗值班员', callee: '盟值班员',
+    },
+  });
+  expect(fromBanner.status()).toBe(201);
   await leader.goto('/reports/board');
   await expect(leader.getByTestId('chart-grade').locator('canvas')).toBeVisible();
+  // Headline figures first: what is open (as the board's own list says), and what was sent today.
+  const board = await (await leader.request.get('/api/reports/board')).json();
+  await expect(leader.getByTestId('figure-open').locator('.value')).toHaveText(String(board.open.length));
+  await expect.poll(async () => Number(await leader.getByTestId('figure-today').locator('.value').textContent())).toBeGreaterThanOrEqual(2);
+  const tile = leader.locator('[data-testid=region-tile][data-unit="152900"]');
+  await expect(tile).toContainText('阿拉善盟');
+  expect(Number(await tile.getAttribute('data-open'))).toBeGreaterThanOrEqual(1);
+  await expect(tile).toHaveClass(/grade-[12]/);
+  await expect(leader.getByTestId('region-tile')).toHaveCount(12); // every league and city of the region
   await expect(leader.getByTestId('timeliness-table')).toBeVisible();
   const res = await leader.request.get((await leader.getByTestId('board-export').getAttribute('href'))!);
   expect(res.headers()['content-type']).toContain('spreadsheetml');

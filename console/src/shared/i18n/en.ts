@@ -292,6 +292,8 @@ const en: typeof zhCN = {
   },
   board: {
     title: 'Leaders\' board',
+    headline: { today: 'Reports today', todayHint: '(Beijing, {day})', open: 'Open incidents', lateRate: 'Late or missing this month', lateHint: 'of the deadlines due so far', noRate: 'No deadline due yet this month', overdue: 'Instructions overdue', unit: '' },
+    grid: { title: 'Open incidents by area (schematic, not a map)', none: 'none', open: '{n} open' },
     month: 'Month',
     export: 'Export Excel',
     byGrade: 'Open incidents by grade',

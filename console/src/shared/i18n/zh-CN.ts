@@ -291,6 +291,8 @@ export default {
   },
   board: {
     title: '领导看板',
+    headline: { today: '今日报送', todayHint: '件（北京时间 {day}）', open: '处置中事件', lateRate: '本月迟报漏报率', lateHint: '迟报、漏报占已到期时限', noRate: '本月尚无到期时限', overdue: '超期未办批示', unit: '件' },
+    grid: { title: '各地处置中事件（示意图，非地图）', none: '无', open: '{n} 件' },
     month: '月份',
     export: '导出 Excel',
     byGrade: '处置中事件（按等级）',
