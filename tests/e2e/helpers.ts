@@ -97,3 +97,19 @@ export const test = base.extend<{ cleanUp: void }>({
   ],
 });
 export { expect };
+
+/**
+ * Types a local date-time (`YYYY-MM-DDTHH:mm`, as `<input type="datetime-local">` takes it) into a DateTimeField
+ * by its test id, as a user would type it into the picker, and waits for the form to hold it.
+ */
+export async function fillDateTime(page: Page, testid: string, value: string): Promise<void> {
+  const field = page.getByTestId(testid);
+  const input = field.locator('input').first();
+  const [date, time] = value.split('T');
+  const [y, m, d] = date!.split('-');
+  const zh = (await page.evaluate(() => document.documentElement.lang)) !== 'en';
+  await input.click();
+  await input.fill(zh ? `${y}年${m}月${d}日 ${time}` : `${date} ${time}`);
+  await input.press('Enter');
+  await expect(field).toHaveAttribute('data-value', value);
+}

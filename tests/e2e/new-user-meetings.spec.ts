@@ -5,7 +5,7 @@
  * unlocks; no 重新加入 after the end; the attendance page names the absent units; English unit names agree.
  */
 import { type Page } from '@playwright/test';
-import { expect, loginAs, pinClock, test, unpinClock } from './helpers.ts';
+import { expect, fillDateTime, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 test.setTimeout(240_000);
 
@@ -16,7 +16,7 @@ async function create(chair: Page, title: string, startsAt?: string): Promise<vo
   await chair.getByTestId('meeting-title').fill(title);
   await chair.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
   await chair.getByTestId('meeting-scope-city').selectOption('150100');
-  if (startsAt) await chair.getByTestId('meeting-starts-at').fill(startsAt);
+  if (startsAt) await fillDateTime(chair, 'meeting-starts-at', startsAt);
   await chair.getByTestId('meeting-create').click();
 }
 

@@ -6,7 +6,7 @@
  * reload once dismissed; feedback and swap requests alert the leaders.
  */
 import { type Page } from '@playwright/test';
-import { expect, loginAs, pinClock, test, unpinClock } from './helpers.ts';
+import { expect, fillDateTime, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 const card = (page: Page, kind: string) => page.locator(`[data-testid=report-card][data-kind=${kind}]`);
 const toast = (page: Page, kind: string, text: string) => page.locator(`[data-testid=report-toast][data-kind=${kind}]`).filter({ hasText: text });
@@ -29,10 +29,10 @@ test('签发上报 keeps the leader’s comment and assessment; the relay alert 
     await countyDuty.getByTestId('phone-title').fill(title);
     await countyDuty.getByTestId('phone-place').fill('新城区某煤矿');
     await countyDuty.getByTestId('phone-summary').fill('井下3人被困');
-    await countyDuty.getByTestId('phone-event-time').fill('2027-01-01T00:30');
+    await fillDateTime(countyDuty, 'phone-event-time', '2027-01-01T00:30');
     await countyDuty.getByTestId('phone-submit').click();
     await expect(countyDuty.getByTestId('phone-error')).toHaveText('事发时间不能晚于当前时间');
-    await countyDuty.getByTestId('phone-event-time').fill('2026-12-31T23:15');
+    await fillDateTime(countyDuty, 'phone-event-time', '2026-12-31T23:15');
     await countyDuty.getByTestId('phone-submit').click();
 
     // Both city consoles are alerted; one acknowledges, the other's alert goes at once.

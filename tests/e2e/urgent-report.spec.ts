@@ -5,7 +5,7 @@
  * passes on the server's test clock is marked late everywhere.
  */
 import { type Page } from '@playwright/test';
-import { advanceClock, expect, INSTANTS, loginAs, pinClock, test, unpinClock } from './helpers.ts';
+import { advanceClock, expect, fillDateTime, INSTANTS, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 const card = (page: Page, kind: string) => page.locator(`[data-testid=report-card][data-kind=${kind}]`);
 const incidentIdOf = (page: Page) => /\/reports\/incidents\/([0-9a-f-]{36})/.exec(page.url())![1]!;
@@ -121,7 +121,7 @@ test.describe('deadlines at chosen instants (Beijing time)', () => {
         const p = (n: number) => String(n).padStart(2, '0');
         return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
       });
-      await countyDuty.getByTestId('report-event-time').fill(eventTime);
+      await fillDateTime(countyDuty, 'report-event-time', eventTime);
       await countyDuty.getByTestId('report-place').fill('玉泉区某仓库');
       await countyDuty.getByTestId('report-grade').selectOption('3');
       await countyDuty.getByTestId('report-summary').fill('仓库起火，消防已到场');
