@@ -113,3 +113,20 @@ export async function fillDateTime(page: Page, testid: string, value: string): P
   await input.press('Enter');
   await expect(field).toHaveAttribute('data-value', value);
 }
+
+/** The console's confirm dialog (Element Plus): confirms it, as a user clicks 确定. */
+export async function acceptDialog(page: Page): Promise<void> {
+  const box = page.locator('.tl-dialog');
+  await expect(box).toBeVisible();
+  await box.locator('.el-message-box__btns .el-button--primary').click();
+  await expect(box).toBeHidden();
+}
+
+/** The console's prompt dialog (Element Plus): types the answer and confirms. */
+export async function answerDialog(page: Page, answer: string): Promise<void> {
+  const box = page.locator('.tl-dialog');
+  await expect(box).toBeVisible();
+  await box.locator('input').fill(answer);
+  await box.locator('.el-message-box__btns .el-button--primary').click();
+  await expect(box).toBeHidden();
+}

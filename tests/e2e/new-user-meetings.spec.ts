@@ -5,7 +5,7 @@
  * unlocks; no 重新加入 after the end; the attendance page names the absent units; English unit names agree.
  */
 import { type Page } from '@playwright/test';
-import { expect, fillDateTime, loginAs, pinClock, test, unpinClock } from './helpers.ts';
+import { acceptDialog, expect, fillDateTime, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 test.setTimeout(240_000);
 
@@ -82,8 +82,8 @@ test('meeting times, refusals and the end read right to a new user', async ({ br
     await expect(county.getByTestId('room-warning')).toHaveCount(0, { timeout: 2_000 });
 
     // The chair ends the meeting: 新城区 is told, and is not offered to rejoin.
-    chair.once('dialog', (d) => void d.accept());
     await chair.getByTestId('ctl-end').click();
+    await acceptDialog(chair);
     await expect(county.getByTestId('room-fatal')).toContainText('会议已结束');
     await expect(county.getByTestId('room-rejoin')).toHaveCount(0);
 

@@ -4,7 +4,7 @@
  * recording is listed (duration, size) on the meeting's attendance page and downloads as a real WebM.
  */
 import { type Page } from '@playwright/test';
-import { expect, loginAs, test } from './helpers.ts';
+import { acceptDialog, expect, loginAs, test } from './helpers.ts';
 
 test.setTimeout(180_000);
 
@@ -36,8 +36,8 @@ test('the chair records the meeting; everyone sees REC; the file is listed and d
   const meetingId = new URL(chair.url()).pathname.split('/').pop()!;
 
   for (const p of [chair, county]) await expect(p.getByTestId('rec-indicator')).toHaveCount(0);
-  chair.once('dialog', (d) => void d.accept()); // "every site will see it": confirmed by the chair
   await chair.getByTestId('ctl-record').click();
+  await acceptDialog(chair); // "every site will see it": confirmed by the chair
   await expect(chair.getByTestId('ctl-record')).toHaveAttribute('data-recording', '1');
   for (const p of [chair, county]) await expect(p.getByTestId('rec-indicator').first()).toBeVisible();
 
