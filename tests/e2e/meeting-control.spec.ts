@@ -85,6 +85,19 @@ test('the chair runs roll call, broadcast, patrol and mute-lock; every county se
   await chair.getByTestId('ctl-rollcall-next').click();
   for (const viewer of ['150102', '150103']) await expectMainDecodes(county[viewer]!, '150104', producer['150104']!);
 
+  // ---- At the region's scale the chair filters the list and steps roll call from the keyboard.
+  const shownCodes = () => chair.getByTestId('ctl-site').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-unit-code')));
+  await chair.getByTestId('ctl-site-state').locator('[data-state=absent]').click();
+  await expect.poll(shownCodes).toContain('150105');
+  for (const code of COUNTIES) expect(await shownCodes()).not.toContain(code);
+  await chair.getByTestId('ctl-site-state').locator('[data-state=all]').click();
+  await chair.getByTestId('ctl-site-filter').getByRole('textbox').fill('回民');
+  await expect.poll(shownCodes).toEqual(['150103']);
+  await chair.getByTestId('ctl-site-filter').getByRole('textbox').fill('');
+  await chair.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await chair.keyboard.press('PageUp'); // from 玉泉区 back to 回民区
+  for (const viewer of ['150102', '150104']) await expectMainDecodes(county[viewer]!, '150103', producer['150103']!);
+
   // ---- Broadcast (广播): every non-chair site watches 新城区.
   await siteRow('150102').getByTestId('ctl-broadcast').click();
   for (const viewer of ['150103', '150104']) await expectMainDecodes(county[viewer]!, '150102', producer['150102']!);
