@@ -94,6 +94,12 @@ export function informationRoutes(ctx: AppContext): Router {
     res.setHeader('Content-Disposition', `attachment; filename="issue.docx"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
     res.send(doc.data);
   });
+  r.get('/issues/:id/pdf', async (req, res) => {
+    const doc = await pubs.pdf(currentUser(res), id(req.params.id));
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="issue.pdf"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
+    res.send(doc.data);
+  });
 
   // Instructions (批示) on items, feedback by the unit.
   r.get('/instructions', async (req, res) => {

@@ -5,7 +5,11 @@
  * a new department whose accounts then work — and nobody outside sees a department's unsent or unrouted work.
  */
 process.env.TEST_CLOCK = '1';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
@@ -99,6 +103,14 @@ describe.each(testDatabases())('departments as submitting units on $name', (targ
     expect((await otherDept.get(`/api/information/issues/${issue.id}`)).status).toBe(404); // not published yet
     expect((await county.post(`/api/information/issues/${issue.id}/publish`, {})).body.issue.state).toBe('published');
     for (const c of [officer, otherDept, city]) expect((await c.get(`/api/information/issues/${issue.id}`)).status).toBe(200);
+    // The PDF of the issue, read back as a reader's search would: the item's title and its department.
+    const pdf = await fetch(`${srv.baseUrl}/api/information/issues/${issue.id}/pdf`, { headers: { cookie: otherDept.cookie } });
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    expect(decodeURIComponent(pdf.headers.get('content-disposition') ?? '')).toContain('政务信息2026年第1期.pdf');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-dept-pdf-')), 'issue.pdf');
+    fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    for (const s of ['政务信息', '（2026年第1期）', '签发人：新城区带班领导', item.title, '（新城区办公室）', '抄送：呼和浩特市']) expect(text).toContain(s);
     expect((await siblingCounty.get(`/api/information/issues/${issue.id}`)).status).toBe(404);
     const archive = (await otherDept.get('/api/information/issues')).body.rows;
     expect(archive.map((i: any) => i.id)).toContain(issue.id);
