@@ -6,44 +6,16 @@
  * and its department; the county leader registers a further department.
  */
 import { execFileSync } from 'node:child_process';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { DEMO_PASSWORD } from './helpers.ts';
+import { type Browser } from '@playwright/test';
+import { expect, loginAs, pinClock, test } from './helpers.ts';
 
 const PINNED = new Date('2026-02-28T16:30:00Z');
-
-async function loginAt(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  await context.clock.install({ time: PINNED });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('current-user')).toBeVisible();
-  return page;
-}
-
-async function pinServerClock(request: APIRequestContext, at: Date): Promise<number> {
-  const before = await (await request.get('/api/test/clock')).json();
-  const res = await request.post('/api/test/clock', { data: { advanceMs: at.getTime() - new Date(before.now).getTime() } });
-  expect(res.ok()).toBe(true);
-  return before.offsetMs as number;
-}
-let restoreTo: number | null = null;
-test.afterEach(async ({ playwright, baseURL }) => {
-  if (restoreTo === null) return;
-  const request = await playwright.request.newContext({ baseURL });
-  await request.post('/api/auth/login', { data: { username: '150102-01-info', password: DEMO_PASSWORD } });
-  const now = await (await request.get('/api/test/clock')).json();
-  await request.post('/api/test/clock', { data: { advanceMs: restoreTo - now.offsetMs } });
-  await request.dispose();
-  restoreTo = null;
-});
+const loginAt = (browser: Browser, username: string) => loginAs(browser, username, { at: PINNED });
 
 test('a county department submits → the county adopts, records 民政部’s adoption, publishes an issue (PDF) → registers a department', async ({ browser }) => {
   test.setTimeout(240_000);
   const officer = await loginAt(browser, '150102-01-info');
-  restoreTo = await pinServerClock(officer.request, PINNED);
+  await pinClock(officer.request, PINNED.toISOString());
   const title = `新城区办公室建立信息直报机制 ${Date.now() % 100000}`;
 
   // The department's officer writes; a department has no inbox or issues of its own.
