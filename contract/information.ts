@@ -24,7 +24,8 @@ export type IssueStateName = (typeof ISSUE_STATES)[number];
 export const DEFAULT_KIND_CODES = ['dynamic', 'key_event', 'practice', 'suggestion', 'analysis'] as const;
 
 const uuid = z.string().uuid();
-const unitCode = z.string().regex(/^[0-9]{6}$/);
+/** A division (GB/T 2260) or an office's department (150000-01, migration 010). */
+const unitCode = z.string().regex(/^[0-9]{6}(-[0-9]{2})?$/);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** PUT /api/information/items/:id — create (idempotent: the id is client-generated) or update a draft. */

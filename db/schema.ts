@@ -18,6 +18,8 @@ export interface UnitTable {
   level: 1 | 2 | 3;
   parent_code: string | null;
   sort_order: number;
+  /** 'department': an office's own department submitting information to it (migration 010). */
+  kind: Generated<'division' | 'department'>;
 }
 
 export interface UserTable {

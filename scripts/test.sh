@@ -4,7 +4,7 @@
 # (Debian Chromium, fake cameras). WebRTC suites run in a loopback-only network namespace.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
-ensure_apt chromium postgresql iproute2 util-linux ffmpeg
+ensure_apt chromium postgresql iproute2 util-linux ffmpeg poppler-utils
 ensure_node_modules
 ensure_worker
 ensure_console_built

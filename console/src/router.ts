@@ -47,6 +47,7 @@ export const router = createRouter({
         { path: 'archive', name: 'info-archive', component: () => import('./information/ArchivePage.vue') },
         { path: 'instructions', name: 'info-instructions', component: () => import('./information/InstructionsPage.vue') },
         { path: 'people', name: 'info-people', component: () => import('./information/PeoplePage.vue') },
+        { path: 'departments', name: 'info-departments', component: () => import('./information/DepartmentsPage.vue') },
       ],
     },
     { path: '/emergency/alerts', name: 'platform-alerts', component: () => import('./platform/AlertsPage.vue') },

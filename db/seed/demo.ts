@@ -6,6 +6,7 @@ import { ORG_TREE, type SeedUnit } from './org-tree.ts';
 import { seedDutyDemo } from './duty.ts';
 import { clock } from '../../server/clock.ts';
 import { seedInformationDemo } from './information.ts';
+import { seedDepartmentsDemo } from './departments.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -60,5 +61,6 @@ export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
   // The server's clock (a test may pin it): the demo roster covers the weeks around "now".
   await seedDutyDemo(db, clock.now());
   await seedInformationDemo(db, clock.now());
+  await seedDepartmentsDemo(db, clock.now());
   return true;
 }

@@ -14,6 +14,8 @@ export interface SessionUser {
   unitCode: string;
   unitName: string;
   unitLevel: 1 | 2 | 3;
+  /** Set for an office's department (a submitting unit below it, no division of its own). */
+  unitKind?: 'department';
   roles: Role[];
 }
 
@@ -75,6 +77,7 @@ export function toSessionUser(
     unitCode: unit.code,
     unitName: unit.name,
     unitLevel: unit.level,
+    ...(unit.kind === 'department' ? { unitKind: 'department' as const } : {}),
     roles: row.roles,
   };
 }

@@ -75,7 +75,7 @@ export class DeskService {
     if (user.unitCode !== office || !user.roles.some((r) => r === 'editor' || r === 'leader')) throw errors.roleForbidden();
     const unit = this.ctx.tree.get(b.unitCode);
     // A direct point reports past its parent: the region's own children already report to it.
-    if (!unit || unit.level < 3) throw errors.validation([{ path: 'unitCode', message: '直报点须为旗县级单位' }]);
+    if (!unit || unit.level < 3 || unit.kind === 'department') throw errors.validation([{ path: 'unitCode', message: '直报点须为旗县级单位' }]);
     await this.db
       .insertInto('info_direct_points')
       .values({ unit_code: b.unitCode, office_code: office, added_at: clock.now(), added_by: user.id, dropped_at: null, dropped_by: null, note: b.note })

@@ -9,7 +9,8 @@ import { unitRoom } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { CLASSIFICATIONS, chineseDate, INFO_EVENTS, issueLabel, issueYear } from '../../contract/information.ts';
 import type { IssueDto, IssueListQuery, Paged, PublicationBody, PublicationDto } from '../../contract/information.ts';
-import { bulletinDocx } from '../documents/bulletin.ts';
+import { bulletinDocx, type BulletinInput } from '../documents/bulletin.ts';
+import { bulletinPdf } from '../documents/bulletinPdf.ts';
 import { adoptionDto, publicationDto } from './dto.ts';
 import { infoErrors, refused } from './errors.ts';
 import * as repo from './repo.ts';
@@ -174,12 +175,23 @@ export class PublishingService {
 
   /** The issue as a Word bulletin: only signed or published issues have a 签发人 to print. */
   async docx(user: SessionUser, id: string): Promise<{ filename: string; data: Buffer }> {
+    const { name, input } = await this.bulletin(user, id);
+    return { filename: `${name}.docx`, data: await bulletinDocx(input) };
+  }
+
+  /** The same bulletin as PDF (red masthead, Chinese in the embedded Noto Sans SC). */
+  async pdf(user: SessionUser, id: string): Promise<{ filename: string; data: Buffer }> {
+    const { name, input } = await this.bulletin(user, id);
+    return { filename: `${name}.pdf`, data: await bulletinPdf(input) };
+  }
+
+  private async bulletin(user: SessionUser, id: string): Promise<{ name: string; input: BulletinInput }> {
     const dto = await this.issue(user, id);
     if (dto.state !== 'signed' && dto.state !== 'published') throw infoErrors.state();
     const s = (await repo.issueRow(this.db, id))!;
     const maxCls = Math.max(0, ...(await repo.adoptionsOf(this.db, { issueId: id })).map((a) => a.classification));
     const tree = this.ctx.tree;
-    const data = await bulletinDocx({
+    const input: BulletinInput = {
       masthead: dto.publicationName,
       issueLabel: dto.label,
       office: dto.officeName,
@@ -189,7 +201,7 @@ export class PublishingService {
       items: dto.items.map((i) => ({ title: i.title, body: i.body, source: i.unitName })),
       sendTo: s.distribution.map((c) => tree.get(c)?.name ?? c),
       cc: s.cc.map((c) => tree.get(c)?.name ?? c),
-    });
-    return { filename: `${dto.publicationName}${dto.label}.docx`, data };
+    };
+    return { name: `${dto.publicationName}${dto.label}`, input };
   }
 }

@@ -22,6 +22,8 @@ import {
   saveItemBody,
   signoffBody,
 } from '../../contract/information.ts';
+import { registerDepartmentBody } from '../../contract/informationDepartments.ts';
+import { DepartmentService } from './departments.ts';
 import { DeskService } from './desk.ts';
 import { PublishingService } from './publishing.ts';
 import { InformationService } from './service.ts';
@@ -32,6 +34,7 @@ export function informationRoutes(ctx: AppContext): Router {
   const items = new InformationService(ctx);
   const pubs = new PublishingService(ctx);
   const desk = new DeskService(ctx);
+  const departments = new DepartmentService(ctx);
   const r = Router();
 
   r.get('/kinds', async (_req, res) => res.json({ kinds: await desk.kinds() }));
@@ -91,6 +94,12 @@ export function informationRoutes(ctx: AppContext): Router {
     res.setHeader('Content-Disposition', `attachment; filename="issue.docx"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
     res.send(doc.data);
   });
+  r.get('/issues/:id/pdf', async (req, res) => {
+    const doc = await pubs.pdf(currentUser(res), id(req.params.id));
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="issue.pdf"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
+    res.send(doc.data);
+  });
 
   // Instructions (批示) on items, feedback by the unit.
   r.get('/instructions', async (req, res) => {
@@ -103,11 +112,14 @@ export function informationRoutes(ctx: AppContext): Router {
   });
 
   // People: officers, 分管领导, direct reporting points; notices.
-  r.get('/officers', async (req, res) => res.json(await desk.officers(currentUser(res), parse(z.object({ unit: z.string().regex(/^[0-9]{6}$/).optional() }), req.query).unit)));
+  r.get('/officers', async (req, res) => res.json(await desk.officers(currentUser(res), parse(z.object({ unit: z.string().regex(/^[0-9]{6}(-[0-9]{2})?$/).optional() }), req.query).unit)));
   r.put('/officers', async (req, res) => res.json(await desk.setOfficers(currentUser(res), parse(officersBody, req.body))));
   r.get('/direct-points', async (_req, res) => res.json({ points: await desk.directPoints(currentUser(res)) }));
   r.post('/direct-points', async (req, res) => res.json({ points: await desk.addDirectPoint(currentUser(res), parse(directPointBody, req.body)) }));
   r.post('/direct-points/:id/drop', async (req, res) => res.json({ points: await desk.dropDirectPoint(currentUser(res), id(req.params.id)) }));
+  // Departments (内设机构) registered as submitting units below the office.
+  r.get('/departments', async (req, res) => res.json({ departments: await departments.list(currentUser(res), parse(z.object({ office: z.string().regex(/^[0-9]{6}$/).optional() }), req.query).office) }));
+  r.post('/departments', async (req, res) => res.status(201).json({ department: await departments.register(currentUser(res), parse(registerDepartmentBody, req.body)) }));
   r.get('/notices', async (_req, res) => res.json({ notices: await desk.notices(currentUser(res)) }));
   return r;
 }

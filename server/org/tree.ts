@@ -1,4 +1,9 @@
-/** The org tree in memory (116 units): pure look-ups used by permissions and meeting scope. */
+/**
+ * The org tree in memory (116 units): pure look-ups used by permissions and meeting scope.
+ * Offices' departments (kind 'department', migration 010) hang below their office for get / ancestors /
+ * isWithin (they submit information like a unit below), but the walks — children, subtree, atLevel, the
+ * nested tree — cover the divisions only, so meetings, duty and reports never see them.
+ */
 export interface OrgUnit {
   code: string;
   name: string;
@@ -6,6 +11,7 @@ export interface OrgUnit {
   level: 1 | 2 | 3;
   parentCode: string | null;
   sortOrder: number;
+  kind?: 'division' | 'department';
 }
 
 export interface OrgNode extends OrgUnit {
@@ -15,10 +21,13 @@ export interface OrgNode extends OrgUnit {
 export class OrgTree {
   readonly #units = new Map<string, OrgUnit>();
   readonly #children = new Map<string, OrgUnit[]>();
+  readonly #departments = new Map<string, OrgUnit[]>();
   readonly root: OrgUnit;
 
-  constructor(units: OrgUnit[]) {
-    for (const u of units) this.#units.set(u.code, u);
+  constructor(all: OrgUnit[]) {
+    for (const u of all) this.#units.set(u.code, u);
+    const units = all.filter((u) => u.kind !== 'department');
+    for (const d of all.filter((u) => u.kind === 'department')) this.#attachDepartment(d);
     for (const u of units) {
       if (u.parentCode === null) continue;
       if (!this.#units.has(u.parentCode)) throw new Error(`unit ${u.code} has unknown parent ${u.parentCode}`);
@@ -30,6 +39,32 @@ export class OrgTree {
     const roots = units.filter((u) => u.parentCode === null);
     if (roots.length !== 1) throw new Error(`org tree needs exactly one root, found ${roots.length}`);
     this.root = roots[0]!;
+  }
+
+  #attachDepartment(d: OrgUnit): void {
+    const office = d.parentCode ? this.#units.get(d.parentCode) : undefined;
+    if (!office || office.kind === 'department') throw new Error(`department ${d.code} needs an office above it`);
+    const list = this.#departments.get(office.code) ?? [];
+    list.push(d);
+    list.sort((a, b) => a.sortOrder - b.sortOrder || a.code.localeCompare(b.code));
+    this.#departments.set(office.code, list);
+  }
+
+  /** An office's own departments (registered at run time too). */
+  departments(officeCode: string): OrgUnit[] {
+    return this.#departments.get(officeCode) ?? [];
+  }
+
+  isDepartment(code: string): boolean {
+    return this.#units.get(code)?.kind === 'department';
+  }
+
+  /** Registers a department created at run time (after its row is committed). */
+  addDepartment(d: OrgUnit): void {
+    if (this.#units.has(d.code)) return;
+    const unit = { ...d, kind: 'department' as const };
+    this.#units.set(d.code, unit);
+    this.#attachDepartment(unit);
   }
 
   get(code: string): OrgUnit | undefined {

@@ -7,6 +7,7 @@ import { clock } from '../../server/clock.ts';
 import type { Client, TestServer } from '../helpers/app.ts';
 import { alertXml } from '../../platform-sim/alerts.ts';
 import { makeInfoFixtures, type InfoFixtures } from './access-fixtures-info.ts';
+import { makeDepartmentFixtures, type DepartmentFixtures } from './access-fixtures-departments.ts';
 
 export interface Fixtures {
   meeting: string;
@@ -40,6 +41,8 @@ export interface Fixtures {
   alert: string;
   /** Routine government information: items, deliveries, a publication, issues (access-fixtures-info.ts). */
   info: InfoFixtures;
+  /** Items of 新城区's 办公室 (150102-01), a department submitting to 新城区 (access-fixtures-departments.ts). */
+  dept: DepartmentFixtures;
 }
 
 export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<Client>): Promise<Fixtures> {
@@ -147,5 +150,6 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
     logBody,
     alert: alert.id,
     info: await makeInfoFixtures(as, ok),
+    dept: await makeDepartmentFixtures(as, ok),
   };
 }

@@ -11,6 +11,7 @@
  */
 import type { Fixtures } from './access-fixtures.ts';
 import { INFO_RULES } from './access-rules-info.ts';
+import { DEPARTMENT_RULES, withDepartmentCases } from './access-rules-departments.ts';
 
 type F = Fixtures;
 export interface HttpCase {
@@ -148,7 +149,8 @@ export const HTTP_RULES: HttpRule[] = [
   { route: 'POST /api/platform/convene', who: 'leader/admin; only units in its own scope', allow: [{ as: '150100-leader', body: (f) => ({ alertId: f.alert }), expect: [201] }], deny: [{ as: '150100-duty', body: (f) => ({ alertId: f.alert }), expect: [403] }, { as: '150200-leader', body: (f) => ({ alertId: f.alert }), expect: [404] }, { as: '150200-leader', body: (f) => ({ incidentId: f.sent.incidentId }), expect: [404] }] },
 
   // ---------------------------------------------------------------- routine government information
-  ...INFO_RULES,
+  ...withDepartmentCases(INFO_RULES),
+  ...DEPARTMENT_RULES,
 
   // ---------------------------------------------------------------- test only
   { route: 'GET /api/test/clock', who: 'any session; mounted only with TEST_CLOCK=1 (never in production)', optional: true, allow: [{ as: `${C}-duty`, expect: [200] }], deny: [], denyNote: 'test-only' },

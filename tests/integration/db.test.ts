@@ -33,8 +33,9 @@ describe.each(testDatabases())('database on $name', (target) => {
     expect(await migrateToLatest(h.db)).toEqual([]);
     expect(await seedDemo(h.db)).toBe(false);
     const n = await h.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    // duty, duty2, leader, venue and info per unit, an editor per office (region + 12 cities), admin
-    expect(Number(n.n)).toBe(116 * 5 + 13 + 1);
+    // duty, duty2, leader, venue and info per unit, an editor per office (region + 12 cities), admin;
+    // info and leader per demo department (7), 新城区's editor
+    expect(Number(n.n)).toBe(116 * 5 + 13 + 1 + 7 * 2 + 1);
   });
 
   it('stores roles as a text array and the tree with its levels', async () => {

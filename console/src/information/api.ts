@@ -20,6 +20,7 @@ import type {
   SaveItemBody,
   SignoffBody,
 } from '../../../contract/information';
+import type { DepartmentDto, RegisterDepartmentBody } from '../../../contract/informationDepartments';
 
 const base = '/api/information';
 const qs = (params: Record<string, string | number | undefined>) => {
@@ -70,6 +71,10 @@ export const infoApi = {
   issueStep: (id: string, step: 'submit' | 'publish') => api.post<{ issue: IssueDto }>(`${base}/issues/${id}/${step}`),
   signIssue: (id: string, decision: 'sign' | 'return') => api.post<{ issue: IssueDto }>(`${base}/issues/${id}/signoff`, { decision }),
   docxUrl: (id: string) => `${base}/issues/${id}/docx`,
+  pdfUrl: (id: string) => `${base}/issues/${id}/pdf`,
+  external: (itemId: string, body: { body: string; publication: string; title?: string }) => api.post<{ item: ItemDto }>(`${base}/items/${itemId}/external`, body),
+  departments: () => api.get<{ departments: DepartmentDto[] }>(`${base}/departments`),
+  registerDepartment: (body: RegisterDepartmentBody) => api.post<{ department: DepartmentDto }>(`${base}/departments`, body),
   instructions: (box: 'received' | 'issued') => api.get<{ instructions: InfoInstructionDto[] }>(`${base}/instructions${qs({ box })}`),
   feedback: (id: string, body: FeedbackBody) => api.post(`${base}/instructions/${id}/feedback`, body),
   notices: () => api.get<{ notices: NoticeDto[] }>(`${base}/notices`),

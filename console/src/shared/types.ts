@@ -10,6 +10,8 @@ export interface User {
   unitCode: string;
   unitName: string;
   unitLevel: UnitLevel;
+  /** Set for an office's department (submits information to it; no division of its own). */
+  unitKind?: 'department';
   roles: Role[];
 }
 
