@@ -8,6 +8,7 @@ import * as m006 from './migrations/006_access.ts';
 import * as m007 from './migrations/007_relay_sign_comment.ts';
 import * as m008 from './migrations/008_information.ts';
 import * as m009 from './migrations/009_platform.ts';
+import * as m012 from './migrations/012_duplicates.ts';
 import * as m014 from './migrations/014_inbound_chain.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_relay_sign_comment': m007,
   '008_information': m008,
   '009_platform': m009,
+  '012_duplicates': m012,
   '014_inbound_chain': m014,
 };
 

@@ -90,6 +90,7 @@ export async function inboxRows(db: Db, officeCode: string, q: InboxQuery) {
         .limit(1)
         .as('adoption_id'),
     )
+    .select((eb) => eb.selectFrom('info_duplicate_flags as g').select((e) => e.fn.max('g.similarity').as('m')).whereRef('g.item_id', '=', 'i.id').as('duplicate_similarity'))
     .orderBy(col, q.order)
     .orderBy('d.id')
     .limit(q.pageSize)

@@ -23,6 +23,7 @@ import {
   signoffBody,
 } from '../../contract/information.ts';
 import { DeskService } from './desk.ts';
+import { duplicateRoutes } from './duplicate-routes.ts';
 import { PublishingService } from './publishing.ts';
 import { InformationService } from './service.ts';
 
@@ -109,5 +110,6 @@ export function informationRoutes(ctx: AppContext): Router {
   r.post('/direct-points', async (req, res) => res.json({ points: await desk.addDirectPoint(currentUser(res), parse(directPointBody, req.body)) }));
   r.post('/direct-points/:id/drop', async (req, res) => res.json({ points: await desk.dropDirectPoint(currentUser(res), id(req.params.id)) }));
   r.get('/notices', async (_req, res) => res.json({ notices: await desk.notices(currentUser(res)) }));
+  r.use(duplicateRoutes(ctx)); // near-duplicate check and flags (part 3)
   return r;
 }

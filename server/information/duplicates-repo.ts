@@ -1,0 +1,64 @@
+/** SQL of near-duplicate detection: fingerprints, candidates (GIN on band keys, pg_trgm on short texts), flags. */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { HASHES, type Fingerprint } from './similarity.ts';
+
+type Db = Kysely<Database>;
+
+export const upsertFingerprint = (db: Db, itemId: string, fp: Fingerprint, at: Date) =>
+  db
+    .insertInto('info_fingerprints')
+    .values({ item_id: itemId, text_len: fp.textLen, minhash: fp.minhash, bands: fp.bands, short_text: fp.shortText, submitted_at: at })
+    .onConflict((oc) => oc.column('item_id').doUpdateSet({ text_len: fp.textLen, minhash: fp.minhash, bands: fp.bands, short_text: fp.shortText, submitted_at: at }))
+    .execute();
+
+export interface Candidate {
+  item_id: string;
+  method: 'trgm' | 'minhash';
+  score: number;
+}
+
+/**
+ * Submitted items (other than `exclude`) sharing a band key with the signature, scored by the signature's
+ * agreement; and for a short text, those pg_trgm finds similar (the `%` operator, trigram GIN index).
+ * Only items in state 'submitted' take part: nobody's unsent work is ever compared.
+ */
+export function candidatesQuery(db: Db, fp: Fingerprint, exclude: string | null, floor: number, limit = 20) {
+  const sig = sql`${fp.minhash}::int4[]`;
+  const notSelf = exclude ? sql`and f.item_id <> ${exclude}::uuid` : sql``;
+  const trgm = fp.shortText
+    ? sql`union all
+      select f.item_id, 'trgm' as method, similarity(f.short_text, ${fp.shortText}) as score
+      from info_fingerprints f join info_items i on i.id = f.item_id and i.state = 'submitted'
+      where f.short_text is not null and f.short_text % ${fp.shortText} ${notSelf}`
+    : sql``;
+  return sql<Candidate>`
+    select item_id, method, max(score)::float8 as score from (
+      select f.item_id, 'minhash' as method,
+        (select count(*) from generate_series(1, ${HASHES}::int) g where f.minhash[g] = (${sig})[g])::float8 / ${HASHES}::int as score
+      from info_fingerprints f join info_items i on i.id = f.item_id and i.state = 'submitted'
+      where f.bands && ${fp.bands}::int4[] ${notSelf}
+      ${trgm}
+    ) c
+    where score >= ${floor}
+    group by item_id, method
+    order by score desc
+    limit ${limit}`;
+}
+
+export async function candidates(db: Db, fp: Fingerprint, exclude: string | null, floor: number): Promise<Candidate[]> {
+  const { rows } = await candidatesQuery(db, fp, exclude, floor).execute(db);
+  return rows.map((r) => ({ ...r, score: Number(r.score) }));
+}
+
+export async function replaceFlags(db: Db, itemId: string, flags: { matchId: string; similarity: number; method: 'trgm' | 'minhash' }[], at: Date) {
+  await db.deleteFrom('info_duplicate_flags').where('item_id', '=', itemId).execute();
+  if (!flags.length) return;
+  await db
+    .insertInto('info_duplicate_flags')
+    .values(flags.map((f) => ({ item_id: itemId, match_item_id: f.matchId, similarity: f.similarity, method: f.method, detected_at: at })))
+    .execute();
+}
+
+export const flagsOf = (db: Db, itemId: string) =>
+  db.selectFrom('info_duplicate_flags').selectAll().where('item_id', '=', itemId).orderBy('similarity', 'desc').execute();
