@@ -119,12 +119,12 @@ describe.each(testDatabases())('near-duplicate items on $name', (target) => {
     expect(f.flags.map((x: any) => x.method)).toEqual(['trgm']);
 
     // 新城区 redrafts 回民区's reworded copy (sent in the first test): at 0.6 it matches that copy (unreadable:
-    // level only) and its own original (0.85); at 0.9 the original is no longer close enough.
+    // level only), 东河区's copy of the original (unreadable) and its own original (0.85); at 0.9 only the first.
     const reworded = await draft('150102', FEW_WORDS_CHANGED);
-    expect((await check('150102', reworded)).matches.map((x) => [x.visible, x.level, x.title])).toEqual([
-      [false, 'identical', null],
-      [true, 'similar', ORIGINAL.title],
-    ]);
+    const loose = (await check('150102', reworded)).matches.map((x) => [x.visible, x.level, x.title]);
+    expect(loose[0]).toEqual([false, 'identical', null]);
+    expect(loose.slice(1)).toHaveLength(2);
+    expect(loose.slice(1)).toEqual(expect.arrayContaining([[false, 'similar', null], [true, 'similar', ORIGINAL.title]]));
     process.env.INFO_DUPLICATE_THRESHOLD = '0.9';
     try {
       const strict = await check('150102', reworded);
