@@ -30,9 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       detected_at timestamptz not null,
       primary key (item_id, match_item_id)
     )`.execute(db);
+  // The editor's inbox at scale (ten years at the region): newest first without sorting every delivery.
+  await sql`create index info_deliveries_office_received_idx on info_deliveries (office_code, received_at desc)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists info_deliveries_office_received_idx`.execute(db);
   await sql`drop table if exists info_duplicate_flags`.execute(db);
   await sql`drop table if exists info_fingerprints`.execute(db);
 }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import * as dups from './duplicates-repo.ts';
 import * as repo from './repo.ts';
-import { comparedText, duplicateConfig, fingerprint, similarity } from './similarity.ts';
+import { comparedText, duplicateConfig, fingerprint, shinglesOf, similarity } from './similarity.ts';
 
 type Db = Kysely<Database>;
 /** MinHash estimates scatter by about ±0.06 at 64 hashes: candidates from a little below the threshold are confirmed exactly. */
@@ -26,7 +26,7 @@ export async function findMatches(db: Db, text: { title: string; body: string },
   const cands = await dups.candidates(db, fp, exclude, Math.max(0, threshold - ESTIMATE_MARGIN));
   if (!cands.length) return [];
   const rows = new Map((await repo.itemRowsByIds(db, [...new Set(cands.map((c) => c.item_id))])).map((r) => [r.id, r]));
-  const mine = comparedText(text.title, text.body);
+  const mine = shinglesOf(comparedText(text.title, text.body)); // once, not per candidate
   const out = new Map<string, Match>();
   for (const c of cands) {
     const item = rows.get(c.item_id);

@@ -24,24 +24,26 @@ export interface Candidate {
  * Only items in state 'submitted' take part: nobody's unsent work is ever compared.
  */
 export function candidatesQuery(db: Db, fp: Fingerprint, exclude: string | null, floor: number, limit = 20) {
-  const sig = sql`${fp.minhash}::int4[]`;
   const notSelf = exclude ? sql`and f.item_id <> ${exclude}::uuid` : sql``;
   const trgm = fp.shortText
     ? sql`union all
-      select f.item_id, 'trgm' as method, similarity(f.short_text, ${fp.shortText}) as score
-      from info_fingerprints f join info_items i on i.id = f.item_id and i.state = 'submitted'
-      where f.short_text is not null and f.short_text % ${fp.shortText} ${notSelf}`
+      select f.item_id, 'trgm' as method, similarity(f.short_text, ${fp.shortText})::float8 as score
+      from info_fingerprints f where f.short_text is not null and f.short_text % ${fp.shortText} ${notSelf}`
     : sql``;
+  // Materialised first: the index finds the few sharers of a band, then each one's item is looked up by its
+  // key (a scalar subquery: a join here made the planner guess many hits and scan every item).
   return sql<Candidate>`
-    select item_id, method, max(score)::float8 as score from (
+    with hits as materialized (
       select f.item_id, 'minhash' as method,
-        (select count(*) from generate_series(1, ${HASHES}::int) g where f.minhash[g] = (${sig})[g])::float8 / ${HASHES}::int as score
-      from info_fingerprints f join info_items i on i.id = f.item_id and i.state = 'submitted'
+        (select count(*) from generate_series(1, ${HASHES}::int) g where f.minhash[g] = (${fp.minhash}::int4[])[g])::float8 / ${HASHES}::int as score
+      from info_fingerprints f
       where f.bands && ${fp.bands}::int4[] ${notSelf}
       ${trgm}
-    ) c
-    where score >= ${floor}
-    group by item_id, method
+    )
+    select h.item_id, h.method, max(h.score) as score
+    from hits h
+    where h.score >= ${floor} and (select i.state from info_items i where i.id = h.item_id) = 'submitted'
+    group by h.item_id, h.method
     order by score desc
     limit ${limit}`;
 }

@@ -123,10 +123,13 @@ export function estimate(a: readonly number[], b: readonly number[]): number {
   return same / HASHES;
 }
 
+/** The shingle set of a text as compared (normalised first). */
+export const shinglesOf = (s: string) => shingleHashes(normalise(s).text);
+
 /** Exact Jaccard of the two texts' shingle sets: the similarity shown and compared with the threshold. */
-export function similarity(a: string, b: string): number {
-  const sa = shingleHashes(normalise(a).text);
-  const sb = shingleHashes(normalise(b).text);
+export function similarity(a: string | Set<number>, b: string | Set<number>): number {
+  const sa = typeof a === 'string' ? shinglesOf(a) : a;
+  const sb = typeof b === 'string' ? shinglesOf(b) : b;
   if (!sa.size && !sb.size) return 1;
   let both = 0;
   for (const h of sa) if (sb.has(h)) both++;
