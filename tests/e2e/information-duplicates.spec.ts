@@ -6,9 +6,8 @@
  * both texts with the similarity.
  */
 import { randomUUID } from 'node:crypto';
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { loginAt, pinServerClock, resetServerClock } from './clock.ts';
-import { DEMO_PASSWORD } from './helpers.ts';
+import type { APIRequestContext } from '@playwright/test';
+import { DEMO_PASSWORD, expect, loginAs, pinClock, test } from './helpers.ts';
 import { ORIGINAL, REORDERED } from '../helpers/infoTexts.ts';
 
 const AT = '2028-02-29T02:00:00Z';
@@ -18,15 +17,10 @@ async function as(request: APIRequestContext, username: string): Promise<void> {
   expect((await request.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } })).ok()).toBe(true);
 }
 
-test.afterEach(async ({ request }) => {
-  await as(request, '150102-info');
-  await resetServerClock(request);
-});
-
 test('the officer sees the earlier item before 送审, the city editor sees the flag beside it', async ({ browser, request, playwright, baseURL }) => {
   test.setTimeout(180_000);
   await as(request, '150102-info');
-  await pinServerClock(request, AT);
+  await pinClock(request, AT); // the consoles below get their browser clocks from it; unpinned after the test
   // The earlier item, submitted through the API (officer drafts and sends, leader signs).
   const tag = randomUUID().slice(0, 4);
   const again = `${REORDERED.title}（再报）${tag}`;
@@ -37,7 +31,7 @@ test('the officer sees the earlier item before 送审, the city editor sees the 
   await as(leader, '150102-leader');
   expect((await leader.post(`/api/information/items/${first}/signoff`, { data: { decision: 'sign', review, classification: 0 } })).ok()).toBe(true);
 
-  const officer = await loginAt(browser, '150102-info', AT);
+  const officer = await loginAs(browser, '150102-info');
   await officer.getByTestId('nav-information').click();
   await officer.getByTestId('info-new').click();
   await officer.getByTestId('info-title').fill(again);
@@ -66,7 +60,7 @@ test('the officer sees the earlier item before 送审, the city editor sees the 
   expect((await leader.post(`/api/information/items/${second}/signoff`, { data: { decision: 'sign', review, classification: 0 } })).ok()).toBe(true);
   await leader.dispose();
 
-  const editor = await loginAt(browser, '150100-editor', AT);
+  const editor = await loginAs(browser, '150100-editor');
   await editor.getByTestId('nav-information').click();
   await editor.getByTestId('info-tab-inbox').click();
   const row = editor.getByTestId('inbox-table').locator('tr', { hasText: again });
@@ -77,6 +71,4 @@ test('the officer sees the earlier item before 送审, the city editor sees the 
   await expect(panel.getByTestId('dup-theirs-head')).toContainText('新城区');
   await expect(panel.getByTestId('dup-shared').filter({ hasText: '下拨自治区级自然灾害救助资金2000万元' }).first()).toBeVisible();
   await expect(panel).toContainText('长文本指纹比对');
-  await officer.context().close();
-  await editor.context().close();
 });
