@@ -70,7 +70,7 @@ try {
   console.log(`generated in ${g.seconds.toFixed(0)} s: ${g.items.toLocaleString('en')} items, ${g.deliveries.toLocaleString('en')} deliveries, ${g.adoptions.toLocaleString('en')} adoptions, ${g.instructions.toLocaleString('en')} instructions`);
 
   /** Times `run` RUNS times (after one warm-up) and prints the plan of `plan` (a query and its parameters). */
-  const measure = async (label: string, run: () => Promise<unknown>, plan: () => Promise<{ sql: string; parameters: readonly unknown[] }>) => {
+  const measure = async (label: string, run: () => Promise<unknown>, plan: () => Promise<{ sql: string; parameters: readonly unknown[] }>, indexPlan = false) => {
     await run();
     const ms: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -80,8 +80,17 @@ try {
     }
     console.log(`\n${label} (${RUNS}x): ${fmt(ms)}`);
     const q = await plan();
-    const { rows } = await pool.query(`explain (analyze, buffers, costs off) ${q.sql}`, q.parameters as unknown[]);
-    console.log(rows.map((r: Record<string, string>) => `    ${r['QUERY PLAN']}`).join('\n'));
+    // Costs shown (and JIT, when the planner's estimate triggers it); the duplicate query runs as the server runs it.
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      if (indexPlan) await client.query("set local enable_seqscan = off; set local jit = off");
+      const { rows } = await client.query(`explain (analyze, buffers) ${q.sql}`, q.parameters as unknown[]);
+      await client.query('commit');
+      console.log(rows.map((r: Record<string, string>) => `    ${r['QUERY PLAN']}`).join('\n'));
+    } finally {
+      client.release();
+    }
   };
 
   // 1. The region's monthly bulletin (一月一通报): October 2026 in UTC+8 (November's items still wait), every unit.
@@ -139,7 +148,7 @@ try {
   const found = await findMatches(db, probe, draftId);
   console.log(`\nnear-duplicate check of a ${probe.body.length}-character item: ${found.length} matches, best ${found[0]?.similarity.toFixed(2) ?? '—'} (${found[0]?.item.id === copy ? 'the reworded copy' : 'another'}), via ${found[0]?.method ?? '—'}`);
   const fp = fingerprint(probe.title, probe.body);
-  await measure('near-duplicate candidates + exact confirmation (findMatches)', () => findMatches(db, probe, draftId), async () => candidatesQuery(db, fp, draftId, 0.45).compile(db));
+  await measure('near-duplicate candidates + exact confirmation (findMatches)', () => findMatches(db, probe, draftId), async () => candidatesQuery(db, fp, draftId, 0.45).compile(db), true);
   const tree = await loadOrgTree(db);
   const me: SessionUser = { id: officer, username: `${unit}-info`, displayName: '', unitCode: unit, unitName: '新城区', unitLevel: 3, roles: ['info_officer'] };
   const service = new DuplicateService({ db, tree } as unknown as AppContext);
