@@ -195,6 +195,8 @@ export interface InboxRowDto {
   adoptionId: string | null;
   review: SecrecyReview | null;
   signedBy: string | null;
+  /** Highest similarity to an earlier submitted item found when it was sent (near-duplicates), or null. */
+  duplicateSimilarity: number | null;
 }
 
 export interface PublicationDto {

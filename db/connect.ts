@@ -36,7 +36,9 @@ export async function connectDb(opts: DbOptions): Promise<DbHandle> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  const pglite = await PGlite.create(opts.dataDir ?? 'memory://');
+  // pg_trgm (near-duplicate items) ships with PGlite as a contrib extension: loaded here, created by migration 012.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const pglite = await PGlite.create(opts.dataDir ?? 'memory://', { extensions: { pg_trgm } });
   // PGlite is single-connection: the adapter's config carries poolSize 1.
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -2,6 +2,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { AccessTables } from './tables/access.ts';
 import type { ServerTime } from './tables/common.ts';
+import type { DuplicateTables } from './tables/duplicates.ts';
 import type { DutyTables } from './tables/duty.ts';
 import type { InformationTables } from './tables/information.ts';
 import type { MeetingTable, MeetingTables } from './tables/meetings.ts';
@@ -49,7 +50,7 @@ interface FoundationTables {
 }
 
 /** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */
-export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables, PlatformTables {}
+export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables, PlatformTables, DuplicateTables {}
 
 export type Unit = Selectable<UnitTable>;
 export type User = Selectable<UserTable>;

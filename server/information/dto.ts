@@ -107,6 +107,7 @@ export function inboxDto(tree: OrgTree, user: SessionUser, r: Awaited<ReturnType
     review:
       r.review_figures_checked === null ? null : { containsSecrets: !!r.review_contains_secrets, fitToPublish: !!r.review_fit_to_publish, figuresChecked: !!r.review_figures_checked },
     signedBy: r.signed_by ? (names.get(r.signed_by) ?? '') : null,
+    duplicateSimilarity: r.state === 'submitted' && r.duplicate_similarity !== null ? Number(r.duplicate_similarity) : null,
   };
 }
 

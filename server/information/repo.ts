@@ -70,7 +70,11 @@ export async function inboxRows(db: Db, officeCode: string, q: InboxQuery) {
   if (q.unit) base = base.where('i.unit_code', '=', q.unit);
   if (q.kind) base = base.where('i.kind', '=', q.kind);
   if (q.state) base = base.where('d.state', '=', q.state);
-  const { n } = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  // Without a filter on the item, the count needs no join (every delivery has its item and unit): at scale
+  // that is an index count instead of a join over all items.
+  let counted = db.selectFrom('info_deliveries as d').where('d.office_code', '=', officeCode);
+  if (q.state) counted = counted.where('d.state', '=', q.state);
+  const { n } = await (q.unit || q.kind ? base : counted).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   const col = q.sort === 'unit' ? 'u.sort_order' : q.sort === 'title' ? 'i.title' : 'd.received_at';
   const rows = await base
     .selectAll('i')
@@ -90,6 +94,7 @@ export async function inboxRows(db: Db, officeCode: string, q: InboxQuery) {
         .limit(1)
         .as('adoption_id'),
     )
+    .select((eb) => eb.selectFrom('info_duplicate_flags as g').select((e) => e.fn.max('g.similarity').as('m')).whereRef('g.item_id', '=', 'i.id').as('duplicate_similarity'))
     .orderBy(col, q.order)
     .orderBy('d.id')
     .limit(q.pageSize)

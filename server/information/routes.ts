@@ -25,6 +25,7 @@ import {
 import { registerDepartmentBody } from '../../contract/informationDepartments.ts';
 import { DepartmentService } from './departments.ts';
 import { DeskService } from './desk.ts';
+import { duplicateRoutes } from './duplicate-routes.ts';
 import { PublishingService } from './publishing.ts';
 import { InformationService } from './service.ts';
 
@@ -121,5 +122,6 @@ export function informationRoutes(ctx: AppContext): Router {
   r.get('/departments', async (req, res) => res.json({ departments: await departments.list(currentUser(res), parse(z.object({ office: z.string().regex(/^[0-9]{6}$/).optional() }), req.query).office) }));
   r.post('/departments', async (req, res) => res.status(201).json({ department: await departments.register(currentUser(res), parse(registerDepartmentBody, req.body)) }));
   r.get('/notices', async (_req, res) => res.json({ notices: await desk.notices(currentUser(res)) }));
+  r.use(duplicateRoutes(ctx)); // near-duplicate check and flags (part 3)
   return r;
 }

@@ -11,6 +11,7 @@ import { errors } from '../http/errors.ts';
 import type { AdoptBody, ExternalAdoptionBody, FeedbackBody, InboxQuery, InstructBody, ItemDto, ItemListQuery, NoticePush, Paged, InboxRowDto, SaveItemBody, SignoffBody } from '../../contract/information.ts';
 import { INFO_EVENTS } from '../../contract/information.ts';
 import { inboxDto, itemDtos, sightOf } from './dto.ts';
+import { recordSubmission } from './duplicate-matching.ts';
 import { infoErrors, refused } from './errors.ts';
 import * as repo from './repo.ts';
 import { receivingOffices } from './visibility.ts';
@@ -164,6 +165,7 @@ export class InformationService {
         .where('state', '=', row.state)
         .executeTakeFirst();
       if (!n.numUpdatedRows) throw infoErrors.state();
+      await recordSubmission(trx, row, now); // fingerprint + near-duplicate flags for the receiving editors
       for (const o of offices) {
         // A resubmission after 退回修改 reopens the same delivery; its first receipt time stays.
         await trx

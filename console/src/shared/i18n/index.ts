@@ -7,6 +7,7 @@ import deviceTest from '../../meetings/device/i18n';
 import account from '../../account/i18n';
 import information from '../../information/i18n';
 import infoOffice from '../../information/i18nOffice';
+import infoDuplicates from '../../information/duplicates-i18n';
 import platform from '../../platform/i18n';
 import alarm from '../alarm/i18n';
 
@@ -15,7 +16,7 @@ export const LOCALES: Locale[] = ['zh-CN', 'en'];
 const STORAGE_KEY = 'tl.locale';
 
 /** Domains keep their own messages beside their code, each under its own top-level key. */
-const DOMAINS: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }[] = [duty, meetingControl, deviceTest, account, information, infoOffice, platform, alarm];
+const DOMAINS: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }[] = [duty, meetingControl, deviceTest, account, information, infoOffice, infoDuplicates, platform, alarm];
 
 function initialLocale(): Locale {
   const saved = localStorage.getItem(STORAGE_KEY);
