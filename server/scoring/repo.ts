@@ -37,6 +37,8 @@ export const adoptions = (db: Db, units: readonly string[], start: Date, end: Da
     .where('i.unit_code', 'in', orNone(units))
     .where('a.adopted_at', '>=', start)
     .where('a.adopted_at', '<', end)
+    .orderBy('a.adopted_at')
+    .orderBy('a.id')
     .execute();
 
 /** 批示 in [start, end) on items of `units`, with the instructing unit. */
@@ -48,6 +50,7 @@ export const instructions = (db: Db, units: readonly string[], start: Date, end:
     .where('i.unit_code', 'in', orNone(units))
     .where('r.created_at', '>=', start)
     .where('r.created_at', '<', end)
+    .orderBy('r.created_at')
     .execute();
 
 /** The office's requests with a deadline in [start, end), or the listed ids. */
