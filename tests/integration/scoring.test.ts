@@ -76,7 +76,7 @@ describe(`scoring on ${db!.name}`, () => {
       return { id, delivery: item.deliveries.find((d: any) => d.officeCode === '150100').id as string };
     };
     const analysis = await signed(info2, leader2, 'analysis', '新城区救助资金使用情况调研');
-    const news = await signed(info2, leader2, 'dynamic', '新城区开展冬季走访');
+    await signed(info2, leader2, 'dynamic', '新城区开展冬季走访');
     const news3 = await signed(info3, leader3, 'dynamic', '回民区发放取暖补贴');
 
     // Quota: 新城区 met (2 items, 1 analysis); the office sees 回民区 and the rest behind; nobody else sees that view.
