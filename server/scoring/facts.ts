@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { schemeRules, type AnswerState, type PeriodRange, type UnitClass } from '../../contract/scoring.ts';
+import { schemeRules, type PeriodRange, type UnitClass } from '../../contract/scoring.ts';
 import type { OrgTree, OrgUnit } from '../org/tree.ts';
 import { loadRules, loadSettings, obligationsFor } from '../reports/repo.ts';
 import * as repo from './repo.ts';
@@ -138,5 +138,3 @@ export async function timelinessOf(db: Db, tree: OrgTree, office: string, period
   }
   return out;
 }
-
-export const requestStateOf = (deadline: Date, at: Date | null, now: Date): AnswerState => answerState(deadline, at, now);

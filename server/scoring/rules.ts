@@ -158,7 +158,7 @@ export function scorePeriod(input: ScoreInput): { scores: UnitScore[]; lines: Sc
       const met = mine.length >= q.minItems && analysis >= q.minAnalysis;
       if (!met) continue;
       scores.get(u.code)!.quotaMonthsMet++;
-      add({ unitCode: u.code, kind: 'base', rule: 'monthlyBase', schemeFrom: v.effectiveFrom, points: v.rules.monthlyBase, itemId: null, itemTitle: null, refId: m.key, authorId: null, at: m.start, text: `${m.key.replace('-', '年')}月完成任务量（报送${mine.length}条≥${q.minItems}条，综合分析${analysis}条≥${q.minAnalysis}条）：月度基础分 ${sign(v.rules.monthlyBase)}` });
+      add({ unitCode: u.code, kind: 'base', rule: 'monthlyBase', schemeFrom: v.effectiveFrom, points: v.rules.monthlyBase, itemId: null, itemTitle: null, refId: m.key, authorId: null, at: m.start, text: `${m.key.slice(0, 4)}年${Number(m.key.slice(5, 7))}月完成任务量（报送${mine.length}条≥${q.minItems}条，综合分析${analysis}条≥${q.minAnalysis}条）：月度基础分 ${sign(v.rules.monthlyBase)}` });
     }
   }
   for (const s of input.submissions) if (inRange(s.receivedAt, p.start, p.end) && scores.has(s.unitCode)) scores.get(s.unitCode)!.submitted++;

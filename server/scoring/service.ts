@@ -7,7 +7,7 @@ import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import { localDateOf, monthKeyOf, periodRange, type AnswerBody, type QuotaProgressDto, type RequestBody, type RequestDto, type SchemeBody, type SchemeVersionDto } from '../../contract/scoring.ts';
-import { answeredAt, requestFacts, unitClassOf, versionsOf } from './facts.ts';
+import { answeredAt, rankedUnitOf, requestFacts, unitClassOf, versionsOf } from './facts.ts';
 import * as repo from './repo.ts';
 import { answerState, DEFAULT_VERSION, quotaOf, schemeAt } from './rules.ts';
 
@@ -157,16 +157,18 @@ export class ScoringService {
 export async function quotaProgress(ctx: AppContext, office: string, units: readonly string[], p: NonNullable<ReturnType<typeof periodRange>>, _now: Date): Promise<QuotaProgressDto> {
   const tree = ctx.tree;
   const v = schemeAt(await versionsOf(ctx.db, office), p.start);
+  // One query for the whole office, grouped by the ranked unit that contains each item's unit.
+  const below = units.flatMap((code) => tree.subtree(code).map((u) => u.code));
+  const rec = await repo.receipts(ctx.db, office, below, p.start, p.end);
   const rows = [];
   let first: ReturnType<typeof quotaOf> | null = null;
   for (const code of units) {
-    const below = tree.subtree(code).map((u) => u.code);
-    const rec = await repo.receipts(ctx.db, office, below, p.start, p.end);
+    const mine = rec.filter((r) => rankedUnitOf(tree, office, r.unit_code) === code);
     const q = quotaOf(v.rules, unitClassOf(tree.get(code)!));
     first ??= q;
-    const analysis = rec.filter((r) => r.kind === 'analysis').length;
-    const met = rec.length >= q.minItems && analysis >= q.minAnalysis;
-    rows.push({ unitCode: code, unitName: tree.get(code)?.name ?? code, items: rec.length, analysis, met, behind: !met });
+    const analysis = mine.filter((r) => r.kind === 'analysis').length;
+    const met = mine.length >= q.minItems && analysis >= q.minAnalysis;
+    rows.push({ unitCode: code, unitName: tree.get(code)?.name ?? code, items: mine.length, analysis, met, behind: !met });
   }
   const q = first ?? quotaOf(v.rules, 'any');
   return { month: p.key, officeCode: office, officeName: tree.get(office)?.name ?? office, minItems: q.minItems, minAnalysis: q.minAnalysis, monthEndsAt: p.end.toISOString(), units: rows.sort((a, b) => Number(b.behind) - Number(a.behind) || a.items - b.items || a.unitCode.localeCompare(b.unitCode)) };
