@@ -5,16 +5,10 @@
  * ranks explained line by line, publishes it, and the county reads the published ranking.
  */
 import { randomUUID } from 'node:crypto';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, loginAs, pinClock, unpinClock } from './helpers.ts';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { DEMO_PASSWORD, expect, loginAs, pinClock, test } from './helpers.ts';
 
 const review = { containsSecrets: false, fitToPublish: true, figuresChecked: true };
-
-test.afterEach(async ({ playwright, baseURL }) => {
-  const c = await playwright.request.newContext({ baseURL });
-  await unpinClock(c);
-  await c.dispose();
-});
 
 test('an officer sees quota progress, the office publishes the monthly bulletin with the ranks', async ({ browser, playwright, baseURL }) => {
   test.setTimeout(180_000);
