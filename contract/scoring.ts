@@ -13,7 +13,11 @@ export type UnitClass = (typeof UNIT_CLASSES)[number];
 /** One version of an office's scheme: every number a score line can cite. */
 export const schemeRules = z.object({
   /** 任务量 per unit class per month; the most specific class wins, 'any' otherwise. */
-  quotas: z.array(z.object({ unitClass: z.enum(UNIT_CLASSES), minItems: z.number().int().min(0).max(200), minAnalysis: z.number().int().min(0).max(50) })).min(1).max(4),
+  quotas: z
+    .array(z.object({ unitClass: z.enum(UNIT_CLASSES), minItems: z.number().int().min(0).max(200), minAnalysis: z.number().int().min(0).max(50) }))
+    .min(1)
+    .max(4)
+    .refine((qs) => qs.some((q) => q.unitClass === 'any'), 'one quota must be for any unit'),
   /** Base points for a month whose quota was met. */
   monthlyBase: points,
   /** Adopted into the ranking office's own publications, by tier (1 政务信息, 2 信息专报, 3 要情快报). */
@@ -183,6 +187,7 @@ export interface BulletinRowDto {
   unitName: string;
   submitted: number;
   adopted: number;
+  adoptedItems: number;
   adoptedOwn: number;
   adoptedUp: number;
   adoptedExternal: number;

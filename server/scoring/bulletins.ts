@@ -34,7 +34,7 @@ async function compute(ctx: AppContext, office: string, p: PeriodRange, now: Dat
     return {
       ...s,
       unitName: tree.get(s.unitCode)?.name ?? s.unitCode,
-      adoptionRate: s.submitted ? Math.round((s.adopted / s.submitted) * 1000) / 10 : 0,
+      adoptionRate: s.submitted ? Math.round((Math.min(s.adoptedItems, s.submitted) / s.submitted) * 1000) / 10 : 0,
       previousRank,
       change: previousRank === null ? null : previousRank - s.rank,
       timeliness: time.get(s.unitCode) ?? { onTime: 0, late: 0, missing: 0, demanded: 0 },

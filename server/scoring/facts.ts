@@ -13,6 +13,9 @@ import { answerState, type Distance, type RankedUnit, type RequestFact, type Sco
 
 type Db = Kysely<Database>;
 
+/** A bulletin goes to every unit below the office: 秘密 and above are named by their mark, never their title. */
+export const bulletinTitle = (title: string, classification: number) => (classification >= 2 ? '【涉密信息】' : title);
+
 export const unitClassOf = (u: OrgUnit): UnitClass => (u.level === 2 ? 'city' : 'county');
 
 /** The ranked unit (a child of the office) that contains `code`, or null outside / the office itself. */
@@ -88,7 +91,7 @@ export async function scoreInput(db: Db, tree: OrgTree, office: string, period: 
     adoptions: ads.map((a) => ({
       id: a.id,
       itemId: a.item_id,
-      itemTitle: a.title,
+      itemTitle: bulletinTitle(a.title, a.classification),
       unitCode: ranked(a.unit_code)!,
       kind: a.kind,
       authorId: a.created_by,
@@ -101,7 +104,7 @@ export async function scoreInput(db: Db, tree: OrgTree, office: string, period: 
     })),
     instructions: ins.map((i) => {
       const d = distanceOf(tree, office, i.by_unit);
-      return { id: i.id, itemId: i.item_id, itemTitle: i.title, unitCode: ranked(i.unit_code)!, authorId: i.created_by, at: i.created_at, distance: d === 'external' ? -1 : d, who: `${name(i.by_unit)}领导` };
+      return { id: i.id, itemId: i.item_id, itemTitle: bulletinTitle(i.title, i.classification), unitCode: ranked(i.unit_code)!, authorId: i.created_by, at: i.created_at, distance: d === 'external' ? -1 : d, who: `${name(i.by_unit)}领导` };
     }),
     requests,
     missedInYear,

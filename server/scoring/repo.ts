@@ -32,7 +32,7 @@ export const adoptions = (db: Db, units: readonly string[], start: Date, end: Da
     .selectFrom('info_adoptions as a')
     .innerJoin('info_items as i', 'i.id', 'a.item_id')
     .leftJoin('info_publications as p', 'p.id', 'a.publication_id')
-    .select(['a.id', 'a.item_id', 'a.office_code', 'a.external_body', 'a.external_publication', 'a.adopted_at', 'a.issue_id', 'p.name as publication_name', 'p.tier', 'i.title', 'i.unit_code', 'i.kind', 'i.created_by'])
+    .select(['a.id', 'a.item_id', 'a.office_code', 'a.external_body', 'a.external_publication', 'a.adopted_at', 'a.issue_id', 'p.name as publication_name', 'p.tier', 'i.title', 'i.unit_code', 'i.kind', 'i.created_by', 'i.classification'])
     .select((eb) => eb.selectFrom('info_adoptions as o').select((e2) => e2.fn.countAll<string>().as('n')).whereRef('o.issue_id', '=', 'a.issue_id').as('issue_size'))
     .where('i.unit_code', 'in', orNone(units))
     .where('a.adopted_at', '>=', start)
@@ -46,7 +46,7 @@ export const instructions = (db: Db, units: readonly string[], start: Date, end:
   db
     .selectFrom('report_instructions as r')
     .innerJoin('info_items as i', 'i.id', 'r.info_item_id')
-    .select(['r.id', 'r.unit_code as by_unit', 'r.created_at', 'i.id as item_id', 'i.title', 'i.unit_code', 'i.created_by'])
+    .select(['r.id', 'r.unit_code as by_unit', 'r.created_at', 'i.id as item_id', 'i.title', 'i.unit_code', 'i.created_by', 'i.classification'])
     .where('i.unit_code', 'in', orNone(units))
     .where('r.created_at', '>=', start)
     .where('r.created_at', '<', end)

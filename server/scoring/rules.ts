@@ -107,6 +107,8 @@ export interface UnitScore {
   points: number;
   submitted: number;
   adopted: number;
+  /** Distinct items adopted anywhere (the adoption rate's numerator: several levels count once). */
+  adoptedItems: number;
   adoptedOwn: number;
   adoptedUp: number;
   adoptedExternal: number;
@@ -137,7 +139,7 @@ export function scorePeriod(input: ScoreInput): { scores: UnitScore[]; lines: Sc
   const { period: p } = input;
   const lines: ScoreLine[] = [];
   const scores = new Map<string, UnitScore>(
-    input.units.map((u) => [u.code, { unitCode: u.code, points: 0, submitted: 0, adopted: 0, adoptedOwn: 0, adoptedUp: 0, adoptedExternal: 0, byPublication: {}, requests: { asked: 0, onTime: 0, late: 0, missing: 0 }, quotaMonthsMet: 0, zeroed: false, monthly: Object.fromEntries(p.months.map((m) => [m.key, 0])) }]),
+    input.units.map((u) => [u.code, { unitCode: u.code, points: 0, submitted: 0, adopted: 0, adoptedItems: 0, adoptedOwn: 0, adoptedUp: 0, adoptedExternal: 0, byPublication: {}, requests: { asked: 0, onTime: 0, late: 0, missing: 0 }, quotaMonthsMet: 0, zeroed: false, monthly: Object.fromEntries(p.months.map((m) => [m.key, 0])) }]),
   );
   const add = (l: Omit<ScoreLine, 'at'> & { at: Date }) => {
     const s = scores.get(l.unitCode);
@@ -164,6 +166,7 @@ export function scorePeriod(input: ScoreInput): { scores: UnitScore[]; lines: Sc
   for (const s of input.submissions) if (inRange(s.receivedAt, p.start, p.end) && scores.has(s.unitCode)) scores.get(s.unitCode)!.submitted++;
 
   // 采用: every level adds up (own, one higher, higher, external), each by its rule.
+  const adoptedItems = new Map<string, Set<string>>();
   for (const a of input.adoptions) {
     if (!inRange(a.at, p.start, p.end) || !scores.has(a.unitCode)) continue;
     const v = schemeAt(input.versions, a.at);
@@ -171,6 +174,10 @@ export function scorePeriod(input: ScoreInput): { scores: UnitScore[]; lines: Sc
     if (!pts) continue;
     const s = scores.get(a.unitCode)!;
     s.adopted++;
+    const items = adoptedItems.get(a.unitCode) ?? new Set<string>();
+    items.add(a.itemId);
+    adoptedItems.set(a.unitCode, items);
+    s.adoptedItems = items.size;
     if (a.distance === 'external') s.adoptedExternal++;
     else if (a.distance === 0) s.adoptedOwn++;
     else s.adoptedUp++;

@@ -1,6 +1,7 @@
 /** Scoring as tables: rules × events → points, effective-dated versions, the zeroing rule, periods in UTC+8. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, monthKeyOf, periodRange, schemeRules, type SchemeRules } from '../../contract/scoring.ts';
+import { bulletinTitle } from '../../server/scoring/facts.ts';
 import { adoptionPoints, answerState, instructionPoints, quotaReminderMonth, rankPeople, rankScores, requestReminderDue, schemeAt, scorePeriod, type AdoptionFact, type ScoreInput } from '../../server/scoring/rules.ts';
 
 const R = DEFAULT_RULES;
@@ -63,6 +64,7 @@ describe('effective-dated schemes', () => {
   it('the contract refuses a scheme without quotas or with absurd points', () => {
     expect(schemeRules.safeParse({ ...R, quotas: [] }).success).toBe(false);
     expect(schemeRules.safeParse({ ...R, monthlyBase: 5000 }).success).toBe(false);
+    expect(schemeRules.safeParse({ ...R, quotas: [{ unitClass: 'county', minItems: 5, minAnalysis: 1 }] }).success).toBe(false); // no fallback for other units
     expect(schemeRules.safeParse(R).success).toBe(true);
   });
 });
@@ -105,7 +107,7 @@ describe('a month: quota, adoptions at two levels, an instruction, a request lat
       ['up1.1×kindMultiplier.analysis', 40],
       ['request.late', 0],
     ]);
-    expect(of('150102')).toMatchObject({ submitted: 5, adopted: 2, adoptedOwn: 1, adoptedUp: 1, requests: { asked: 1, late: 1, missing: 0 }, quotaMonthsMet: 1 });
+    expect(of('150102')).toMatchObject({ submitted: 5, adopted: 2, adoptedItems: 1, adoptedOwn: 1, adoptedUp: 1, requests: { asked: 1, late: 1, missing: 0 }, quotaMonthsMet: 1 });
   });
   it('回民区: 6 items but no analysis (no base) + own 5 + instruction 5 − missed 10 = 0', () => {
     expect(of('150103').points).toBe(0);
@@ -213,5 +215,16 @@ describe('periods and the quota reminder in UTC+8', () => {
   ])('reminder at %s → %s', (iso, month) => {
     const now = at(iso);
     expect(quotaReminderMonth(periodRange(monthKeyOf(now)), now)).toBe(month);
+  });
+});
+
+describe('bulletins go to every unit below the office', () => {
+  it.each([
+    [0, '冬季救助'],
+    [1, '冬季救助'],
+    [2, '【涉密信息】'],
+    [3, '【涉密信息】'],
+  ])('密级 %i: the line names %s', (cls, title) => {
+    expect(bulletinTitle('冬季救助', cls)).toBe(title);
   });
 });
