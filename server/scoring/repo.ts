@@ -86,10 +86,16 @@ export const userNames = async (db: Db, ids: readonly number[]) => {
   return new Map(rows.map((r) => [r.id, { name: r.display_name, unit: r.unit_code }]));
 };
 
-/** Records a reminder once; true when it is new (then it is pushed). */
-export async function addReminder(db: Db, r: { unitCode: string; kind: 'quota' | 'request'; ref: string; text: string; at: Date }): Promise<boolean> {
-  const row = await db.insertInto('info_reminders').values({ unit_code: r.unitCode, kind: r.kind, ref: r.ref, text: r.text, at: r.at }).onConflict((oc) => oc.doNothing()).returning('ref').executeTakeFirst();
-  return !!row;
+/** Records reminders once each, in one statement; returns those that are new (only they are pushed). */
+export async function addReminders(db: Db, rows: readonly { unitCode: string; kind: 'quota' | 'request'; ref: string; text: string; at: Date }[]): Promise<{ unitCode: string; text: string }[]> {
+  if (!rows.length) return [];
+  const inserted = await db
+    .insertInto('info_reminders')
+    .values(rows.map((r) => ({ unit_code: r.unitCode, kind: r.kind, ref: r.ref, text: r.text, at: r.at })))
+    .onConflict((oc) => oc.doNothing())
+    .returning(['unit_code', 'text'])
+    .execute();
+  return inserted.map((r) => ({ unitCode: r.unit_code, text: r.text }));
 }
 export const remindersOf = (db: Db, unitCode: string) => db.selectFrom('info_reminders').selectAll().where('unit_code', '=', unitCode).orderBy('at', 'desc').limit(50).execute();
 

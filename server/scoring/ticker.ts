@@ -47,20 +47,19 @@ export class ScoringTicker {
         const children = tree.children(office.code).map((u) => u.code);
         if (!children.length) continue;
         const progress = await quotaProgress(this.ctx, office.code, children, p, now);
-        for (const u of progress.units.filter((x) => x.behind)) {
-          const text = `${p.label}任务量尚未完成：已报送${u.items}条（应≥${progress.minItems}条），综合分析${u.analysis}条（应≥${progress.minAnalysis}条），请在月底前报送`;
-          if (await repo.addReminder(db, { unitCode: u.unitCode, kind: 'quota', ref: month, text, at: now })) this.#push(u.unitCode, 'quota_reminder', text, now);
-        }
+        const due = progress.units
+          .filter((x) => x.behind)
+          .map((u) => ({ unitCode: u.unitCode, kind: 'quota' as const, ref: month, at: now, text: `${p.label}任务量尚未完成：已报送${u.items}条（应≥${progress.minItems}条），综合分析${u.analysis}条（应≥${progress.minAnalysis}条），请在月底前报送` }));
+        for (const r of await repo.addReminders(db, due)) this.#push(r.unitCode, 'quota_reminder', r.text, now);
       }
     }
     const soon = await repo.requestRows(db, { start: now, end: new Date(now.getTime() + 24 * 3600_000) });
     const { facts } = await requestFacts(db, soon);
     for (const r of facts) {
       if (!requestReminderDue(r.deadline, now)) continue;
-      for (const t of r.targets.filter((x) => !x.answeredAt)) {
-        const text = `约稿《${r.topic}》将于${new Date(r.deadline.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')}截止，请尽快报送`;
-        if (await repo.addReminder(db, { unitCode: t.unitCode, kind: 'request', ref: r.id, text, at: now })) this.#push(t.unitCode, 'request_reminder', text, now);
-      }
+      const text = `约稿《${r.topic}》将于${new Date(r.deadline.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')}截止，请尽快报送`;
+      const due = r.targets.filter((x) => !x.answeredAt).map((t) => ({ unitCode: t.unitCode, kind: 'request' as const, ref: r.id, text, at: now }));
+      for (const x of await repo.addReminders(db, due)) this.#push(x.unitCode, 'request_reminder', x.text, now);
     }
   }
 }
