@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_relay_sign_comment.ts';
 import * as m008 from './migrations/008_information.ts';
 import * as m009 from './migrations/009_platform.ts';
 import * as m010 from './migrations/010_departments.ts';
+import * as m011 from './migrations/011_scoring.ts';
 import * as m012 from './migrations/012_duplicates.ts';
 import * as m014 from './migrations/014_inbound_chain.ts';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008_information': m008,
   '009_platform': m009,
   '010_departments': m010,
+  '011_scoring': m011,
   '012_duplicates': m012,
   '014_inbound_chain': m014,
 };

@@ -8,6 +8,7 @@ import type { InformationTables } from './tables/information.ts';
 import type { MeetingTable, MeetingTables } from './tables/meetings.ts';
 import type { PlatformTables } from './tables/platform.ts';
 import type { ReportTables, UrgentReportTable } from './tables/reports.ts';
+import type { ScoringTables } from './tables/scoring.ts';
 
 export const ROLES = ['duty_officer', 'leader', 'venue_operator', 'admin', 'info_officer', 'editor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -50,7 +51,7 @@ interface FoundationTables {
 }
 
 /** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */
-export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables, PlatformTables, DuplicateTables {}
+export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables, PlatformTables, DuplicateTables, ScoringTables {}
 
 export type Unit = Selectable<UnitTable>;
 export type User = Selectable<UserTable>;

@@ -26,6 +26,8 @@ import { createReportRuntime } from './reports/runtime.ts';
 import { testClockRoutes } from './reports/testClock.ts';
 import { dutyRoutes } from './duty/routes.ts';
 import { informationRoutes } from './information/routes.ts';
+import { scoringRoutes } from './scoring/routes.ts';
+import { ScoringTicker } from './scoring/ticker.ts';
 import type { PlatformConfig } from './platform/config.ts';
 import { platformEdgeRoutes, platformRoutes } from './platform/routes.ts';
 import { createPlatformRuntime } from './platform/runtime.ts';
@@ -74,6 +76,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   ctx.sessions = new SocketSessions(io, db);
   ctx.sessions.start(opts.sessionSweepMs);
   ctx.platform = createPlatformRuntime(ctx, opts.platform);
+  ctx.scoring = new ScoringTicker(ctx);
+  ctx.scoring.start();
 
   io.use(async (socket, next) => {
     try {
@@ -115,6 +119,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/reports', reportRoutes(ctx));
   app.use('/api/duty', dutyRoutes(ctx));
   app.use('/api/information', informationRoutes(ctx));
+  app.use('/api/scoring', scoringRoutes(ctx));
   app.use('/api/platform', platformRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
@@ -143,6 +148,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
       ctx.reports.ticker.stop();
       ctx.sessions.stop();
       ctx.platform.sender.stop();
+      ctx.scoring.stop();
       await ctx.meetings.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

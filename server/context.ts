@@ -7,6 +7,7 @@ import type { MeetingHub } from './meetings/hub.ts';
 import type { ReportRuntime } from './reports/runtime.ts';
 import type { SocketSessions } from './auth/socketSessions.ts';
 import type { PlatformRuntime } from './platform/runtime.ts';
+import type { ScoringTicker } from './scoring/ticker.ts';
 
 /** What every domain module needs, passed explicitly (no globals). */
 export interface AppContext {
@@ -19,6 +20,8 @@ export interface AppContext {
   /** Ends a session's live sockets with it (logout, password change, expiry). */
   sessions: SocketSessions;
   platform: PlatformRuntime;
+  /** Quota and commissioned-request reminders on the server clock. */
+  scoring: ScoringTicker;
 }
 
 /** socket.io room of one unit: every console of that unit listens there. */

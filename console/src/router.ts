@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { useAuthStore } from './auth/authStore';
+import { scoringRoutes } from './information/scoring/routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -48,6 +49,7 @@ export const router = createRouter({
         { path: 'instructions', name: 'info-instructions', component: () => import('./information/InstructionsPage.vue') },
         { path: 'people', name: 'info-people', component: () => import('./information/PeoplePage.vue') },
         { path: 'departments', name: 'info-departments', component: () => import('./information/DepartmentsPage.vue') },
+        ...scoringRoutes,
       ],
     },
     { path: '/emergency/alerts', name: 'platform-alerts', component: () => import('./platform/AlertsPage.vue') },

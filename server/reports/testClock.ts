@@ -30,6 +30,7 @@ export function testClockRoutes(ctx: AppContext): Router {
     } else clock.reset();
     // Deadlines are re-evaluated at once, so a test sees the consequences without waiting for the next tick.
     await ctx.reports.ticker.check();
+    await ctx.scoring.check();
     res.json({ now: clock.now().toISOString(), offsetMs: clock.offsetMs });
   });
   return r;

@@ -8,6 +8,7 @@ import type { Client, TestServer } from '../helpers/app.ts';
 import { alertXml } from '../../platform-sim/alerts.ts';
 import { makeInfoFixtures, type InfoFixtures } from './access-fixtures-info.ts';
 import { makeDepartmentFixtures, type DepartmentFixtures } from './access-fixtures-departments.ts';
+import { makeScoringFixtures, type ScoringFixtures } from './access-fixtures-scoring.ts';
 
 export interface Fixtures {
   meeting: string;
@@ -43,6 +44,8 @@ export interface Fixtures {
   info: InfoFixtures;
   /** Items of 新城区's 办公室 (150102-01), a department submitting to 新城区 (access-fixtures-departments.ts). */
   dept: DepartmentFixtures;
+  /** Information scoring: a 约稿, a published bulletin (access-fixtures-scoring.ts). */
+  scoring: ScoringFixtures;
 }
 
 export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<Client>): Promise<Fixtures> {
@@ -151,5 +154,6 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
     alert: alert.id,
     info: await makeInfoFixtures(as, ok),
     dept: await makeDepartmentFixtures(as, ok),
+    scoring: await makeScoringFixtures(as, ok),
   };
 }

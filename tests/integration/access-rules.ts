@@ -12,6 +12,7 @@
 import type { Fixtures } from './access-fixtures.ts';
 import { INFO_RULES } from './access-rules-info.ts';
 import { DEPARTMENT_RULES, withDepartmentCases } from './access-rules-departments.ts';
+import { SCORING_RULES } from './access-rules-scoring.ts';
 
 type F = Fixtures;
 export interface HttpCase {
@@ -151,6 +152,7 @@ export const HTTP_RULES: HttpRule[] = [
   // ---------------------------------------------------------------- routine government information
   ...withDepartmentCases(INFO_RULES),
   ...DEPARTMENT_RULES,
+  ...SCORING_RULES,
 
   // ---------------------------------------------------------------- test only
   { route: 'GET /api/test/clock', who: 'any session; mounted only with TEST_CLOCK=1 (never in production)', optional: true, allow: [{ as: `${C}-duty`, expect: [200] }], deny: [], denyNote: 'test-only' },

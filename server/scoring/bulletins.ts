@@ -1,0 +1,148 @@
+/**
+ * Bulletins (一月一通报; quarterly, half-yearly, yearly): per ranking office, every unit's submissions, adoptions
+ * by level and publication, points with their lines, rank and change since the previous period, commissioned
+ * requests, and the urgent-report timeliness of the period. A draft is computed live; publishing freezes it
+ * (the published numbers never move) and delivers it to the units. Word and Excel exports.
+ */
+import ExcelJS from 'exceljs';
+import type { SessionUser } from '../auth/sessions.ts';
+import { clock } from '../clock.ts';
+import type { AppContext } from '../context.ts';
+import { errors } from '../http/errors.ts';
+import { chineseDate } from '../../contract/information.ts';
+import { periodRange, type BulletinDto, type BulletinListRowDto, type PeriodRange } from '../../contract/scoring.ts';
+import { rankingDocx } from '../documents/ranking.ts';
+import { scoreInput, timelinessOf } from './facts.ts';
+import * as repo from './repo.ts';
+import { rankPeople, rankScores, scorePeriod } from './rules.ts';
+import { isOfficeStaff, scoringErrors } from './service.ts';
+
+async function compute(ctx: AppContext, office: string, p: PeriodRange, now: Date): Promise<Omit<BulletinDto, 'id' | 'state' | 'publishedAt'>> {
+  const { db, tree } = ctx;
+  const { scores, lines } = scorePeriod(await scoreInput(db, tree, office, p, now));
+  const prevP = periodRange(p.previous)!;
+  const prevPublished = await repo.bulletinRow(db, office, p.previous);
+  // The previous rank is the published one when there is one (what the units were told), else computed.
+  const prevRanks = new Map<string, number>(
+    prevPublished
+      ? (prevPublished.data as BulletinDto).rows.map((r) => [r.unitCode, r.rank])
+      : rankScores(scorePeriod(await scoreInput(db, tree, office, prevP, now)).scores).map((r) => [r.unitCode, r.rank]),
+  );
+  const time = await timelinessOf(db, tree, office, p, now);
+  const rows = rankScores(scores).map((s) => {
+    const previousRank = prevRanks.get(s.unitCode) ?? null;
+    return {
+      ...s,
+      unitName: tree.get(s.unitCode)?.name ?? s.unitCode,
+      adoptionRate: s.submitted ? Math.round((Math.min(s.adoptedItems, s.submitted) / s.submitted) * 1000) / 10 : 0,
+      previousRank,
+      change: previousRank === null ? null : previousRank - s.rank,
+      timeliness: time.get(s.unitCode) ?? { onTime: 0, late: 0, missing: 0, demanded: 0 },
+    };
+  });
+  const ranked = rankPeople(lines);
+  const names = await repo.userNames(db, ranked.map((r) => r.userId));
+  const people = ranked.map((r) => ({ ...r, name: names.get(r.userId)?.name ?? String(r.userId), unitName: tree.get(names.get(r.userId)?.unit ?? '')?.name ?? '' }));
+  const awards = p.kind === 'year' ? { units: rows.filter((r) => r.rank <= 3 && r.points > 0 && !r.zeroed).map((r) => r.unitName), people: people.filter((r) => r.rank <= 5 && r.points > 0).map((r) => r.name) } : null;
+  return { officeCode: office, officeName: tree.get(office)?.name ?? office, period: p.key, periodKind: p.kind, label: p.label, computedAt: now.toISOString(), rows, people, lines, awards };
+}
+
+export class BulletinService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Readable: a published bulletin by the office and every unit below; a draft by the office's staff only. */
+  async get(user: SessionUser, periodKey: string, office = user.unitCode): Promise<BulletinDto> {
+    const p = periodRange(periodKey);
+    if (!p) throw errors.validation([{ path: 'period', message: 'YYYY-MM | YYYY-Qn | YYYY-Hn | YYYY' }]);
+    const tree = this.ctx.tree;
+    if (!tree.has(office) || !tree.isWithin(user.unitCode, office)) throw errors.notFound('通报');
+    const row = await repo.bulletinRow(this.ctx.db, office, p.key);
+    if (row) return { ...(row.data as BulletinDto), id: row.id, state: 'published', publishedAt: row.published_at.toISOString() };
+    if (office !== user.unitCode || !isOfficeStaff(user)) throw errors.notFound('通报');
+    return { ...(await compute(this.ctx, office, p, clock.now())), id: null, state: 'draft', publishedAt: null };
+  }
+
+  async list(user: SessionUser): Promise<BulletinListRowDto[]> {
+    const offices = [user.unitCode, ...this.ctx.tree.ancestors(user.unitCode).map((u) => u.code)];
+    const rows = await repo.bulletinList(this.ctx.db, offices);
+    return rows.map((r) => ({ id: r.id, officeCode: r.office_code, officeName: this.ctx.tree.get(r.office_code)?.name ?? r.office_code, period: r.period, label: r.label, publishedAt: r.published_at.toISOString() }));
+  }
+
+  /** 印发: once the period is over; the numbers are frozen and the units are told. */
+  async publish(user: SessionUser, periodKey: string): Promise<BulletinDto> {
+    if (!isOfficeStaff(user)) throw errors.roleForbidden();
+    const p = periodRange(periodKey)!;
+    const now = clock.now();
+    if (p.end.getTime() > now.getTime()) throw scoringErrors.periodOpen();
+    if (await repo.bulletinRow(this.ctx.db, user.unitCode, p.key)) throw scoringErrors.published();
+    const data = await compute(this.ctx, user.unitCode, p, now);
+    const row = await this.ctx.db
+      .insertInto('info_bulletins')
+      .values({ office_code: user.unitCode, period: p.key, period_kind: p.kind, data: JSON.stringify(data), published_by: user.id, published_at: now })
+      .onConflict((oc) => oc.columns(['office_code', 'period']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) throw scoringErrors.published();
+    const text = `${data.officeName}印发《${p.label}政务信息工作通报》`;
+    for (const u of this.ctx.tree.children(user.unitCode)) this.ctx.io.to(`unit:${u.code}`).emit('information:notice', { itemId: null, issueId: null, action: 'bulletin', text, at: now.toISOString() });
+    return this.get(user, p.key);
+  }
+
+  async docx(user: SessionUser, periodKey: string, office?: string): Promise<{ filename: string; data: Buffer }> {
+    const b = await this.get(user, periodKey, office);
+    const data = await rankingDocx({
+      masthead: '政务信息工作通报',
+      office: b.officeName,
+      date: chineseDate(new Date(b.publishedAt ?? b.computedAt)),
+      title: `${b.label}政务信息报送情况通报${b.state === 'draft' ? '（草稿）' : ''}`,
+      rows: b.rows.map((r) => ({ rank: r.rank, unit: r.unitName, submitted: r.submitted, adopted: r.adopted, rate: `${r.adoptionRate}%`, points: r.points, change: r.change === null ? '—' : r.change > 0 ? `↑${r.change}` : r.change < 0 ? `↓${-r.change}` : '—', requests: `${r.requests.onTime + r.requests.late}/${r.requests.asked}`, late: r.timeliness.late + r.timeliness.missing, demanded: r.timeliness.demanded })),
+      people: b.people.slice(0, 10).map((p) => `${p.rank}. ${p.name}（${p.unitName}）${p.points}分`),
+      awards: b.awards,
+      lines: b.lines.map((l) => `${b.rows.find((r) => r.unitCode === l.unitCode)?.unitName ?? l.unitCode}：${l.text}`),
+    });
+    return { filename: `${b.officeName}${b.label}政务信息通报.docx`, data };
+  }
+
+  async xlsx(user: SessionUser, periodKey: string, office?: string): Promise<{ filename: string; data: Buffer }> {
+    const b = await this.get(user, periodKey, office);
+    const wb = new ExcelJS.Workbook();
+    wb.creator = b.officeName;
+    const s = wb.addWorksheet('排名');
+    s.columns = [
+      { header: '名次', key: 'rank', width: 6 },
+      { header: '单位', key: 'unitName', width: 18 },
+      { header: '报送', key: 'submitted', width: 8 },
+      { header: '采用', key: 'adopted', width: 8 },
+      { header: '本级采用', key: 'adoptedOwn', width: 10 },
+      { header: '上级采用', key: 'adoptedUp', width: 10 },
+      { header: '外部采用', key: 'adoptedExternal', width: 10 },
+      { header: '采用率(%)', key: 'adoptionRate', width: 10 },
+      { header: '得分', key: 'points', width: 8 },
+      { header: '名次变化', key: 'change', width: 10 },
+      { header: '约稿(按时/逾期/未报)', key: 'requests', width: 20 },
+      { header: '迟报', key: 'late', width: 8 },
+      { header: '超时未报', key: 'missing', width: 10 },
+      { header: '漏报', key: 'demanded', width: 8 },
+    ];
+    for (const r of b.rows) s.addRow({ ...r, change: r.change ?? '', requests: `${r.requests.onTime}/${r.requests.late}/${r.requests.missing}`, late: r.timeliness.late, missing: r.timeliness.missing, demanded: r.timeliness.demanded });
+    const l = wb.addWorksheet('计分明细');
+    l.columns = [
+      { header: '单位', key: 'unit', width: 18 },
+      { header: '说明', key: 'text', width: 70 },
+      { header: '规则', key: 'rule', width: 30 },
+      { header: '版本', key: 'schemeFrom', width: 12 },
+      { header: '分值', key: 'points', width: 8 },
+    ];
+    for (const x of b.lines) l.addRow({ ...x, unit: b.rows.find((r) => r.unitCode === x.unitCode)?.unitName ?? x.unitCode });
+    const p = wb.addWorksheet('信息员');
+    p.columns = [
+      { header: '名次', key: 'rank', width: 6 },
+      { header: '信息员', key: 'name', width: 18 },
+      { header: '单位', key: 'unitName', width: 18 },
+      { header: '采用', key: 'adopted', width: 8 },
+      { header: '得分', key: 'points', width: 8 },
+    ];
+    b.people.forEach((x) => p.addRow(x));
+    return { filename: `${b.officeName}${b.label}政务信息通报.xlsx`, data: Buffer.from(await wb.xlsx.writeBuffer()) };
+  }
+}
