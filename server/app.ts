@@ -7,13 +7,15 @@ import pino, { type Logger } from 'pino';
 import { Server as IoServer } from 'socket.io';
 import type { DbHandle } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { seedDemo } from '../db/seed/demo.ts';
+import { seedDemo } from './seed/demo.ts';
 import type { WorkerPool } from '../sfu/WorkerPool.ts';
 import { requireUser, sessionToken } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { resolveSessionInfo } from './auth/sessions.ts';
 import { SocketSessions } from './auth/socketSessions.ts';
-import { unitRoom, type AppContext } from './context.ts';
+import type { AppContext } from './context.ts';
+import type { AppServices } from './services.ts';
+import { unitRoom } from './realtime/rooms.ts';
 import { errors, toApiError } from './http/errors.ts';
 import { securityHeaders } from './http/headers.ts';
 import { allowSocketRequest, sameOriginGuard } from './http/sameOrigin.ts';
@@ -45,7 +47,7 @@ export interface AppOptions {
 }
 
 export interface RunningApp {
-  ctx: AppContext;
+  ctx: AppServices;
   server: http.Server;
   /** The Express app (the access-matrix test walks its routes). */
   http: Express;
@@ -67,13 +69,16 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const server = http.createServer(app);
   // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
   const io = new IoServer(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
-  // The domain runtimes take the context itself, so they are attached right after it exists.
-  const ctx = { db, tree, log, io } as AppContext;
-  ctx.meetings = new MeetingHub({ db, tree, log, io, pool: opts.pool });
-  ctx.reports = createReportRuntime(ctx);
-  ctx.sessions = new SocketSessions(io, db);
+  const infra: AppContext = { db, tree, log, io };
+  const reports = createReportRuntime(infra);
+  const ctx: AppServices = {
+    ...infra,
+    meetings: new MeetingHub({ ...infra, pool: opts.pool }),
+    reports,
+    sessions: new SocketSessions(io, db),
+    platform: createPlatformRuntime(infra, reports, opts.platform),
+  };
   ctx.sessions.start(opts.sessionSweepMs);
-  ctx.platform = createPlatformRuntime(ctx, opts.platform);
 
   io.use(async (socket, next) => {
     try {

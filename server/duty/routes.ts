@@ -7,7 +7,8 @@ import type { DutyPerson } from '../../db/tables/duty.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { unitRoom, type AppContext } from '../context.ts';
+import type { AppServices } from '../services.ts';
+import { unitRoom, unitRooms, upChain } from '../realtime/rooms.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import { checkPastTime, int32, parse, plausibleDate, plausibleInstant, plausibleMonth } from '../http/validate.ts';
 import { itemsForReader, openReportItems, UNSENT_KINDS } from '../reports/openItems.ts';
@@ -47,7 +48,7 @@ const personIn = z.union([
 ]);
 type PersonIn = z.infer<typeof personIn>;
 
-export function dutyRoutes(ctx: AppContext): Router {
+export function dutyRoutes(ctx: AppServices): Router {
   const r = Router();
   const { db, tree } = ctx;
 
@@ -67,7 +68,7 @@ export function dutyRoutes(ctx: AppContext): Router {
   }
   /** Tell the unit and every level above (they watch "on duty now"). */
   function pushUp(unitCode: string, event: string, payload: unknown) {
-    for (const code of [unitCode, ...tree.ancestors(unitCode).map((u) => u.code)]) ctx.io.to(unitRoom(code)).emit(event, payload);
+    ctx.io.to(unitRooms(upChain(tree, unitCode))).emit(event, payload);
   }
 
   async function resolvePeople(unitCode: string, list: PersonIn[], path: string): Promise<DutyPerson[]> {

@@ -15,7 +15,7 @@ import { Recorder } from '../../sfu/Recorder.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { unitRoom } from '../context.ts';
+import { meetingChannel, unitRoom } from '../realtime/rooms.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import type { OrgTree } from '../org/tree.ts';
 import {
@@ -29,13 +29,12 @@ import {
   type ControlErrorCode,
   type ControlState,
   type Effect,
-} from './control.ts';
+} from '../../contract/meetingControl.ts';
 import { attachDeviceTest } from './deviceTest.ts';
-import { insertRecording, recordingsRoot } from './recordings.ts';
+import { insertRecording, recordingsRoot } from './recordingsRepo.ts';
 import { checkJoinPin } from './pin.ts';
 import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, saveControl } from './repo.ts';
-import { check } from '../http/validate.ts';
-import { socketError } from './socketErrors.ts';
+import { acked } from '../realtime/ack.ts';
 
 /** Who chairs: a user of the main venue's unit with one of these roles. */
 export const CHAIR_ROLES = ['admin', 'leader', 'venue_operator'] as const;
@@ -55,9 +54,6 @@ interface Joined {
   unitCode: string;
 }
 
-type Ack = (res: { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } }) => void;
-
-const meetingChannel = (id: string) => `meeting:${id}`;
 const anyObject = z.record(z.string(), z.unknown());
 const unit = z.string().regex(/^\d{6}$/);
 const commandSchema = z.discriminatedUnion('type', [
@@ -187,21 +183,7 @@ export class MeetingHub {
 
   attach(socket: Socket): void {
     const user = socket.data.user as SessionUser;
-    const on = <S extends z.ZodType>(event: string, schema: S, fn: (input: z.infer<S>) => Promise<unknown>) => {
-      socket.on(event, async (payload: unknown, ack?: Ack) => {
-        try {
-          const parsed = check(schema, payload ?? {});
-          if (!parsed.ok) throw parsed.error;
-          const data = await fn(parsed.data);
-          ack?.({ ok: true, data: data ?? {} });
-        } catch (e) {
-          const { error, internal } = socketError(e);
-          if (internal) this.deps.log.warn({ event, err: (e as Error).message, user: user.username }, 'signalling failed');
-          else if (!(e instanceof ApiError)) this.deps.log.debug({ event, err: (e as Error).message, user: user.username }, 'signalling refused');
-          ack?.({ ok: false, error: error.toJSON() });
-        }
-      });
-    };
+    const on = acked(socket, this.deps.log, 'signalling');
     const joined = () => {
       const j = this.#joined.get(socket.id);
       if (!j || j.room.closed) throw errors.notInMeeting();

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import type { AppServices } from '../services.ts';
+import { unitRoom } from '../realtime/rooms.ts';
 import { errors } from '../http/errors.ts';
 import { parse, plausibleInstant } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
@@ -35,7 +35,7 @@ export const CONVENER_ROLES = ['admin', 'leader', 'venue_operator'] as const;
 /** A start this long before now still counts as "now" (the form was filled in a minute ago). */
 export const START_GRACE_MS = 5 * 60_000;
 
-export function meetingRoutes(ctx: AppContext): Router {
+export function meetingRoutes(ctx: AppServices): Router {
   const r = Router();
 
   r.get('/', async (req, res) => {

@@ -1,11 +1,11 @@
 /** Live pushes of the report workflow, filtered per socket: no one receives what they may not read. */
 import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import { unitRoom, upChain as chainOf } from '../realtime/rooms.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { reportDtos, reportRows } from './repo.ts';
 
 /** The unit and every unit above it: who may see a sent report. */
-export const upChain = (ctx: AppContext, unitCode: string) => [unitCode, ...ctx.tree.ancestors(unitCode).map((u) => u.code)];
+export const upChain = (ctx: AppContext, unitCode: string) => chainOf(ctx.tree, unitCode);
 
 /** Emits `event` with the report as each connected reader may see it (dropped if unreadable, redacted if classified). */
 export async function pushReport(ctx: AppContext, event: string, reportId: string, units: string[], extra: Record<string, unknown> = {}): Promise<void> {

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppServices } from '../services.ts';
 import { errors } from '../http/errors.ts';
 import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleInstant, plausibleMonth, uuidParam } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
@@ -85,7 +85,7 @@ export const ATTACHMENT_MAX = 20 * 1024 * 1024;
 const boardMonth = (m: unknown): string | undefined => (m === undefined || m === '' ? undefined : parse(z.object({ month: plausibleMonth() }), { month: m }).month);
 const checkEventTime = (iso: string): Date => checkPastTime(iso, 'eventTime', '事发时间');
 
-export function reportRoutes(ctx: AppContext): Router {
+export function reportRoutes(ctx: AppServices): Router {
   const r = Router();
   const { service } = ctx.reports;
 

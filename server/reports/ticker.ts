@@ -7,6 +7,7 @@
 import type { AppContext } from '../context.ts';
 import { clock } from '../clock.ts';
 import { loadRules, loadSettings, obligationsFor, recordMisses } from './repo.ts';
+import { upChain } from '../realtime/rooms.ts';
 import { pushNotice } from './push.ts';
 import { isLate } from './deadlines.ts';
 
@@ -86,7 +87,7 @@ export class DeadlineTicker {
       const payload = { incidentId: m.incidentId, unitCode: m.unitCode, unitName: unit?.name ?? m.unitCode, kind: m.kind, grade: inc.grade, dueAt: m.dueAt.toISOString(), recordedAt: now.toISOString() };
       // The late office and the office above it (escalation); everyone up the chain sees the incident change.
       this.#pushAlert('deadline:missed', inc, [m.unitCode, ...(unit?.parentCode ? [unit.parentCode] : [])], payload);
-      pushNotice(this.ctx, 'incident:changed', [inc.unit_code, ...tree.ancestors(inc.unit_code).map((u) => u.code)], { id: m.incidentId });
+      pushNotice(this.ctx, 'incident:changed', upChain(tree, inc.unit_code), { id: m.incidentId });
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The chair's control of a live meeting (MCU-style), as a pure reducer:
  * `reduce(state, command, actor) → { state, effects } | { error }`.
- * The hub applies the effects to mediasoup (pause/resume producers, kick sites, timers, persistence)
+ * Shared by server and console (contract/). The hub applies the effects to mediasoup (pause/resume producers, kick sites, timers, persistence)
  * and broadcasts the new state to every site. Table-tested in tests/unit/meeting-control.test.ts.
  */
 
