@@ -16,6 +16,8 @@ import { SocketSessions } from './auth/socketSessions.ts';
 import type { AppContext } from './context.ts';
 import type { AppServices } from './services.ts';
 import { unitRoom } from './realtime/rooms.ts';
+import type { AppIo, SocketData } from './realtime/io.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/socket.ts';
 import { errors, toApiError } from './http/errors.ts';
 import { securityHeaders } from './http/headers.ts';
 import { allowSocketRequest, sameOriginGuard } from './http/sameOrigin.ts';
@@ -68,7 +70,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.set('trust proxy', 'loopback');
   const server = http.createServer(app);
   // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
-  const io = new IoServer(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
+  const io: AppIo = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
   const infra: AppContext = { db, tree, log, io };
   const reports = createReportRuntime(infra);
   const ctx: AppServices = {

@@ -2,17 +2,9 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { RecordingDto } from '../../contract/meetings.ts';
 
-export interface RecordingDto {
-  id: number;
-  meetingId: string;
-  fileName: string;
-  startedByUnit: string;
-  startedAt: string;
-  endedAt: string;
-  bytes: number;
-  durationSec: number;
-}
+export type { RecordingDto } from '../../contract/meetings.ts';
 
 /** Where recordings are written: RECORDINGS_DIR, else DATA_DIR/recordings, else ./data/recordings. */
 export function recordingsRoot(env: NodeJS.ProcessEnv = process.env): string {

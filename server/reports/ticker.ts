@@ -9,6 +9,7 @@ import { clock } from '../clock.ts';
 import { loadRules, loadSettings, obligationsFor, recordMisses } from './repo.ts';
 import { upChain } from '../realtime/rooms.ts';
 import { pushNotice } from './push.ts';
+import type { DeadlinePush } from '../../contract/socket.ts';
 import { isLate } from './deadlines.ts';
 
 const WINDOW_DAYS = 30;
@@ -44,7 +45,7 @@ export class DeadlineTicker {
    * to its own unit, and only when unclassified: offices above learn that something is late, never the content
    * of work not sent to them.
    */
-  #pushAlert(event: string, inc: { id: string; unit_code: string; title: string; classification: number }, units: string[], payload: Record<string, unknown>): void {
+  #pushAlert(event: 'deadline:warning' | 'deadline:missed' | 'followup:due', inc: { id: string; unit_code: string; title: string; classification: number }, units: string[], payload: DeadlinePush): void {
     const others = units.filter((u) => u !== inc.unit_code);
     if (others.length < units.length) pushNotice(this.ctx, event, [inc.unit_code], inc.classification === 0 ? { ...payload, title: inc.title } : payload);
     if (others.length) pushNotice(this.ctx, event, others, payload);
