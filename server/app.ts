@@ -20,6 +20,7 @@ import type { AppIo, SocketData } from './realtime/io.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contract/socket.ts';
 import { errors, toApiError } from './http/errors.ts';
 import { securityHeaders } from './http/headers.ts';
+import { openApiRoutes } from './http/openapi.ts';
 import { allowSocketRequest, sameOriginGuard } from './http/sameOrigin.ts';
 import { MeetingHub } from './meetings/hub.ts';
 import { meetingRoutes } from './meetings/routes.ts';
@@ -117,6 +118,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   // Test-only clock control (POST /api/test/clock { setIso } | { advanceMs }): never mounted in production.
   if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api', requireUser(ctx));
+  app.use('/api', openApiRoutes());
   app.use('/api/org', orgRoutes(ctx));
   app.use('/api/meetings', meetingRoutes(ctx));
   app.use('/api/reports', reportRoutes(ctx));

@@ -1,6 +1,5 @@
 import { Router, type Response } from 'express';
-import { z } from 'zod';
-import { changePasswordBody, passwordProblems, resetPasswordBody } from '../../contract/auth.ts';
+import { changePasswordBody, loginBody, passwordProblems, resetPasswordBody } from '../../contract/auth.ts';
 import type { AppServices } from '../services.ts';
 import { errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
@@ -12,7 +11,7 @@ import { beginAttempt, clearAccount, failAttempt, succeedAttempt } from './throt
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword('not-a-real-password'));
 
-const loginSchema = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) });
+const loginSchema = loginBody;
 
 export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): Router {
   const r = Router();
