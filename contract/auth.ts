@@ -6,6 +6,10 @@ import { z } from 'zod';
 
 export { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_POLICY_ZH, passwordProblems } from './passwordPolicy.ts';
 
+/** POST /api/auth/login */
+export const loginBody = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) });
+export type LoginBody = z.infer<typeof loginBody>;
+
 export const changePasswordBody = z.object({ oldPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) });
 export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
 

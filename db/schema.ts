@@ -10,8 +10,9 @@ import type { PlatformTables } from './tables/platform.ts';
 import type { ReportTables, UrgentReportTable } from './tables/reports.ts';
 import type { ScoringTables } from './tables/scoring.ts';
 
-export const ROLES = ['duty_officer', 'leader', 'venue_operator', 'admin', 'info_officer', 'editor'] as const;
-export type Role = (typeof ROLES)[number];
+// The value list is the wire's (contract/ is the bottom layer, shared by db, server and console).
+import type { Role } from '../contract/org.ts';
+export { ROLES, type Role } from '../contract/org.ts';
 
 export interface UnitTable {
   code: string; // GB/T 2260 six-digit division code

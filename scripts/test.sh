@@ -14,6 +14,8 @@ npx tsc -p tsconfig.json
 npx vue-tsc --noEmit -p console/tsconfig.json
 say "lint"
 npx eslint . --max-warnings 0
+say "import rules (dependency-cruiser: layers, no circles)"
+npm run --silent lint:imports
 
 # A throwaway Postgres cluster on a unix socket: reachable from inside the network namespace too.
 if [ -z "${TEST_DATABASE_URL:-}" ]; then

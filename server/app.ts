@@ -7,15 +7,20 @@ import pino, { type Logger } from 'pino';
 import { Server as IoServer } from 'socket.io';
 import type { DbHandle } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { seedDemo } from '../db/seed/demo.ts';
+import { seedDemo } from './seed/demo.ts';
 import type { WorkerPool } from '../sfu/WorkerPool.ts';
 import { requireUser, sessionToken } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { resolveSessionInfo } from './auth/sessions.ts';
 import { SocketSessions } from './auth/socketSessions.ts';
-import { unitRoom, type AppContext } from './context.ts';
+import type { AppContext } from './context.ts';
+import type { AppServices } from './services.ts';
+import { unitRoom } from './realtime/rooms.ts';
+import type { AppIo, SocketData } from './realtime/io.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/socket.ts';
 import { errors, toApiError } from './http/errors.ts';
 import { securityHeaders } from './http/headers.ts';
+import { openApiRoutes } from './http/openapi.ts';
 import { allowSocketRequest, sameOriginGuard } from './http/sameOrigin.ts';
 import { MeetingHub } from './meetings/hub.ts';
 import { meetingRoutes } from './meetings/routes.ts';
@@ -47,7 +52,7 @@ export interface AppOptions {
 }
 
 export interface RunningApp {
-  ctx: AppContext;
+  ctx: AppServices;
   server: http.Server;
   /** The Express app (the access-matrix test walks its routes). */
   http: Express;
@@ -68,15 +73,18 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.set('trust proxy', 'loopback');
   const server = http.createServer(app);
   // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
-  const io = new IoServer(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
-  // The domain runtimes take the context itself, so they are attached right after it exists.
-  const ctx = { db, tree, log, io } as AppContext;
-  ctx.meetings = new MeetingHub({ db, tree, log, io, pool: opts.pool });
-  ctx.reports = createReportRuntime(ctx);
-  ctx.sessions = new SocketSessions(io, db);
+  const io: AppIo = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
+  const infra: AppContext = { db, tree, log, io };
+  const reports = createReportRuntime(infra);
+  const ctx: AppServices = {
+    ...infra,
+    meetings: new MeetingHub({ ...infra, pool: opts.pool }),
+    reports,
+    sessions: new SocketSessions(io, db),
+    platform: createPlatformRuntime(infra, reports, opts.platform),
+    scoring: new ScoringTicker(infra),
+  };
   ctx.sessions.start(opts.sessionSweepMs);
-  ctx.platform = createPlatformRuntime(ctx, opts.platform);
-  ctx.scoring = new ScoringTicker(ctx);
   ctx.scoring.start();
 
   io.use(async (socket, next) => {
@@ -114,6 +122,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   // Test-only clock control (POST /api/test/clock { setIso } | { advanceMs }): never mounted in production.
   if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api', requireUser(ctx));
+  app.use('/api', openApiRoutes());
   app.use('/api/org', orgRoutes(ctx));
   app.use('/api/meetings', meetingRoutes(ctx));
   app.use('/api/reports', reportRoutes(ctx));

@@ -12,7 +12,7 @@ const { connectDb } = await import('../db/connect.ts');
 const { sfuConfigFromEnv } = await import('../sfu/config.ts');
 const { WorkerPool } = await import('../sfu/WorkerPool.ts');
 const { createApp } = await import('./app.ts');
-const { DEMO_PASSWORD } = await import('../db/seed/demo.ts');
+const { DEMO_PASSWORD } = await import('./seed/demo.ts');
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'), 'pglite');

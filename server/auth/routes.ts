@@ -1,7 +1,6 @@
 import { Router, type Response } from 'express';
-import { z } from 'zod';
-import { changePasswordBody, passwordProblems, resetPasswordBody } from '../../contract/auth.ts';
-import type { AppContext } from '../context.ts';
+import { changePasswordBody, loginBody, passwordProblems, resetPasswordBody } from '../../contract/auth.ts';
+import type { AppServices } from '../services.ts';
 import { errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import { currentUser, requireUser, sessionToken } from './middleware.ts';
@@ -12,9 +11,9 @@ import { beginAttempt, clearAccount, failAttempt, succeedAttempt } from './throt
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword('not-a-real-password'));
 
-const loginSchema = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) });
+const loginSchema = loginBody;
 
-export function authRoutes(ctx: AppContext, opts: { secureCookie: boolean }): Router {
+export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): Router {
   const r = Router();
   const setCookie = (res: Response, token: string) =>
     res.cookie(SESSION_COOKIE, token, {

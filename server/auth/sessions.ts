@@ -1,23 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, Role } from '../../db/schema.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Role, User } from '../../contract/org.ts';
 import type { OrgTree } from '../org/tree.ts';
 
 export const SESSION_COOKIE = 'tl_session';
 /** A duty shift is 24 h; a session outlives one so a handover never logs anyone out mid-shift. */
 export const SESSION_TTL_MS = 36 * 3600 * 1000;
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  unitCode: string;
-  unitName: string;
-  unitLevel: 1 | 2 | 3;
-  /** Set for an office's department (a submitting unit below it, no division of its own). */
-  unitKind?: 'department';
-  roles: Role[];
-}
+/** The logged-in user; the wire form (GET /api/auth/me) is the contract's `User`. */
+export type SessionUser = User;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 

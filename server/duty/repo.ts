@@ -4,13 +4,11 @@ import type { Database } from '../../db/schema.ts';
 import type { DutyPerson, RosterSource } from '../../db/tables/duty.ts';
 import { DEFAULT_SHIFT_STARTS } from './rules.ts';
 import { clock } from '../clock.ts';
+import type { DutySettings, HandoverDto, LogEntryDto, RosterEntryDto, SwapDto } from '../../contract/duty.ts';
+
+export type { DutySettings, HandoverDto, HandoverItemDto, LogEntryDto, RosterEntryDto, SwapDto } from '../../contract/duty.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-export interface DutySettings {
-  shiftStarts: string[];
-  dutyPhone: string | null;
-}
 
 export async function settingsOf(db: Db, unitCodes: string[]): Promise<Map<string, DutySettings>> {
   const out = new Map<string, DutySettings>();
@@ -48,23 +46,6 @@ export async function unitPeople(db: Db, unitCode: string) {
 export type UnitPerson = Awaited<ReturnType<typeof unitPeople>>[number];
 
 // ---------------------------------------------------------------- roster
-
-export interface RosterEntryDto {
-  id: number;
-  unitCode: string;
-  start: string;
-  end: string;
-  officers: DutyPerson[];
-  leader: DutyPerson | null;
-  note: string;
-  version: number;
-  source: RosterSource;
-  swapId: string | null;
-  createdBy: number;
-  createdByName: string;
-  createdAt: string;
-  supersededAt: string | null;
-}
 
 const rosterQuery = (db: Db) =>
   db
@@ -200,26 +181,6 @@ export async function writeSlot(trx: Transaction<Database>, w: SlotWrite): Promi
 
 // ---------------------------------------------------------------- swaps
 
-export interface SwapDto {
-  id: string;
-  unitCode: string;
-  kind: 'swap' | 'replace';
-  role: 'officer' | 'leader';
-  slotStart: string;
-  otherSlotStart: string | null;
-  from: DutyPerson;
-  to: DutyPerson;
-  reason: string;
-  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
-  requestedBy: number;
-  requestedByName: string;
-  requestedAt: string;
-  decidedBy: number | null;
-  decidedByName: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-}
-
 const swapQuery = (db: Db) =>
   db
     .selectFrom('duty_swaps')
@@ -265,32 +226,6 @@ export async function swapByRequestId(db: Db, requestId: string): Promise<SwapDt
 }
 
 // ---------------------------------------------------------------- handovers
-
-export interface HandoverItemDto {
-  id: number;
-  kind: string;
-  refId: string;
-  title: string;
-  dueAt: string | null;
-  acknowledgedBy: number | null;
-  acknowledgedByName: string | null;
-  acknowledgedAt: string | null;
-}
-
-export interface HandoverDto {
-  id: string;
-  unitCode: string;
-  slotStart: string;
-  slotEnd: string;
-  outgoingUserId: number;
-  outgoingName: string;
-  summary: string;
-  closedAt: string;
-  incomingUserId: number | null;
-  incomingName: string | null;
-  acceptedAt: string | null;
-  items: HandoverItemDto[];
-}
 
 export async function loadHandovers(db: Db, where: { id?: string; unitCode?: string; requestId?: string }, limit = 20): Promise<HandoverDto[]> {
   let q = db
@@ -359,30 +294,6 @@ export const LOG_FIELDS = [
   'notified',
   'status',
 ] as const;
-
-export interface LogEntryDto {
-  id: string;
-  unitCode: string;
-  kind: 'call' | 'document' | 'event' | 'other';
-  receivedAt: string;
-  callTime: string;
-  callerUnit: string;
-  callerName: string;
-  callerTitle: string;
-  callerPhone: string;
-  summary: string;
-  place: string;
-  cause: string;
-  measures: string;
-  notified: string;
-  status: 'open' | 'closed';
-  revision: number;
-  createdBy: number;
-  createdByName: string;
-  updatedBy: number;
-  updatedByName: string;
-  updatedAt: string;
-}
 
 export const logQuery = (db: Db) =>
   db

@@ -7,7 +7,9 @@ import type { DutyPerson } from '../../db/tables/duty.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { unitRoom, type AppContext } from '../context.ts';
+import type { AppServices } from '../services.ts';
+import { unitRoom, unitRooms, upChain } from '../realtime/rooms.ts';
+import type { PushOf } from '../../contract/socket.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import { checkPastTime, int32, parse, plausibleDate, plausibleInstant, plausibleMonth } from '../http/validate.ts';
 import { itemsForReader, openReportItems, UNSENT_KINDS } from '../reports/openItems.ts';
@@ -47,7 +49,7 @@ const personIn = z.union([
 ]);
 type PersonIn = z.infer<typeof personIn>;
 
-export function dutyRoutes(ctx: AppContext): Router {
+export function dutyRoutes(ctx: AppServices): Router {
   const r = Router();
   const { db, tree } = ctx;
 
@@ -66,8 +68,8 @@ export function dutyRoutes(ctx: AppContext): Router {
     return unit;
   }
   /** Tell the unit and every level above (they watch "on duty now"). */
-  function pushUp(unitCode: string, event: string, payload: unknown) {
-    for (const code of [unitCode, ...tree.ancestors(unitCode).map((u) => u.code)]) ctx.io.to(unitRoom(code)).emit(event, payload);
+  function pushUp(unitCode: string, event: 'duty:roster', payload: PushOf<'duty:roster'>) {
+    ctx.io.to(unitRooms(upChain(tree, unitCode))).emit(event, payload);
   }
 
   async function resolvePeople(unitCode: string, list: PersonIn[], path: string): Promise<DutyPerson[]> {
@@ -375,7 +377,7 @@ export function dutyRoutes(ctx: AppContext): Router {
       .returning('id')
       .executeTakeFirst();
     const swap = ins ? await getSwap(db, ins.id) : await swapByRequestId(db, body.requestId);
-    ctx.io.to(unitRoom(unit)).emit('duty:swap', swap);
+    if (swap) ctx.io.to(unitRoom(unit)).emit('duty:swap', swap);
     res.status(ins ? 201 : 200).json({ swap });
   });
 
@@ -412,7 +414,7 @@ export function dutyRoutes(ctx: AppContext): Router {
         .execute();
     });
     const updated = await getSwap(db, id);
-    ctx.io.to(unitRoom(swap.unitCode)).emit('duty:swap', updated);
+    if (updated) ctx.io.to(unitRoom(swap.unitCode)).emit('duty:swap', updated);
     if (action === 'approve') pushUp(swap.unitCode, 'duty:roster', { unitCode: swap.unitCode });
     res.json({ swap: updated });
   }

@@ -5,7 +5,7 @@
 import type { SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import { unitRoom } from '../realtime/rooms.ts';
 import { errors } from '../http/errors.ts';
 import { CLASSIFICATIONS, chineseDate, INFO_EVENTS, issueLabel, issueYear } from '../../contract/information.ts';
 import type { IssueDto, IssueListQuery, Paged, PublicationBody, PublicationDto } from '../../contract/information.ts';

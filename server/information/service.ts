@@ -6,7 +6,7 @@
 import type { SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import { unitRoom } from '../realtime/rooms.ts';
 import { errors } from '../http/errors.ts';
 import type { AdoptBody, ExternalAdoptionBody, FeedbackBody, InboxQuery, InstructBody, ItemDto, ItemListQuery, NoticePush, Paged, InboxRowDto, SaveItemBody, SignoffBody } from '../../contract/information.ts';
 import { INFO_EVENTS } from '../../contract/information.ts';

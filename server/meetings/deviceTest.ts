@@ -13,8 +13,7 @@ import { DeviceTestRoom } from '../../sfu/DeviceTestRoom.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { errors } from '../http/errors.ts';
-import { check } from '../http/validate.ts';
-import { socketError } from './socketErrors.ts';
+import { acked } from '../realtime/ack.ts';
 
 export const DEVICE_TEST_MAX_MS = 60_000;
 let maxMs = DEVICE_TEST_MAX_MS;
@@ -29,8 +28,6 @@ interface Deps {
   pool: WorkerPool;
   log: Logger;
 }
-
-type Ack = (res: { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } }) => void;
 
 const anyObject = z.record(z.string(), z.unknown());
 const schemas = {
@@ -50,19 +47,7 @@ export function activeDeviceTests(): number {
 
 export function attachDeviceTest(socket: Socket, deps: Deps): void {
   const user = socket.data.user as SessionUser;
-  const on = <S extends z.ZodType>(event: string, schema: S, fn: (input: z.infer<S>) => Promise<unknown>) => {
-    socket.on(event, async (payload: unknown, ack?: Ack) => {
-      try {
-        const parsed = check(schema, payload ?? {});
-        if (!parsed.ok) throw parsed.error;
-        ack?.({ ok: true, data: (await fn(parsed.data)) ?? {} });
-      } catch (e) {
-        const { error, internal } = socketError(e);
-        if (internal) deps.log.warn({ event, err: (e as Error).message, user: user?.username }, 'device test failed');
-        ack?.({ ok: false, error: error.toJSON() });
-      }
-    });
-  };
+  const on = acked(socket, deps.log, 'device test');
   const stop = (reason?: 'timeout' | 'worker') => {
     const t = tests.get(socket.id);
     if (!t) return;

@@ -7,7 +7,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Server as IoServer, Socket } from 'socket.io';
-import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import path from 'node:path';
 import { MeetingRoom, producerSource, sourceOf } from '../../sfu/MeetingRoom.ts';
@@ -15,11 +14,10 @@ import { Recorder } from '../../sfu/Recorder.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { unitRoom } from '../context.ts';
+import { meetingChannel, unitRoom } from '../realtime/rooms.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import type { OrgTree } from '../org/tree.ts';
 import {
-  LAYOUTS,
   initialControlState,
   mainPictureFor,
   reduce,
@@ -29,13 +27,15 @@ import {
   type ControlErrorCode,
   type ControlState,
   type Effect,
-} from './control.ts';
+} from '../../contract/meetingControl.ts';
 import { attachDeviceTest } from './deviceTest.ts';
-import { insertRecording, recordingsRoot } from './recordings.ts';
+import { insertRecording, recordingsRoot } from './recordingsRepo.ts';
 import { checkJoinPin } from './pin.ts';
 import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, saveControl } from './repo.ts';
-import { check } from '../http/validate.ts';
-import { socketError } from './socketErrors.ts';
+import { acked } from '../realtime/ack.ts';
+import { CHAT_PER_MINUTE, signallingSchemas as schemas, type SiteHealth } from '../../contract/meetings.ts';
+
+export { CHAT_PER_MINUTE };
 
 /** Who chairs: a user of the main venue's unit with one of these roles. */
 export const CHAIR_ROLES = ['admin', 'leader', 'venue_operator'] as const;
@@ -54,75 +54,6 @@ interface Joined {
   attendanceId: number;
   unitCode: string;
 }
-
-type Ack = (res: { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } }) => void;
-
-const meetingChannel = (id: string) => `meeting:${id}`;
-const anyObject = z.record(z.string(), z.unknown());
-const unit = z.string().regex(/^\d{6}$/);
-const commandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('muteAll'), lock: z.boolean().optional() }),
-  z.object({ type: z.literal('unmuteAll') }),
-  z.object({ type: z.literal('mute'), unitCode: unit, lock: z.boolean().optional() }),
-  z.object({ type: z.literal('unmute'), unitCode: unit }),
-  z.object({ type: z.literal('selfMute') }),
-  z.object({ type: z.literal('selfUnmute') }),
-  z.object({ type: z.literal('videoOff'), unitCode: unit }),
-  z.object({ type: z.literal('videoOn'), unitCode: unit }),
-  z.object({ type: z.literal('selfVideo'), on: z.boolean() }),
-  z.object({ type: z.literal('remove'), unitCode: unit }),
-  z.object({ type: z.literal('lock'), locked: z.boolean() }),
-  z.object({ type: z.literal('extend'), minutes: z.number().int() }),
-  z.object({ type: z.literal('end') }),
-  z.object({ type: z.literal('rollcall'), unitCode: unit }),
-  z.object({ type: z.literal('rollcallNext') }),
-  z.object({ type: z.literal('rollcallPrev') }),
-  z.object({ type: z.literal('broadcast'), unitCode: unit }),
-  z.object({ type: z.literal('patrolStart'), unitCodes: z.array(unit).max(500).optional(), intervalSec: z.number().int(), toAll: z.boolean() }),
-  z.object({ type: z.literal('patrolPause') }),
-  z.object({ type: z.literal('patrolResume') }),
-  z.object({ type: z.literal('voice') }),
-  z.object({ type: z.literal('free') }),
-  z.object({ type: z.literal('layout'), layout: z.enum(LAYOUTS as [string, ...string[]]) }),
-  z.object({ type: z.literal('raiseHand') }),
-  z.object({ type: z.literal('lowerHand') }),
-  z.object({ type: z.literal('grantFloor'), unitCode: unit }),
-  z.object({ type: z.literal('dismissHand'), unitCode: unit }),
-  z.object({ type: z.literal('banner'), text: z.string().max(100) }),
-  z.object({ type: z.literal('caption'), text: z.string().max(300) }),
-  z.object({ type: z.literal('shareStop') }),
-  z.object({ type: z.literal('shareTakeBack') }),
-  z.object({ type: z.literal('recordStart') }),
-  z.object({ type: z.literal('recordStop') }),
-]);
-/** Chat messages a site may send per minute. */
-export const CHAT_PER_MINUTE = 30;
-
-const schemas = {
-  join: z.object({ meetingId: z.uuid(), pin: z.string().max(16).optional() }),
-  createTransport: z.object({ direction: z.enum(['send', 'recv']) }),
-  connect: z.object({ transportId: z.string().min(1), dtlsParameters: anyObject }),
-  produce: z.object({
-    transportId: z.string().min(1),
-    kind: z.enum(['audio', 'video']),
-    rtpParameters: anyObject,
-    appData: anyObject.optional(),
-  }),
-  consume: z.object({ producerId: z.string().min(1), rtpCapabilities: anyObject }),
-  resume: z.object({ consumerId: z.string().min(1) }),
-  layers: z.object({ consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(2), temporalLayer: z.number().int().min(0).max(2).optional() }),
-  restartIce: z.object({ transportId: z.string().min(1) }),
-  producerClose: z.object({ producerId: z.string().min(1) }),
-  control: z.object({ command: commandSchema }),
-  stats: z.object({
-    width: z.number().int().min(0).max(8192),
-    height: z.number().int().min(0).max(8192),
-    fps: z.number().min(0).max(240),
-    rttMs: z.number().min(0).max(60_000).nullable(),
-  }),
-  chat: z.object({ text: z.string().trim().min(1).max(500), toUnitCode: unit.optional() }),
-  empty: z.object({}).passthrough().optional(),
-};
 
 const controlError = (code: ControlErrorCode): ApiError =>
   ({
@@ -187,21 +118,7 @@ export class MeetingHub {
 
   attach(socket: Socket): void {
     const user = socket.data.user as SessionUser;
-    const on = <S extends z.ZodType>(event: string, schema: S, fn: (input: z.infer<S>) => Promise<unknown>) => {
-      socket.on(event, async (payload: unknown, ack?: Ack) => {
-        try {
-          const parsed = check(schema, payload ?? {});
-          if (!parsed.ok) throw parsed.error;
-          const data = await fn(parsed.data);
-          ack?.({ ok: true, data: data ?? {} });
-        } catch (e) {
-          const { error, internal } = socketError(e);
-          if (internal) this.deps.log.warn({ event, err: (e as Error).message, user: user.username }, 'signalling failed');
-          else if (!(e instanceof ApiError)) this.deps.log.debug({ event, err: (e as Error).message, user: user.username }, 'signalling refused');
-          ack?.({ ok: false, error: error.toJSON() });
-        }
-      });
-    };
+    const on = acked(socket, this.deps.log, 'signalling');
     const joined = () => {
       const j = this.#joined.get(socket.id);
       if (!j || j.room.closed) throw errors.notInMeeting();
@@ -324,7 +241,7 @@ export class MeetingHub {
       const cmd: Command =
         command.type === 'raiseHand' || command.type === 'recordStart'
           ? { type: command.type, at: clock.now().toISOString() }
-          : (command as Command);
+          : command;
       return { control: await this.command(meetingId, cmd, actorOf(control.hostUnitCode)) };
     });
 
@@ -623,22 +540,7 @@ export class MeetingHub {
   }
 }
 
-export interface SiteHealth {
-  peerId: string;
-  unitCode: string;
-  unitName: string;
-  /** ICE+DTLS state of the send and receive transports. */
-  connected: boolean;
-  sendKbps: number;
-  recvKbps: number;
-  /** Fraction 0..1 of the site's uplink video lost on the way to the SFU. */
-  loss: number;
-  rttMs: number | null;
-  /** mediasoup producer score 0..10 (10: perfect) of the camera: its best simulcast stream. */
-  score: number | null;
-  resolution: string | null;
-  trouble: boolean;
-}
+export type { SiteHealth } from '../../contract/meetings.ts';
 
 /** One site's health from mediasoup's own transport and producer stats (what the SFU sees). */
 async function siteHealth(peer: import('../../sfu/Peer.ts').Peer): Promise<SiteHealth> {

@@ -1,5 +1,5 @@
 /**
- * Server-side recordings of meetings: the rows (one per finished file) and the list/download routes.
+ * Server-side recordings of meetings: the list/download routes (rows and files: recordingsRepo.ts).
  * Who may see and download them: users with a convener role (leader, venue_operator, admin) of any
  * invited unit, or an administrator above the main venue. Duty officers do not (recordings are meeting
  * records, handed out by the leaders).
@@ -7,61 +7,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Router } from 'express';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
-import type { AppContext } from '../context.ts';
+import type { AppServices } from '../services.ts';
 import { errors } from '../http/errors.ts';
 import { passedPin } from './pin.ts';
 import { findMeeting, type MeetingDto } from './repo.ts';
+import { listRecordings, recordingsRoot } from './recordingsRepo.ts';
 
 export const RECORDING_ROLES = ['admin', 'leader', 'venue_operator'] as const;
 
-export interface RecordingDto {
-  id: number;
-  meetingId: string;
-  fileName: string;
-  startedByUnit: string;
-  startedAt: string;
-  endedAt: string;
-  bytes: number;
-  durationSec: number;
-}
-
-/** Where recordings are written: RECORDINGS_DIR, else DATA_DIR/recordings, else ./data/recordings. */
-export function recordingsRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.RECORDINGS_DIR) return path.resolve(env.RECORDINGS_DIR);
-  return path.resolve(env.DATA_DIR ?? path.join(import.meta.dirname, '..', '..', 'data'), 'recordings');
-}
-
-export async function insertRecording(
-  db: Kysely<Database>,
-  r: { meetingId: string; fileName: string; startedByUnit: string; startedAt: Date; bytes: number; durationSec: number },
-): Promise<void> {
-  await db
-    .insertInto('meeting_recordings')
-    .values({ meeting_id: r.meetingId, file_name: r.fileName, started_by_unit: r.startedByUnit, started_at: r.startedAt, bytes: r.bytes, duration_sec: r.durationSec })
-    .execute();
-}
-
-export async function listRecordings(db: Kysely<Database>, meetingId: string): Promise<RecordingDto[]> {
-  const rows = await db.selectFrom('meeting_recordings').selectAll().where('meeting_id', '=', meetingId).orderBy('started_at').orderBy('id').execute();
-  return rows.map((r) => ({
-    id: r.id,
-    meetingId: r.meeting_id,
-    fileName: r.file_name,
-    startedByUnit: r.started_by_unit,
-    startedAt: new Date(r.started_at).toISOString(),
-    endedAt: new Date(r.ended_at).toISOString(),
-    bytes: Number(r.bytes),
-    durationSec: Math.round(Number(r.duration_sec) * 10) / 10,
-  }));
-}
-
 /** GET /api/meetings/:id/recordings and /:id/recordings/:recId (the file itself). */
-export function recordingRoutes(ctx: AppContext, r: Router): void {
+export function recordingRoutes(ctx: AppServices, r: Router): void {
   const allowed = async (user: SessionUser, id: string): Promise<MeetingDto> => {
     const meeting = z.uuid().safeParse(id).success ? await findMeeting(ctx.db, ctx.tree, id) : null;
     if (!meeting) throw errors.notFound('会议');

@@ -1,20 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, MeetingStatus } from '../../db/schema.ts';
+import type { Database } from '../../db/schema.ts';
 import type { OrgTree } from '../org/tree.ts';
+import type { MeetingDto } from '../../contract/meetings.ts';
 
-export interface MeetingDto {
-  id: string;
-  title: string;
-  hostUnitCode: string;
-  hostUnitName: string;
-  startsAt: string;
-  durationMin: number;
-  status: MeetingStatus;
-  units: { code: string; name: string; role: 'main' | 'sub' }[];
-  createdAt: string;
-  /** Sites must type an entry PIN (the PIN itself never leaves the server). */
-  hasPin: boolean;
-}
+export type { MeetingDto } from '../../contract/meetings.ts';
+
 
 export interface NewMeeting {
   title: string;

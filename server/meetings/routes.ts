@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import type { AppServices } from '../services.ts';
+import { unitRoom } from '../realtime/rooms.ts';
 import { errors } from '../http/errors.ts';
-import { parse, plausibleInstant } from '../http/validate.ts';
+import { parse } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { resolveScope } from './scope.ts';
@@ -14,28 +14,15 @@ import { findMeeting, insertMeeting, listAttendance, listMeetingsForUnit, type M
 import type { SessionUser } from '../auth/sessions.ts';
 import { hashPassword } from '../auth/password.ts';
 import { clock } from '../clock.ts';
+import { createMeetingBody } from '../../contract/meetings.ts';
 
-const unitCode = z.string().regex(/^\d{6}$/);
-const scopeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('region') }),
-  z.object({ kind: z.literal('cityWithCounties'), cityCode: unitCode }),
-  z.object({ kind: z.literal('level'), level: z.union([z.literal(2), z.literal(3)]) }),
-  z.object({ kind: z.literal('units'), unitCodes: z.array(unitCode).min(1).max(500) }),
-]);
-const createSchema = z.object({
-  title: z.string().trim().min(1).max(200),
-  startsAt: plausibleInstant().optional(),
-  durationMin: z.number().int().min(1).max(1440).default(60),
-  scope: scopeSchema,
-  /** Optional entry PIN (入会密码): 4–8 digits, stored hashed. */
-  pin: z.string().regex(/^\d{4,8}$/).optional(),
-});
+const createSchema = createMeetingBody;
 
 export const CONVENER_ROLES = ['admin', 'leader', 'venue_operator'] as const;
 /** A start this long before now still counts as "now" (the form was filled in a minute ago). */
 export const START_GRACE_MS = 5 * 60_000;
 
-export function meetingRoutes(ctx: AppContext): Router {
+export function meetingRoutes(ctx: AppServices): Router {
   const r = Router();
 
   r.get('/', async (req, res) => {

@@ -7,7 +7,7 @@ import type { SessionUser } from '../auth/sessions.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import { unitRoom } from '../realtime/rooms.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import { insertMeeting } from '../meetings/repo.ts';
 import { SIGN_ROLES } from '../reports/workflow.ts';

@@ -9,7 +9,8 @@ import type { SessionUser } from '../auth/sessions.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import type { ReportRuntime } from '../reports/runtime.ts';
+import { unitRoom } from '../realtime/rooms.ts';
 import { errors } from '../http/errors.ts';
 import { addEvent } from '../reports/repo.ts';
 import { WORK_ROLES } from '../reports/workflow.ts';
@@ -30,6 +31,8 @@ export class InboundService {
   constructor(
     private readonly ctx: AppContext,
     private readonly cfg: PlatformConfig,
+    /** The report workflow this link reads from and feeds (passed in: no import circle through the context). */
+    private readonly reports: ReportRuntime,
   ) {}
 
   private answer(type: 'Ack' | 'Error', about: { sender: string; identifier: string; sent: string } | null, note?: string) {
@@ -219,7 +222,7 @@ export class InboundService {
       return inc.id;
     });
     this.ctx.io.to(unitRoom(user.unitCode)).emit('incident:changed', { id: incidentId });
-    await this.ctx.reports.ticker.check([incidentId]).catch(() => undefined);
+    await this.reports.ticker.check([incidentId]).catch(() => undefined);
     return incidentId;
   }
 
@@ -233,7 +236,7 @@ export class InboundService {
     const ids: string[] = [];
     for (const unitCode of targets) {
       ids.push(
-        await this.ctx.reports.service.demand(user, {
+        await this.reports.service.demand(user, {
           unitCode,
           title: (r.headline || r.event || '应急平台预警').slice(0, 200),
           eventTime: onset.getTime() > clock.now().getTime() ? clock.now() : onset,

@@ -9,7 +9,7 @@ import { autoRulesSchema, conveneSchema, demandSchema, pushRequestSchema, redriv
 import { currentUser, sessionToken } from '../auth/middleware.ts';
 import { resolveSession } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import type { AppContext } from '../context.ts';
+import type { AppServices } from '../services.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import { convene } from './convene.ts';
@@ -39,7 +39,7 @@ function rateLimiter(perMinute: number) {
   };
 }
 
-export function platformEdgeRoutes(ctx: AppContext): Router {
+export function platformEdgeRoutes(ctx: AppServices): Router {
   const r = Router();
   const cfg = ctx.platform.config;
   const allow = rateLimiter(cfg.inboundPerMinute);
@@ -83,7 +83,7 @@ const uuid = (s: string) => {
   return s;
 };
 
-export function platformRoutes(ctx: AppContext): Router {
+export function platformRoutes(ctx: AppServices): Router {
   const r = Router();
   const svc = () => ctx.platform.service;
   const inbound = () => ctx.platform.inbound;

@@ -1,6 +1,7 @@
 /** The platform link of a running app: decisions, inbound, and the sender loop (stopped on close). */
 import type { AppContext } from '../context.ts';
-import { unitRoom } from '../context.ts';
+import type { ReportRuntime } from '../reports/runtime.ts';
+import { unitRoom } from '../realtime/rooms.ts';
 import { platformConfigFromEnv, type PlatformConfig } from './config.ts';
 import { InboundService } from './inbound.ts';
 import { PlatformSender } from './sender.ts';
@@ -13,10 +14,10 @@ export interface PlatformRuntime {
   sender: PlatformSender;
 }
 
-export function createPlatformRuntime(ctx: AppContext, overrides: Partial<PlatformConfig> = {}): PlatformRuntime {
+export function createPlatformRuntime(ctx: AppContext, reportRuntime: ReportRuntime, overrides: Partial<PlatformConfig> = {}): PlatformRuntime {
   const config = { ...platformConfigFromEnv(process.env, ctx.tree.root.code), ...overrides };
-  const service = new PlatformService(ctx, config);
-  const inbound = new InboundService(ctx, config);
+  const service = new PlatformService(ctx, config, reportRuntime);
+  const inbound = new InboundService(ctx, config, reportRuntime);
   const sender = new PlatformSender(ctx.db, config, ctx.log);
   const notify = (incidentId: string) => {
     // Content-free: consoles that show the delivery state refetch it.
@@ -28,7 +29,7 @@ export function createPlatformRuntime(ctx: AppContext, overrides: Partial<Platfo
   };
   sender.onAttempt = (row) => notify(row.incident_id);
   // The region's 签收 may push automatically (same transaction); after it commits the sender looks at once.
-  const reports = ctx.reports.service;
+  const reports = reportRuntime.service;
   reports.onHopInTx = (trx, e) => service.onHopInTx(trx, e);
   const before = reports.onChange;
   reports.onChange = async (incidentId) => {

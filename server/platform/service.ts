@@ -10,6 +10,7 @@ import type { SessionUser } from '../auth/sessions.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
+import type { ReportRuntime } from '../reports/runtime.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import { addEvent } from '../reports/repo.ts';
 import { SIGN_ROLES, WORK_ROLES } from '../reports/workflow.ts';
@@ -38,6 +39,8 @@ export class PlatformService {
   constructor(
     private readonly ctx: AppContext,
     private readonly cfg: PlatformConfig,
+    /** The report workflow this link reads from and feeds (passed in: no import circle through the context). */
+    private readonly reports: ReportRuntime,
   ) {}
 
   private get root() {
@@ -110,7 +113,7 @@ export class PlatformService {
    */
   async push(user: SessionUser, reportId: string, note = ''): Promise<PushResult> {
     this.atRegion(user);
-    await this.ctx.reports.service.readableRow(user, reportId);
+    await this.reports.service.readableRow(user, reportId);
     const now = clock.now();
     const leader = hasAnyRole(user, SIGN_ROLES);
     if (leader) await assertLeaderOnDuty(this.ctx.db, this.root, user, now);
@@ -189,7 +192,7 @@ export class PlatformService {
 
   /** A report's standing with the platform, for anyone who may read the report. */
   async delivery(user: SessionUser, reportId: string): Promise<ReportDeliveryDto> {
-    await this.ctx.reports.service.readableRow(user, reportId);
+    await this.reports.service.readableRow(user, reportId);
     const [row] = await repo.listOutbox(this.ctx.db, { reportIds: [reportId] });
     const req = await this.ctx.db.selectFrom('platform_push_requests').selectAll().where('report_id', '=', reportId).executeTakeFirst();
     const hop = await this.ctx.db.selectFrom('report_hops').select('id').where('report_id', '=', reportId).where('unit_code', '=', this.root).executeTakeFirst();

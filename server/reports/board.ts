@@ -3,23 +3,9 @@ import ExcelJS from 'exceljs';
 import type { SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
-import { incidentDtos, visibleIncidentRows, type IncidentDto } from './repo.ts';
+import { incidentDtos, visibleIncidentRows } from './repo.ts';
 import { clearedFor } from './workflow.ts';
-
-export interface InstructionDto {
-  id: string;
-  incidentId: string;
-  incidentTitle: string;
-  reportId: string | null;
-  unitCode: string;
-  unitName: string;
-  authorName: string;
-  text: string;
-  dueAt: string | null;
-  createdAt: string;
-  targets: { unitCode: string; unitName: string; doneAt: string | null; overdue: boolean }[];
-  feedback: { unitCode: string; unitName: string; authorName: string; text: string; done: boolean; createdAt: string }[];
-}
+import type { BoardData, InstructionDto, TimelinessRow} from '../../contract/reports.ts';
 
 /**
  * Instructions a user may see: issued by their unit or a unit below it (督办), or addressed to their unit.
@@ -90,38 +76,7 @@ export async function instructionDtos(
   });
 }
 
-export interface TimelinessRow {
-  unitCode: string;
-  unitName: string;
-  onTime: number;
-  late: number;
-  missing: number;
-  pending: number;
-  demanded: number;
-}
-
-/** A missed deadline on an incident the reader may not see yet: the fact, never the title (V2). */
-export interface UnsentLateDto {
-  incidentId: string;
-  unitCode: string;
-  unitName: string;
-  kind: string;
-  grade: number;
-  dueAt: string;
-  recordedAt: string;
-}
-
-export interface BoardData {
-  month: string;
-  /** Late units on incidents nothing was sent for yet (lateness cannot be hidden by not sending). */
-  lateUnsent: UnsentLateDto[];
-  now: string;
-  open: IncidentDto[];
-  openByGrade: Record<'1' | '2' | '3' | '4', number>;
-  openByUnit: { unitCode: string; unitName: string; count: number }[];
-  timeliness: TimelinessRow[];
-  pendingInstructions: InstructionDto[];
-}
+export type { BoardData, InstructionDto, TimelinessRow, UnsentLateDto } from '../../contract/reports.ts';
 
 const TZ_MS = 8 * 3600_000;
 

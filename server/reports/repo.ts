@@ -2,128 +2,18 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Selectable } from 'kysely';
-import type { Classification, DeadlineKind, IncidentTable, Grade, HopState, ReportKind, ReportState } from '../../db/tables/reports.ts';
+import type { DeadlineKind, IncidentTable, Grade, ReportState } from '../../db/tables/reports.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
-import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type DeadlineStatus, type ChainFacts } from './deadlines.ts';
+import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type ChainFacts } from './deadlines.ts';
 import { clearedFor } from './workflow.ts';
 import { errors } from '../http/errors.ts';
+import type { Category, EventDto, HopDto, IncidentDto, ObligationDto, ReportDto } from '../../contract/reports.ts';
 import { clock } from '../clock.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface HopDto {
-  id: string;
-  unitCode: string;
-  unitName: string;
-  fromUnitCode: string;
-  state: HopState;
-  isCopy: boolean;
-  receivedAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedByName: string | null;
-  assessment: string;
-  relayByName: string | null;
-  relaySignedByName: string | null;
-  /** The office leader's comment on signing the relay (签发上报意见). */
-  relaySignComment: string | null;
-  relayedAt: string | null;
-}
-
-export interface AttachmentDto {
-  id: string;
-  filename: string;
-  mime: string;
-  size: number;
-  createdAt: string;
-}
-
-export interface ReportDto {
-  id: string;
-  incidentId: string;
-  kind: ReportKind;
-  seq: number;
-  state: ReportState;
-  unitCode: string;
-  unitName: string;
-  title: string;
-  eventTime: string;
-  place: string;
-  address: string;
-  category: string;
-  grade: Grade;
-  classification: Classification;
-  summary: string;
-  casualties: string;
-  losses: string;
-  cause: string;
-  measures: string;
-  nextSteps: string;
-  caller: string;
-  callee: string;
-  createdBy: number;
-  createdByName: string;
-  createdAt: string;
-  submittedAt: string | null;
-  signedByName: string | null;
-  signedAt: string | null;
-  signComment: string | null;
-  /** True when the reader is not cleared for its 密级: content fields are blanked. */
-  redacted: boolean;
-  hops: HopDto[];
-  attachments: AttachmentDto[];
-}
-
-export interface ObligationDto {
-  unitCode: string;
-  unitName: string;
-  level: 1 | 2 | 3;
-  kind: DeadlineKind;
-  dueAt: string;
-  metAt: string | null;
-  status: DeadlineStatus;
-  /** 迟报 recorded by the server (immutable), if any. */
-  lateRecordedAt: string | null;
-}
-
-export interface IncidentDto {
-  id: string;
-  unitCode: string;
-  unitName: string;
-  title: string;
-  eventTime: string;
-  place: string;
-  category: string;
-  grade: Grade;
-  classification: Classification;
-  status: 'open' | 'closed';
-  demandedByUnit: string | null;
-  demandedByUnitName: string | null;
-  demandNote: string | null;
-  createdAt: string;
-  closedAt: string | null;
-  redacted: boolean;
-  /** Sent reports so far, e.g. 电话报, 首报, 续报一 … 终报. */
-  reportCount: number;
-  lastKind: ReportKind | null;
-  lastSentAt: string | null;
-  deadlines: ObligationDto[];
-  /** When the next 续报 is due (open incidents with a sent report), by the configured cadence. */
-  followupDueAt: string | null;
-  /** Hops waiting at the reader's unit (to acknowledge, relay or sign). */
-  waitingHere: number;
-}
-
-export interface EventDto {
-  id: string;
-  reportId: string | null;
-  unitCode: string;
-  unitName: string;
-  actorName: string | null;
-  action: string;
-  detail: Record<string, unknown>;
-  at: string;
-}
+export type { AttachmentDto, EventDto, HopDto, IncidentDto, ObligationDto, ReportDto } from '../../contract/reports.ts';
 
 export interface Settings {
   followupTimes: string[];
@@ -217,7 +107,7 @@ async function attachmentRows(db: Db, reportIds: string[]) {
 }
 
 /** A user may read a report: its own unit (any state), or a unit above it once it was sent. */
-export function mayReadReport(tree: OrgTree, user: SessionUser, r: { unit_code: string; state: ReportState }): boolean {
+export function mayReadReport(tree: OrgTree, user: Pick<SessionUser, 'unitCode'>, r: { unit_code: string; state: ReportState }): boolean {
   if (r.unit_code === user.unitCode) return true;
   return r.state === 'sent' && tree.isWithin(r.unit_code, user.unitCode);
 }
@@ -249,14 +139,23 @@ export async function reportDtos(db: Db, tree: OrgTree, user: SessionUser | null
   return visible.map((r) => toReportDto(r, tree, user, hops.filter((h) => h.report_id === r.id), atts.filter((a) => a.report_id === r.id)));
 }
 
-export function toReportDto(
-  r: ReportRow,
-  tree: OrgTree,
-  user: SessionUser | null,
-  hops: HopRow[],
-  atts: { id: string; filename: string; mime: string; size: number; created_at: Date }[],
-): ReportDto {
-  const cleared = !user || clearedFor(r.classification, user.roles, r.created_by === user.id);
+type AttachmentRow = { id: string; filename: string; mime: string; size: number; created_at: Date };
+
+/** Whether a reader sees a report's content: the report's clearance class (no reader: the server itself). */
+export const readerCleared = (r: Pick<ReportRow, 'classification' | 'created_by'>, user: SessionUser | null) =>
+  !user || clearedFor(r.classification, user.roles, r.created_by === user.id);
+
+export function toReportDto(r: ReportRow, tree: OrgTree, user: SessionUser | null, hops: HopRow[], atts: AttachmentRow[]): ReportDto {
+  return reportDtoAs(r, tree, readerCleared(r, user), hops, atts);
+}
+
+/** The two ways one report reads (content, or redacted): live pushes build each once, whatever the number of sockets. */
+export async function reportByClearance(db: Db, tree: OrgTree, r: ReportRow): Promise<{ cleared: ReportDto; redacted: ReportDto }> {
+  const [hops, atts] = await Promise.all([hopRows(db, [r.id]), attachmentRows(db, [r.id])]);
+  return { cleared: reportDtoAs(r, tree, true, hops, atts), redacted: reportDtoAs(r, tree, false, hops, atts) };
+}
+
+function reportDtoAs(r: ReportRow, tree: OrgTree, cleared: boolean, hops: HopRow[], atts: AttachmentRow[]): ReportDto {
   const hide = (s: string) => (cleared ? s : '');
   return {
     id: r.id,
@@ -270,7 +169,7 @@ export function toReportDto(
     eventTime: r.event_time.toISOString(),
     place: hide(r.place),
     address: hide(r.address),
-    category: r.category,
+    category: r.category as Category,
     grade: r.grade,
     classification: r.classification,
     summary: hide(r.summary),
@@ -423,7 +322,7 @@ export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, row
       title: cleared ? inc.title : '【涉密信息】',
       eventTime: inc.event_time.toISOString(),
       place: cleared ? inc.place : '',
-      category: inc.category,
+      category: inc.category as Category,
       grade: inc.grade,
       classification: inc.classification,
       status: inc.status,

@@ -1,80 +1,25 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppServices } from '../services.ts';
 import { errors } from '../http/errors.ts';
-import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleInstant, plausibleMonth, uuidParam } from '../http/validate.ts';
+import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleMonth, uuidParam } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
 import type { HopAction } from './workflow.ts';
+import { commentBody, createReportBody, demandBody, editReportBody, feedbackBody, hopBody, instructionBody, phoneReportBody, rulesBody } from '../../contract/reports.ts';
 import { boardData, boardWorkbook, instructionDtos } from './board.ts';
 
-const grade = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
-const text = (max: number) => z.string().trim().max(max);
-const fields = {
-  title: z.string().trim().min(1).max(200),
-  eventTime: plausibleInstant(),
-  place: z.string().trim().min(1).max(300),
-  address: text(300).optional(),
-  category: z.enum(['', 'natural_disaster', 'accident', 'public_health', 'social_security']).optional(),
-  grade,
-  classification: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
-  summary: z.string().trim().min(1).max(20000),
-  casualties: text(5000).optional(),
-  losses: text(5000).optional(),
-  cause: text(5000).optional(),
-  measures: text(20000).optional(),
-  nextSteps: text(5000).optional(),
-};
-const createSchema = z.object({
-  requestId: z.uuid(),
-  incidentId: z.uuid().optional(),
-  kind: z.enum(['initial', 'followup', 'final']).default('initial'),
-  action: z.enum(['draft', 'submit', 'sign']).default('submit'),
-  ...fields,
-});
-const phoneSchema = z.object({
-  requestId: z.uuid(),
-  incidentId: z.uuid().optional(),
-  ...fields,
-  summary: z.string().trim().min(1).max(5000),
-  caller: z.string().trim().min(1).max(100),
-  callee: z.string().trim().min(1).max(100),
-});
-const editSchema = z.object(fields).partial();
-const commentSchema = z.object({ comment: text(2000).optional() });
-const hopSchema = z.object({ text: text(5000).optional(), comment: text(2000).optional() });
-const demandSchema = z.object({
-  unitCode: z.string().regex(/^\d{6}$/),
-  title: fields.title,
-  eventTime: fields.eventTime,
-  place: fields.place,
-  grade,
-  note: text(2000).default(''),
-});
-const instructionSchema = z.object({
-  incidentId: z.uuid(),
-  reportId: z.uuid().optional(),
-  text: z.string().trim().min(1).max(5000),
-  unitCodes: z.array(z.string().regex(/^\d{6}$/)).min(1).max(200),
-  dueAt: plausibleInstant().optional(),
-});
-const feedbackSchema = z.object({ text: z.string().trim().min(1).max(5000), done: z.boolean().default(false) });
-const rulesSchema = z.object({
-  rules: z.array(z.object({ grade, level: z.union([z.literal(1), z.literal(2), z.literal(3)]), kind: z.enum(['phone', 'written']), minutes: z.number().int().min(1).max(10080) })).max(24),
-  followupTimes: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/)).max(12),
-  directCopyMaxGrade: z.number().int().min(0).max(4),
-  warnMinutes: z.number().int().min(1).max(240),
-}).superRefine((b, ctx) => {
-  // One rule per grade, level and kind: a second one would contradict the first.
-  const seen = new Set<string>();
-  b.rules.forEach((r, i) => {
-    const key = `${r.grade}:${r.level}:${r.kind}`;
-    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['rules', i], message: '同一等级、层级和报送方式的时限规则重复' });
-    seen.add(key);
-  });
-});
+const createSchema = createReportBody;
+const phoneSchema = phoneReportBody;
+const editSchema = editReportBody;
+const commentSchema = commentBody;
+const hopSchema = hopBody;
+const demandSchema = demandBody;
+const instructionSchema = instructionBody;
+const feedbackSchema = feedbackBody;
+const rulesSchema = rulesBody;
 
 export const REPORTER_ROLES = ['duty_officer', 'leader', 'admin'] as const;
 
@@ -85,7 +30,7 @@ export const ATTACHMENT_MAX = 20 * 1024 * 1024;
 const boardMonth = (m: unknown): string | undefined => (m === undefined || m === '' ? undefined : parse(z.object({ month: plausibleMonth() }), { month: m }).month);
 const checkEventTime = (iso: string): Date => checkPastTime(iso, 'eventTime', '事发时间');
 
-export function reportRoutes(ctx: AppContext): Router {
+export function reportRoutes(ctx: AppServices): Router {
   const r = Router();
   const { service } = ctx.reports;
 

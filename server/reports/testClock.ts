@@ -5,10 +5,10 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
+import type { AppServices } from '../services.ts';
 import { clock } from '../clock.ts';
 import { parse } from '../http/validate.ts';
-import { seedDemoRoster } from '../../db/seed/duty.ts';
+import { seedDemoRoster } from '../seed/duty.ts';
 
 const body = z.union([
   z.object({ advanceMs: z.number().int().min(-864e8).max(864e8) }),
@@ -16,7 +16,7 @@ const body = z.union([
   z.object({ reset: z.literal(true) }),
 ]);
 
-export function testClockRoutes(ctx: AppContext): Router {
+export function testClockRoutes(ctx: AppServices): Router {
   const r = Router();
   r.get('/clock', (_req, res) => {
     res.json({ now: clock.now().toISOString(), offsetMs: clock.offsetMs });

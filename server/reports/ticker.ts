@@ -7,7 +7,9 @@
 import type { AppContext } from '../context.ts';
 import { clock } from '../clock.ts';
 import { loadRules, loadSettings, obligationsFor, recordMisses } from './repo.ts';
+import { upChain } from '../realtime/rooms.ts';
 import { pushNotice } from './push.ts';
+import type { DeadlinePush } from '../../contract/socket.ts';
 import { isLate } from './deadlines.ts';
 
 const WINDOW_DAYS = 30;
@@ -43,7 +45,7 @@ export class DeadlineTicker {
    * to its own unit, and only when unclassified: offices above learn that something is late, never the content
    * of work not sent to them.
    */
-  #pushAlert(event: string, inc: { id: string; unit_code: string; title: string; classification: number }, units: string[], payload: Record<string, unknown>): void {
+  #pushAlert(event: 'deadline:warning' | 'deadline:missed' | 'followup:due', inc: { id: string; unit_code: string; title: string; classification: number }, units: string[], payload: DeadlinePush): void {
     const others = units.filter((u) => u !== inc.unit_code);
     if (others.length < units.length) pushNotice(this.ctx, event, [inc.unit_code], inc.classification === 0 ? { ...payload, title: inc.title } : payload);
     if (others.length) pushNotice(this.ctx, event, others, payload);
@@ -86,7 +88,7 @@ export class DeadlineTicker {
       const payload = { incidentId: m.incidentId, unitCode: m.unitCode, unitName: unit?.name ?? m.unitCode, kind: m.kind, grade: inc.grade, dueAt: m.dueAt.toISOString(), recordedAt: now.toISOString() };
       // The late office and the office above it (escalation); everyone up the chain sees the incident change.
       this.#pushAlert('deadline:missed', inc, [m.unitCode, ...(unit?.parentCode ? [unit.parentCode] : [])], payload);
-      pushNotice(this.ctx, 'incident:changed', [inc.unit_code, ...tree.ancestors(inc.unit_code).map((u) => u.code)], { id: m.incidentId });
+      pushNotice(this.ctx, 'incident:changed', upChain(tree, inc.unit_code), { id: m.incidentId });
     }
   }
 }

@@ -14,7 +14,7 @@ import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/schema.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
-import { seedDemo } from '../../db/seed/demo.ts';
+import { seedDemo } from '../../server/seed/demo.ts';
 import { loadOrgTree } from '../../server/org/load.ts';
 import type { AppContext } from '../../server/context.ts';
 import type { SessionUser } from '../../server/auth/sessions.ts';

@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { DbHandle } from '../../db/connect.ts';
-import { DEMO_PASSWORD } from '../../db/seed/demo.ts';
+import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
 import { createApp, type RunningApp } from '../../server/app.ts';
 import { WorkerPool } from '../../sfu/WorkerPool.ts';
 

@@ -3,7 +3,7 @@
  * departments add to the information rows (merged into those rows by route, so each route keeps one row).
  * D is 新城区's 办公室 (150102-01), 150102-02 its sibling department, 150200-01 a department of another city.
  */
-import type { HttpCase, HttpRule } from './access-rules.ts';
+import type { HttpCase, HttpRule } from './access-types.ts';
 
 const I = '/api/information';
 const D = '150102-01';

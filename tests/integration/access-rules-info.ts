@@ -1,5 +1,5 @@
 /** Access-matrix rows of routine government information (/api/information); fixtures in access-fixtures-info.ts. */
-import type { HttpRule } from './access-rules.ts';
+import type { HttpRule } from './access-types.ts';
 import type { Fixtures } from './access-fixtures.ts';
 
 type F = Fixtures;

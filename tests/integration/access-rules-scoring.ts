@@ -1,5 +1,5 @@
 /** Access-matrix rows of information scoring (/api/scoring); fixtures in access-fixtures-scoring.ts. */
-import type { HttpRule } from './access-rules.ts';
+import type { HttpRule } from './access-types.ts';
 import type { Fixtures } from './access-fixtures.ts';
 import { DEFAULT_RULES } from '../../contract/scoring.ts';
 import { clock } from '../../server/clock.ts';

@@ -10,32 +10,13 @@
  * `mustNotSee`: the response is 200 but must not contain that text (lists filtered by unit).
  */
 import type { Fixtures } from './access-fixtures.ts';
+import type { HttpRule } from './access-types.ts';
 import { INFO_RULES } from './access-rules-info.ts';
 import { DEPARTMENT_RULES, withDepartmentCases } from './access-rules-departments.ts';
 import { SCORING_RULES } from './access-rules-scoring.ts';
 
 type F = Fixtures;
-export interface HttpCase {
-  as: string;
-  url?: (f: F) => string;
-  body?: (f: F) => unknown;
-  /** Raw upload (X-Requested-With is sent, as the console does). */
-  raw?: { type: string; data: (f: F) => Uint8Array | string };
-  expect: number[];
-  mustNotSee?: (f: F) => string;
-}
-export interface HttpRule {
-  route: string;
-  who: string;
-  /** Reachable without a session (the anonymous check expects no 401). */
-  public?: boolean;
-  /** Only mounted in some configurations (e.g. TEST_CLOCK=1). */
-  optional?: boolean;
-  allow: HttpCase[];
-  deny: HttpCase[];
-  /** Why there is no refused case beyond anonymous. */
-  denyNote?: string;
-}
+export type { HttpCase, HttpRule } from './access-types.ts';
 
 export interface SocketCase {
   as: string;
@@ -66,6 +47,8 @@ export const HTTP_RULES: HttpRule[] = [
   { route: 'GET /healthz', who: 'anyone (load balancer probe, no data)', public: true, allow: [{ as: '', expect: [200] }], deny: [], denyNote: 'public liveness probe' },
   { route: 'POST /api/auth/login', who: 'anyone with the right password', public: true, allow: [{ as: '', body: () => ({ username: '150103-venue', password: 'Demo@2026' }), expect: [200] }], deny: [{ as: '', body: () => ({ username: '150103-venue', password: 'Wrong@2026' }), expect: [401] }] },
   { route: 'POST /api/auth/logout', who: "anyone: ends only the caller's own session", public: true, allow: [{ as: '150124-duty', expect: [200] }], deny: [], denyNote: 'acts on the caller\'s own cookie only' },
+  { route: 'GET /api/openapi.json', who: 'any session (the API description, no data)', allow: [{ as: `${C}-duty`, expect: [200] }], deny: [], denyNote: 'anonymous is the refusal' },
+  { route: 'GET /api/docs', who: 'any session (the API description as a page)', allow: [{ as: `${C}-venue`, expect: [200] }], deny: [], denyNote: 'anonymous is the refusal' },
   { route: 'GET /api/auth/me', who: 'any session', allow: [{ as: `${C}-duty`, expect: [200] }], deny: [], denyNote: 'anonymous is the refusal' },
   { route: 'POST /api/auth/password', who: 'self, with the old password', allow: [{ as: '150125-venue', body: () => ({ oldPassword: 'Demo@2026', newPassword: 'Matrix@2027' }), expect: [200] }], deny: [{ as: '150125-duty', body: () => ({ oldPassword: 'Guess@2026', newPassword: 'Matrix@2027' }), expect: [400] }] },
   { route: 'POST /api/auth/reset', who: 'admin, accounts in its subtree', allow: [{ as: 'admin', body: () => ({ username: '150124-venue', newPassword: 'Matrix@2027' }), expect: [200] }], deny: [{ as: '150000-leader', body: () => ({ username: '150124-venue', newPassword: 'Matrix@2027' }), expect: [403] }, { as: `${C}-duty`, body: () => ({ username: '150124-venue', newPassword: 'Matrix@2027' }), expect: [403] }] },

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed/demo.ts';
+import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
 import { createApp } from '../../server/app.ts';
 import { clock } from '../../server/clock.ts';
 import { LOGIN_MAX_FAILURES } from '../../server/auth/throttle.ts';

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/connect.ts';
 import { MIGRATION_NAMES, migrateToLatest } from '../../db/migrate.ts';
-import { seedDemo } from '../../db/seed/demo.ts';
+import { seedDemo } from '../../server/seed/demo.ts';
 import { insertMeeting, listMeetingsForUnit } from '../../server/meetings/repo.ts';
 import { loadOrgTree } from '../../server/org/load.ts';
 import type { OrgTree } from '../../server/org/tree.ts';

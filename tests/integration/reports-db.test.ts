@@ -6,7 +6,7 @@ import type { DbHandle } from '../../db/connect.ts';
 import { Migrator } from 'kysely';
 import { migrateToLatest } from '../../db/migrate.ts';
 import * as m001 from '../../db/migrations/001_foundation.ts';
-import { seedDemo } from '../../db/seed/demo.ts';
+import { seedDemo } from '../../server/seed/demo.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 describe.each(testDatabases())('report facts on $name', (target) => {

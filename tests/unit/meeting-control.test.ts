@@ -9,7 +9,7 @@ import {
   type Command,
   type ControlState,
   type Effect,
-} from '../../server/meetings/control.ts';
+} from '../../contract/meetingControl.ts';
 
 const HOST = '150100';
 const A = '150102';

@@ -1,8 +1,8 @@
 /** Departments (内设机构) in the org tree: below their office for look-ups, outside every walk of the divisions. */
 import { describe, expect, it } from 'vitest';
-import { flattenTree } from '../../db/seed/demo.ts';
-import { DEMO_DEPARTMENTS, departmentCode } from '../../db/seed/departments.ts';
-import { ORG_TREE } from '../../db/seed/org-tree.ts';
+import { flattenTree } from '../../server/seed/demo.ts';
+import { DEMO_DEPARTMENTS, departmentCode } from '../../server/seed/departments.ts';
+import { ORG_TREE } from '../../server/seed/org-tree.ts';
 import { OrgTree, type OrgUnit } from '../../server/org/tree.ts';
 import { resolveScope } from '../../server/meetings/scope.ts';
 import { receivingOffices } from '../../server/information/visibility.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flattenTree } from '../../db/seed/demo.ts';
-import { ORG_TREE } from '../../db/seed/org-tree.ts';
+import { flattenTree } from '../../server/seed/demo.ts';
+import { ORG_TREE } from '../../server/seed/org-tree.ts';
 import { OrgTree } from '../../server/org/tree.ts';
 
 const tree = new OrgTree(

@@ -8,8 +8,8 @@ import { interpretAnswer } from '../../server/platform/sender.ts';
 import { decidesAsLeaderOnDuty } from '../../server/platform/leaderOnDuty.ts';
 import { sign, verify } from '../../server/platform/signature.ts';
 import { OrgTree } from '../../server/org/tree.ts';
-import { flattenTree } from '../../db/seed/demo.ts';
-import { ORG_TREE } from '../../db/seed/org-tree.ts';
+import { flattenTree } from '../../server/seed/demo.ts';
+import { ORG_TREE } from '../../server/seed/org-tree.ts';
 
 const tree = new OrgTree(flattenTree(ORG_TREE).map((u) => ({ code: u.code, name: u.name, nameEn: u.name_en, level: u.level, parentCode: u.parent_code, sortOrder: u.sort_order })));
 const OURS = '150000-MZ0001-20261231235959-0001';

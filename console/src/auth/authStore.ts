@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api } from '../shared/api';
 import { AppError } from '../shared/errors';
-import type { Role, User } from '../shared/types';
+import type { Role, User } from '../../../contract/org';
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);

@@ -1,6 +1,6 @@
 import { api } from '../shared/api';
 import { AppError, fromWire } from '../shared/errors';
-import type { DutyPerson, DutySettings, Handover, HandoverState, LogEntry, LogFields, OnDutyUnit, RosterEntry, RosterView, Swap, UnitPerson } from './types';
+import type { DutyPerson, DutySettings, HandoverDto as Handover, HandoverState, LogEntryDto as LogEntry, LogFields, OnDutyUnit, RosterEntryDto as RosterEntry, RosterView, SwapDto as Swap, UnitPerson } from '../../../contract/duty';
 
 const q = (params: Record<string, string | undefined>) => {
   const s = new URLSearchParams();

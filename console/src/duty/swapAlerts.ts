@@ -4,7 +4,7 @@ import { useAlertStore } from '../shared/alertStore';
 import { i18n } from '../shared/i18n';
 import { useSocketStore } from '../shared/socketStore';
 import { formatDateTime } from '../shared/format';
-import type { Swap } from './types';
+import type { SwapDto as Swap } from '../../../contract/duty';
 
 /**
  * A new swap request (换班/替班) alerts the unit's leaders, who approve it; once decided (by any of them, or
@@ -20,7 +20,7 @@ export const useSwapAlerts = defineStore('swapAlerts', () => {
     if (!auth.user || s.unitCode !== auth.user.unitCode) return;
     const key = `swap-${s.id}`;
     if (s.status !== 'pending') return alerts.resolve(key);
-    if (!auth.hasRole('leader', 'admin') || String(s.requestedBy) === String(auth.user.id)) return;
+    if (!auth.hasRole('leader', 'admin') || s.requestedBy === auth.user.id) return;
     alerts.push({
       key,
       kind: 'swap',

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { api } from '../shared/api';
-import type { Meeting, NewMeeting } from '../shared/types';
+import type { MeetingDto as Meeting, CreateMeetingBody as NewMeeting } from '../../../contract/meetings';
 import { useAuthStore } from '../auth/authStore';
 import { useSocketStore } from '../shared/socketStore';
 import { beep, notify } from '../shared/alerts';

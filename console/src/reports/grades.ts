@@ -1,4 +1,4 @@
-import type { Category, Classification, Grade } from './types';
+import type { Category, Classification, Grade } from '../../../contract/reports';
 
 /** National four-grade scale; I is the gravest. Colours follow the usual red/orange/yellow/blue warning scheme. */
 export const GRADES: Grade[] = [1, 2, 3, 4];

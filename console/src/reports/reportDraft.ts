@@ -1,7 +1,7 @@
 import { reactive, watch } from 'vue';
 import { toLocalInput } from '../shared/format';
 import { uuid } from '../shared/uuid';
-import type { Category, FullReport } from './types';
+import type { Category, ReportDto as FullReport } from '../../../contract/reports';
 
 /**
  * The editable fields of a report as the form holds them (the same names and types as FullReport;

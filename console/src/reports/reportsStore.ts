@@ -5,7 +5,7 @@ import { useAlertStore, type AppAlert } from '../shared/alertStore';
 import { i18n } from '../shared/i18n';
 import { useAuthStore } from '../auth/authStore';
 import { useSocketStore } from '../shared/socketStore';
-import type { FullReport, Grade, Incident, ReportKind, WrittenFields } from './types';
+import type { ReportDto as FullReport, Grade, IncidentDto as Incident, ReportKind, WrittenFields } from '../../../contract/reports';
 import { syncServerNow } from './useNow';
 import { formatDateTime } from '../shared/format';
 
@@ -203,7 +203,7 @@ export const useReportsStore = defineStore('reports', () => {
     if (mine && r.state === 'pending_signoff' && before?.state !== 'pending_signoff' && auth.hasRole('leader', 'admin')) {
       alert({ key: `signoff-${r.id}-${r.submittedAt}`, kind: 'signoff', grade: r.grade, title: t('alert.signoffTitle'), body: `${r.title}（${r.createdByName}）`, incidentId: r.incidentId });
     }
-    if (mine && r.state === 'returned' && before?.state !== 'returned' && String(r.createdBy) === String(auth.user.id)) {
+    if (mine && r.state === 'returned' && before?.state !== 'returned' && r.createdBy === auth.user.id) {
       alert({ key: `returned-${r.id}-${r.signComment}`, kind: 'signoff', grade: r.grade, title: t('alert.returnedTitle'), body: `${r.title}：${r.signComment ?? ''}`, incidentId: r.incidentId });
     }
     // A relay at my office waits for my sign-off.

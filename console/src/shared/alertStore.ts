@@ -2,9 +2,9 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { RouteLocationRaw } from 'vue-router';
 import { useAuthStore } from '../auth/authStore';
+import type { Grade } from '../../../contract/reports';
 import { notify } from './alerts';
 import { alarmLevel } from './alarm/level';
-import type { Grade } from './types';
 
 export type AlertKind = 'received' | 'signoff' | 'warning' | 'missed' | 'followup' | 'instruction' | 'demanded' | 'feedback' | 'swap';
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { api } from './api';
-import type { Unit } from './types';
+import type { Unit } from '../../../contract/org';
 import { useAuthStore } from '../auth/authStore';
 
 function find(unit: Unit, code: string): Unit | null {

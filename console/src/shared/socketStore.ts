@@ -2,9 +2,11 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { io, type Socket } from 'socket.io-client';
 import { AppError, fromWire } from './errors';
+import type { AckResult, ClientEvent, ClientToServerEvents, ServerToClientEvents } from '../../../contract/socket';
 
+/** Server pushes (the contract's event map) and the connection's own events. */
+type Listeners = ServerToClientEvents & { connect: () => void; disconnect: (reason: string) => void; connect_error: (err: Error) => void };
 type Listener = (...args: any[]) => void;
-type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
 const ACK_TIMEOUT_MS = 10_000;
 
@@ -19,7 +21,7 @@ export const useSocketStore = defineStore('socket', () => {
   const wasConnected = ref(false);
   const lastError = ref<string | null>(null);
 
-  let socket: Socket | null = null;
+  let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   const listeners = new Map<string, Set<Listener>>();
 
   function dispatch(event: string, args: unknown[]): void {
@@ -33,16 +35,17 @@ export const useSocketStore = defineStore('socket', () => {
   }
 
   /** Subscribe to a server push (or 'connect' / 'disconnect'). Returns the unsubscribe function. */
-  function on(event: string, fn: Listener): () => void {
+  function on<E extends keyof Listeners>(event: E, fn: Listeners[E]): () => void {
     let set = listeners.get(event);
     if (!set) listeners.set(event, (set = new Set()));
-    set.add(fn);
-    return () => set.delete(fn);
+    const listener = fn as Listener;
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   function connect(): void {
     if (socket) return;
-    const s = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
     s.on('connect', () => {
       connected.value = true;
       wasConnected.value = true;
@@ -71,14 +74,15 @@ export const useSocketStore = defineStore('socket', () => {
   }
 
   /** Client → server call with an ack `{ ok, data | error }`; rejects with AppError. */
-  async function request<T>(event: string, payload: unknown = {}, timeoutMs = ACK_TIMEOUT_MS): Promise<T> {
+  async function request<T>(event: ClientEvent, payload: unknown = {}, timeoutMs = ACK_TIMEOUT_MS): Promise<T> {
     // Right after login or a page load the first connection may still be in progress: wait for it.
     // After a drop, fail fast instead: callers resync on 'connect' rather than replay stale calls.
     if (socket && !socket.connected && !wasConnected.value) await firstConnect(timeoutMs);
     if (!socket?.connected) throw new AppError('SOCKET_DISCONNECTED');
-    let res: Ack<T>;
+    let res: AckResult<T>;
     try {
-      res = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T>;
+      // The payload is checked by the server's zod schema of the event (contract/meetings.ts); the map types the name.
+      res = (await (socket as Socket).timeout(timeoutMs).emitWithAck(event, payload)) as AckResult<T>;
     } catch {
       throw new AppError('TIMEOUT');
     }
@@ -100,8 +104,8 @@ export const useSocketStore = defineStore('socket', () => {
   }
 
   /** Fire-and-forget, for best effort notices such as leaving a meeting. */
-  function emit(event: string, payload: unknown = {}): void {
-    socket?.emit(event, payload);
+  function emit(event: ClientEvent, payload: unknown = {}): void {
+    (socket as Socket | null)?.emit(event, payload);
   }
 
   /** The server-side peer id is most likely the socket id; used to never render ourselves. */

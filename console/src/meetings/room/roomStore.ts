@@ -5,7 +5,7 @@ import { useSocketStore } from '../../shared/socketStore';
 import { errorText, type LazyText } from '../../shared/errorText';
 import { i18n } from '../../shared/i18n';
 import { toAppError } from '../../shared/errors';
-import type { PeerInfo, ProducerInfo as WireProducerInfo } from '../../shared/types';
+import type { PeerInfo, ProducerInfo as WireProducerInfo } from '../../../../contract/meetings';
 import { useAuthStore } from '../../auth/authStore';
 import type { Command, ControlState } from '../control/model';
 import {

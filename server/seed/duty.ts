@@ -4,9 +4,9 @@
  * on duty). Bulk inserts only: this runs at every first start and in every test server.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
-import type { DutyPerson, DutyRosterTable } from '../tables/duty.ts';
-import { addDays, DEFAULT_SHIFT_STARTS, localDate, slotAt, slotsForDates, weekRange } from '../../server/duty/rules.ts';
+import type { Database } from '../../db/schema.ts';
+import type { DutyPerson, DutyRosterTable } from '../../db/tables/duty.ts';
+import { addDays, DEFAULT_SHIFT_STARTS, localDate, slotAt, slotsForDates, weekRange } from '../duty/rules.ts';
 
 export async function seedDutyDemo(db: Kysely<Database>, now: Date): Promise<void> {
   const units = await db.selectFrom('units').select(['code', 'name']).orderBy('code').execute();

@@ -1,11 +1,13 @@
-/** Wire types of /api/duty (see docs/API.md, "Duty"). */
+/** Wire types of /api/duty (值班): rosters, swaps, handovers, the duty log. DTOs the server sends. */
+import type { Role } from './org.ts';
+
 export interface DutyPerson {
   userId: number | null;
   name: string;
   phone: string | null;
 }
 
-export interface RosterEntry {
+export interface RosterEntryDto {
   id: number;
   unitCode: string;
   start: string;
@@ -14,7 +16,7 @@ export interface RosterEntry {
   leader: DutyPerson | null;
   note: string;
   version: number;
-  source: 'manual' | 'import' | 'swap' | 'seed';
+  source: RosterSource;
   swapId: string | null;
   createdBy: number;
   createdByName: string;
@@ -28,8 +30,12 @@ export interface RosterSlot {
   date: string;
   index: number;
   startTime: string;
-  entry: RosterEntry | null;
+  entry: RosterEntryDto | null;
 }
+
+export const ROSTER_SOURCES = ['manual', 'import', 'swap', 'seed'] as const;
+export type RosterSource = (typeof ROSTER_SOURCES)[number];
+export const LOG_KINDS = ['call', 'document', 'event', 'other'] as const;
 
 export interface DutySettings {
   shiftStarts: string[];
@@ -50,7 +56,7 @@ export interface UnitPerson {
   username: string;
   name: string;
   phone: string | null;
-  roles: string[];
+  roles: Role[];
 }
 
 export interface OnDutyUnit {
@@ -65,7 +71,7 @@ export interface OnDutyUnit {
   leader: DutyPerson | null;
 }
 
-export interface Swap {
+export interface SwapDto {
   id: string;
   unitCode: string;
   kind: 'swap' | 'replace';
@@ -85,7 +91,7 @@ export interface Swap {
   decisionNote: string | null;
 }
 
-export interface HandoverItem {
+export interface HandoverItemDto {
   id: number;
   kind: string;
   refId: string;
@@ -96,7 +102,7 @@ export interface HandoverItem {
   acknowledgedAt: string | null;
 }
 
-export interface Handover {
+export interface HandoverDto {
   id: string;
   unitCode: string;
   slotStart: string;
@@ -108,7 +114,7 @@ export interface Handover {
   incomingUserId: number | null;
   incomingName: string | null;
   acceptedAt: string | null;
-  items: HandoverItem[];
+  items: HandoverItemDto[];
 }
 
 export interface HandoverState {
@@ -116,11 +122,11 @@ export interface HandoverState {
   /** officers: who is rostered on the shift (only they may close it), null when it is not rostered. */
   closable: { start: string; end: string; date: string; startTime: string; officers?: string[] | null }[];
   openItems: { kind: string; refId: string; title: string; dueAt: string | null }[];
-  pending: Handover[];
-  recent: Handover[];
+  pending: HandoverDto[];
+  recent: HandoverDto[];
 }
 
-export type LogKind = 'call' | 'document' | 'event' | 'other';
+export type LogKind = (typeof LOG_KINDS)[number];
 
 export interface LogFields {
   kind: LogKind;
@@ -137,7 +143,7 @@ export interface LogFields {
   status: 'open' | 'closed';
 }
 
-export interface LogEntry extends LogFields {
+export interface LogEntryDto extends LogFields {
   id: string;
   unitCode: string;
   receivedAt: string;

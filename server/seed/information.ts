@@ -5,8 +5,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
-import type { Database } from '../schema.ts';
-import type { InfoPublicationTable } from '../tables/information.ts';
+import type { Database } from '../../db/schema.ts';
+import type { InfoPublicationTable } from '../../db/tables/information.ts';
 
 export async function seedInformationDemo(db: Kysely<Database>, now: Date): Promise<void> {
   const units = await db.selectFrom('units').select(['code', 'name', 'level', 'parent_code']).orderBy('code').execute();

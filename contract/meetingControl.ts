@@ -1,13 +1,14 @@
 /**
  * The chair's control of a live meeting (MCU-style), as a pure reducer:
  * `reduce(state, command, actor) → { state, effects } | { error }`.
- * The hub applies the effects to mediasoup (pause/resume producers, kick sites, timers, persistence)
+ * Shared by server and console (contract/). The hub applies the effects to mediasoup (pause/resume producers, kick sites, timers, persistence)
  * and broadcasts the new state to every site. Table-tested in tests/unit/meeting-control.test.ts.
  */
+import { z } from 'zod';
 
 export type ControlMode = 'free' | 'rollcall' | 'broadcast' | 'patrol' | 'voice';
-export type Layout = 'auto' | '1' | '1+N' | '4' | '9' | '16';
-export const LAYOUTS: readonly Layout[] = ['auto', '1', '1+N', '4', '9', '16'];
+export const LAYOUTS = ['auto', '1', '1+N', '4', '9', '16'] as const;
+export type Layout = (typeof LAYOUTS)[number];
 
 export interface PatrolState {
   units: string[];
@@ -62,43 +63,55 @@ export interface Actor {
   system?: boolean;
 }
 
-export type Command =
-  | { type: 'muteAll'; lock?: boolean }
-  | { type: 'unmuteAll' }
-  | { type: 'mute'; unitCode: string; lock?: boolean }
-  | { type: 'unmute'; unitCode: string }
-  | { type: 'selfMute' }
-  | { type: 'selfUnmute' }
-  | { type: 'videoOff'; unitCode: string }
-  | { type: 'videoOn'; unitCode: string }
-  | { type: 'selfVideo'; on: boolean }
-  | { type: 'remove'; unitCode: string }
-  | { type: 'lock'; locked: boolean }
-  | { type: 'extend'; minutes: number }
-  | { type: 'end' }
-  | { type: 'rollcall'; unitCode: string }
-  | { type: 'rollcallNext' }
-  | { type: 'rollcallPrev' }
-  | { type: 'broadcast'; unitCode: string }
-  | { type: 'patrolStart'; unitCodes?: string[]; intervalSec: number; toAll: boolean }
-  | { type: 'patrolPause' }
-  | { type: 'patrolResume' }
+const unit = z.string().regex(/^\d{6}$/);
+/** What a site may send in `control` (the zod schema is the type: the server parses with it, the console sends it). */
+export const clientCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('muteAll'), lock: z.boolean().optional() }),
+  z.object({ type: z.literal('unmuteAll') }),
+  z.object({ type: z.literal('mute'), unitCode: unit, lock: z.boolean().optional() }),
+  z.object({ type: z.literal('unmute'), unitCode: unit }),
+  z.object({ type: z.literal('selfMute') }),
+  z.object({ type: z.literal('selfUnmute') }),
+  z.object({ type: z.literal('videoOff'), unitCode: unit }),
+  z.object({ type: z.literal('videoOn'), unitCode: unit }),
+  z.object({ type: z.literal('selfVideo'), on: z.boolean() }),
+  z.object({ type: z.literal('remove'), unitCode: unit }),
+  z.object({ type: z.literal('lock'), locked: z.boolean() }),
+  z.object({ type: z.literal('extend'), minutes: z.number().int() }),
+  z.object({ type: z.literal('end') }),
+  z.object({ type: z.literal('rollcall'), unitCode: unit }),
+  z.object({ type: z.literal('rollcallNext') }),
+  z.object({ type: z.literal('rollcallPrev') }),
+  z.object({ type: z.literal('broadcast'), unitCode: unit }),
+  z.object({ type: z.literal('patrolStart'), unitCodes: z.array(unit).max(500).optional(), intervalSec: z.number().int(), toAll: z.boolean() }),
+  z.object({ type: z.literal('patrolPause') }),
+  z.object({ type: z.literal('patrolResume') }),
+  z.object({ type: z.literal('voice') }),
+  z.object({ type: z.literal('free') }),
+  z.object({ type: z.literal('layout'), layout: z.enum(LAYOUTS) }),
+  z.object({ type: z.literal('raiseHand') }),
+  z.object({ type: z.literal('lowerHand') }),
+  z.object({ type: z.literal('grantFloor'), unitCode: unit }),
+  z.object({ type: z.literal('dismissHand'), unitCode: unit }),
+  z.object({ type: z.literal('banner'), text: z.string().max(100) }),
+  z.object({ type: z.literal('caption'), text: z.string().max(300) }),
+  z.object({ type: z.literal('shareStop') }),
+  z.object({ type: z.literal('shareTakeBack') }),
+  z.object({ type: z.literal('recordStart') }),
+  z.object({ type: z.literal('recordStop') }),
+]);
+export type ClientCommand = z.infer<typeof clientCommand>;
+
+/** Commands only the server issues (timers, speaker detection, the share slot), or completes with its own time. */
+export type ServerCommand =
   | { type: 'patrolTick'; withVideo: string[] }
-  | { type: 'voice' }
-  | { type: 'free' }
   | { type: 'speaker'; unitCode: string | null }
-  | { type: 'layout'; layout: Layout }
-  | { type: 'raiseHand'; at: string }
-  | { type: 'lowerHand' }
-  | { type: 'grantFloor'; unitCode: string }
-  | { type: 'dismissHand'; unitCode: string }
-  | { type: 'banner'; text: string }
-  | { type: 'caption'; text: string }
   | { type: 'shareStart' }
-  | { type: 'shareStop' }
-  | { type: 'shareTakeBack' }
-  | { type: 'recordStart'; at: string }
-  | { type: 'recordStop' };
+  | { type: 'raiseHand'; at: string }
+  | { type: 'recordStart'; at: string };
+
+/** What the reducer runs: a site's command (raise hand and record start stamped by the server) or the server's own. */
+export type Command = Exclude<ClientCommand, { type: 'raiseHand' | 'recordStart' }> | ServerCommand;
 
 export type CommandType = Command['type'];
 

@@ -1,10 +1,10 @@
 /** Demo data: the org tree and one account per role per unit, so every site can be tried at once. */
 import type { Kysely } from 'kysely';
-import type { Database, Role } from '../schema.ts';
-import { hashPassword } from '../../server/auth/password.ts';
+import type { Database, Role } from '../../db/schema.ts';
+import { hashPassword } from '../auth/password.ts';
 import { ORG_TREE, type SeedUnit } from './org-tree.ts';
 import { seedDutyDemo } from './duty.ts';
-import { clock } from '../../server/clock.ts';
+import { clock } from '../clock.ts';
 import { seedInformationDemo } from './information.ts';
 import { seedDepartmentsDemo } from './departments.ts';
 

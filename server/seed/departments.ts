@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
-import type { Database, UserTable } from '../schema.ts';
+import type { Database, UserTable } from '../../db/schema.ts';
 
 export const DEMO_DEPARTMENTS: { office: string; number: string; name: string; nameEn: string }[] = [
   { office: '150000', number: '01', name: '社会救助处', nameEn: 'Social Assistance Division' },
