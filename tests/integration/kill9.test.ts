@@ -52,8 +52,21 @@ async function postgresTarget(adminUrl: string): Promise<Target> {
   };
 }
 
-/** Starts server/main.ts in its own process group; resolves with its base URL once /healthz answers. */
+/**
+ * Starts server/main.ts in its own process group; resolves with its base URL once /healthz answers. A random
+ * port may be taken meanwhile (the other test files' connections use the same range): then another one.
+ */
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(env);
+    } catch (e) {
+      if (attempt >= 3 || !String((e as Error).message).includes('EADDRINUSE')) throw e;
+    }
+  }
+}
+
+async function startServerOnce(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
