@@ -1,5 +1,5 @@
 /**
- * 一月一通报 in the console at 赤峰市 (150400), February 2028 (a leap month, UTC+8): items reach the city, it
+ * 一月一通报 in the console at 赤峰市 (150400), February 2036 (a leap month, UTC+8; a year no other spec's clock visits, as the month-end reminders are made once per unit and month for the whole server): items reach the city, it
  * adopts one and the region adopts it too; 红山区's officer sees the quota met, 元宝山区's is reminded three days
  * before month end (27 February); on 1 March the city's editor opens the monthly bulletin, sees points and
  * ranks explained line by line, publishes it, and the county reads the published ranking.
@@ -13,7 +13,7 @@ const review = { containsSecrets: false, fitToPublish: true, figuresChecked: tru
 test('an officer sees quota progress, the office publishes the monthly bulletin with the ranks', async ({ browser, playwright, baseURL }) => {
   test.setTimeout(180_000);
   const start = await playwright.request.newContext({ baseURL });
-  await pinClock(start, '2028-02-10T10:00:00+08:00');
+  await pinClock(start, '2036-02-10T10:00:00+08:00');
   await start.dispose();
   const as = async (username: string): Promise<APIRequestContext> => {
     const c = await playwright.request.newContext({ baseURL });
@@ -56,24 +56,24 @@ test('an officer sees quota progress, the office publishes the monthly bulletin 
   await expect(officer.getByTestId('quota-own')).toContainText('已报送 5 / 5 条');
   await expect(officer.getByTestId('quota-own-state')).toHaveText('已完成');
 
-  // 27 February 2028, 00:00 UTC+8 (three days before a leap month's end): 元宝山区 is reminded, 红山区 is not.
-  await moveTo('2028-02-27T00:00:30+08:00');
+  // 27 February 2036, 00:00 UTC+8 (three days before a leap month's end): 元宝山区 is reminded, 红山区 is not.
+  await moveTo('2036-02-27T00:00:30+08:00');
   const behind = await loginAs(browser, '150403-info');
   pages.push(behind);
   await behind.getByTestId('nav-information').click();
   await behind.getByTestId('info-tab-score-quota').click();
   await expect(behind.getByTestId('quota-own-state')).toHaveText('未完成');
-  await expect(behind.getByTestId('quota-reminder')).toContainText('2028年2月任务量尚未完成：已报送1条（应≥5条）');
+  await expect(behind.getByTestId('quota-reminder').filter({ hasText: '2036年2月' })).toContainText('2036年2月任务量尚未完成：已报送1条（应≥5条）');
   await officer.reload();
   await expect(officer.getByTestId('quota-own-state')).toHaveText('已完成');
-  await expect(officer.getByTestId('quota-reminder')).toHaveCount(0);
+  await expect(officer.getByTestId('quota-reminder').filter({ hasText: '2036年2月' })).toHaveCount(0);
 
   // 1 March: the city's editor opens February's bulletin (the default), sees the ranks and publishes.
-  await moveTo('2028-03-01T09:00:00+08:00');
+  await moveTo('2036-03-01T09:00:00+08:00');
   const editor = await loginAs(browser, '150400-editor');
   await editor.getByTestId('nav-information').click();
   await editor.getByTestId('info-tab-score-bulletins').click();
-  await expect(editor.getByTestId('bulletin-title')).toHaveText('赤峰市 2028年2月');
+  await expect(editor.getByTestId('bulletin-title')).toHaveText('赤峰市 2036年2月');
   await expect(editor.getByTestId('bulletin-state')).toHaveText('草稿（实时计算）');
   // 红山区: base 10 + 信息专报 10×2 + region 20×2 = 70; 元宝山区: 政务信息 5.
   await expect(editor.getByTestId('bulletin-points-150402')).toHaveText('70');
@@ -82,14 +82,14 @@ test('an officer sees quota progress, the office publishes the monthly bulletin 
   await expect(table.locator('tbody tr').first()).toContainText('红山区');
   await expect(editor.getByTestId('bulletin-rank-chart')).toContainText('红山区');
   await table.locator('tbody tr').first().click();
-  await expect(editor.getByTestId('bulletin-line-150402')).toHaveText([/2028年2月完成任务量.*\+10/, /《红山区城乡低保提标调研》被赤峰市《信息专报》采用（本级刊物·二类 10×2）\+20/, /被内蒙古自治区《政务信息》采用（上一级采用·一类 20×2）\+40/]);
+  await expect(editor.getByTestId('bulletin-line-150402')).toHaveText([/2036年2月完成任务量.*\+10/, /《红山区城乡低保提标调研》被赤峰市《信息专报》采用（本级刊物·二类 10×2）\+20/, /被内蒙古自治区《政务信息》采用（上一级采用·一类 20×2）\+40/]);
   await editor.getByTestId('bulletin-publish').click();
   await editor.getByRole('button', { name: /确定|OK/ }).click();
-  await expect(editor.getByTestId('bulletin-state')).toContainText('已印发 2028-03-01');
+  await expect(editor.getByTestId('bulletin-state')).toContainText('已印发 2036-03-01');
 
   // The county reads the published ranking: first place.
   await officer.getByTestId('info-tab-score-bulletins').click();
-  await expect(officer.getByTestId('bulletin-title')).toHaveText('赤峰市 2028年2月');
+  await expect(officer.getByTestId('bulletin-title')).toHaveText('赤峰市 2036年2月');
   await expect(officer.getByTestId('bulletin-state')).toContainText('已印发');
   await expect(officer.getByTestId('bulletin-table').locator('tbody tr').first()).toContainText('红山区');
   await expect(officer.getByTestId('bulletin-points-150402')).toHaveText('70');
