@@ -5,6 +5,7 @@ import { useAuthStore } from '../auth/authStore';
 import type { Grade } from '../../../contract/reports';
 import { notify } from './alerts';
 import { alarmLevel } from './alarm/level';
+import { readKeys, writeKeys } from './storedKeys';
 
 export type AlertKind = 'received' | 'signoff' | 'warning' | 'missed' | 'followup' | 'instruction' | 'demanded' | 'feedback' | 'swap';
 
@@ -31,17 +32,7 @@ export const AUTO_CLOSE_MS = 15_000;
 export const TRAY_VISIBLE = 2;
 const REMEMBER = 300;
 
-const storageKey = (userId: string | number) => `tl.alerts.handled.${userId}`;
-
-function readHandled(userId: string | number | undefined): string[] {
-  if (userId === undefined) return [];
-  try {
-    const v = JSON.parse(localStorage.getItem(storageKey(userId)) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
+const storageKey = (userId: string | number | undefined) => (userId === undefined ? null : `tl.alerts.handled.${userId}`);
 
 /**
  * The alert lifecycle, one place for every domain. A dismissed or handled alert is remembered per user in this
@@ -50,17 +41,13 @@ function readHandled(userId: string | number | undefined): string[] {
 export const useAlertStore = defineStore('alerts', () => {
   const auth = useAuthStore();
   const alerts = ref<AppAlert[]>([]);
-  let handled: string[] = readHandled(auth.user?.id);
+  let handled: string[] = readKeys(storageKey(auth.user?.id));
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   function remember(key: string): void {
     if (handled.includes(key)) return;
     handled = [...handled, key].slice(-REMEMBER);
-    try {
-      if (auth.user) localStorage.setItem(storageKey(auth.user.id), JSON.stringify(handled));
-    } catch {
-      // Storage full or disabled: the alert may come back after a reload, nothing worse.
-    }
+    writeKeys(storageKey(auth.user?.id), handled); // lost only if storage is full: the alert may come back after a reload
   }
 
   function drop(key: string): void {
@@ -100,7 +87,7 @@ export const useAlertStore = defineStore('alerts', () => {
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
       alerts.value = [];
-      handled = readHandled(id);
+      handled = readKeys(storageKey(id));
     },
   );
 

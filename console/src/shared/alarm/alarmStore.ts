@@ -9,21 +9,12 @@ import { computed, ref, watch } from 'vue';
 import { useAuthStore } from '../../auth/authStore';
 import { useAlertStore, type AppAlert } from '../alertStore';
 import { lastPlayedAt, playLevel } from './sound';
+import { readKeys, writeKeys } from '../storedKeys';
 import { alarmLevel, loudest, needsAck, REPEAT_MS, type AlarmLevel } from './level';
 
 const REMEMBER = 300;
 const TICK_MS = 1_000;
-const storageKey = (userId: string | number) => `tl.alarms.acked.${userId}`;
-
-function readAcked(userId: string | number | undefined): string[] {
-  if (userId === undefined) return [];
-  try {
-    const v = JSON.parse(localStorage.getItem(storageKey(userId)) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
+const storageKey = (userId: string | number | undefined) => (userId === undefined ? null : `tl.alarms.acked.${userId}`);
 
 export interface Alarm extends AppAlert {
   level: AlarmLevel;
@@ -32,7 +23,7 @@ export interface Alarm extends AppAlert {
 export const useAlarmStore = defineStore('alarms', () => {
   const auth = useAuthStore();
   const alerts = useAlertStore();
-  const acked = ref<string[]>(readAcked(auth.user?.id));
+  const acked = ref<string[]>(readKeys(storageKey(auth.user?.id)));
 
   /** Alerts still sounding here: loud ones not yet acknowledged, loudest first, newest first within a level. */
   const active = computed<Alarm[]>(() =>
@@ -45,11 +36,7 @@ export const useAlarmStore = defineStore('alarms', () => {
 
   function acknowledge(keys: string[]): void {
     acked.value = [...acked.value, ...keys.filter((k) => !acked.value.includes(k))].slice(-REMEMBER);
-    try {
-      if (auth.user) localStorage.setItem(storageKey(auth.user.id), JSON.stringify(acked.value));
-    } catch {
-      // Storage full or disabled: the alarm may sound again after a reload, nothing worse.
-    }
+    writeKeys(storageKey(auth.user?.id), acked.value);
   }
 
   // A new alert sounds at once, by its level (unless acknowledged here before a reload).
@@ -87,7 +74,7 @@ export const useAlarmStore = defineStore('alarms', () => {
 
   watch(
     () => auth.user?.id,
-    (id) => (acked.value = readAcked(id)),
+    (id) => (acked.value = readKeys(storageKey(id))),
   );
 
   return { active, level, acknowledge };
