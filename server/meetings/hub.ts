@@ -1,6 +1,6 @@
 /**
- * Live meetings: one MeetingRoom (router) per meeting, created when the first site joins, and the
- * socket.io signalling that drives it. Every event checks that the socket's unit is in the meeting.
+ * Live meetings: one MeetingRoom (router) per meeting, created when the first site joins; the sites in it
+ * (joined sockets) and the socket.io signalling (signalling.ts) that drives it; recording (meetingRecorders.ts).
  * The chair's control state (control.ts, a pure reducer) lives here per meeting; its effects are applied
  * to mediasoup on the server (a muted site's audio stops at the SFU) and every change is pushed to all sites.
  */
@@ -8,18 +8,16 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Server as IoServer, Socket } from 'socket.io';
 import type { Database } from '../../db/schema.ts';
-import path from 'node:path';
-import { MeetingRoom, producerSource, sourceOf } from '../../sfu/MeetingRoom.ts';
-import { Recorder } from '../../sfu/Recorder.ts';
+import { MeetingRoom } from '../../sfu/MeetingRoom.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import { meetingChannel, unitRoom } from '../realtime/rooms.ts';
+import { SlidingWindowLimit } from '../realtime/slidingWindowLimit.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import type { OrgTree } from '../org/tree.ts';
 import {
   initialControlState,
-  mainPictureFor,
   reduce,
   savedPart,
   type Actor,
@@ -28,12 +26,12 @@ import {
   type ControlState,
   type Effect,
 } from '../../contract/meetingControl.ts';
-import { attachDeviceTest } from './deviceTest.ts';
-import { insertRecording, recordingsRoot } from './recordingsRepo.ts';
+import { CHAT_PER_MINUTE, type PeerInfo, type ProducerInfo, type SiteHealth } from '../../contract/meetings.ts';
+import { MeetingRecorders } from './meetingRecorders.ts';
 import { checkJoinPin } from './pin.ts';
 import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, saveControl } from './repo.ts';
-import { acked } from '../realtime/ack.ts';
-import { CHAT_PER_MINUTE, signallingSchemas as schemas, type SiteHealth } from '../../contract/meetings.ts';
+import { attachSignalling, type SignallingHub } from './signalling.ts';
+import { siteHealth } from './siteHealth.ts';
 
 export { CHAT_PER_MINUTE };
 
@@ -48,7 +46,17 @@ interface Deps {
   pool: WorkerPool;
 }
 
-interface Joined {
+/** meeting:join's answer. */
+export interface JoinReply {
+  peerId: string;
+  chair: boolean;
+  control: ControlState;
+  routerRtpCapabilities: MeetingRoom['rtpCapabilities'];
+  peers: PeerInfo[];
+  producers: ProducerInfo[];
+}
+
+export interface Joined {
   meetingId: string;
   room: MeetingRoom;
   attendanceId: number;
@@ -66,25 +74,34 @@ const controlError = (code: ControlErrorCode): ApiError =>
     BAD_COMMAND: errors.badCommand,
   })[code]();
 
-export class MeetingHub {
+export class MeetingHub implements SignallingHub {
   readonly #rooms = new Map<string, Promise<MeetingRoom>>();
   readonly #joined = new Map<string, Joined>(); // socket id → meeting
-  /** Send times of the last minute's chat messages, per meeting and site. */
-  readonly #chatTimes = new Map<string, number[]>();
+  /** Chat messages per meeting and site in the last minute. */
+  readonly #chatLimit = new SlidingWindowLimit(CHAT_PER_MINUTE, 60_000);
   /** Control state per meeting, kept while the server runs (its durable part is in the meetings row). */
   readonly #controls = new Map<string, Promise<ControlState>>();
   /** Commands of one meeting run one after another. */
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #patrolTimers = new Map<string, ReturnType<typeof setInterval>>();
-  /** Server-side recording per meeting (sfu/Recorder.ts). */
-  readonly #recorders = new Map<string, { rec: Recorder; by: string; at: string }>();
-  /** Where recordings go: <root>/<meetingId>/<timestamp>.webm. */
-  readonly recordingsDir = recordingsRoot();
+  readonly #recorders: MeetingRecorders;
 
   constructor(private readonly deps: Deps) {
+    this.#recorders = new MeetingRecorders({
+      db: deps.db,
+      log: deps.log,
+      liveRoom: (id) => this.liveRoom(id),
+      controlState: (id) => this.controlState(id),
+      command: (id, cmd, actor) => this.command(id, cmd, actor),
+    });
     deps.pool.on('workerReplaced', (slot, error) =>
       deps.log.error({ worker: slot.index, err: error.message }, 'mediasoup worker died and was replaced; its meetings restart'),
     );
+  }
+
+  /** Where recordings go: <root>/<meetingId>/<timestamp>.webm. */
+  get recordingsDir(): string {
+    return this.#recorders.dir;
   }
 
   get liveRooms(): number {
@@ -116,166 +133,77 @@ export class MeetingHub {
     return user.unitCode === hostUnitCode && hasAnyRole(user, CHAIR_ROLES);
   }
 
+  /** Signalling of one console's socket (signalling.ts). */
   attach(socket: Socket): void {
-    const user = socket.data.user as SessionUser;
-    const on = acked(socket, this.deps.log, 'signalling');
-    const joined = () => {
-      const j = this.#joined.get(socket.id);
-      if (!j || j.room.closed) throw errors.notInMeeting();
-      return j;
+    attachSignalling(socket, this, this.deps);
+  }
+
+  /** The meeting this socket's site is in (NOT_IN_MEETING if none, or its router is gone). */
+  joinedOf(socket: Socket): Joined {
+    const j = this.#joined.get(socket.id);
+    if (!j || j.room.closed) throw errors.notInMeeting();
+    return j;
+  }
+
+  /** The control state of a meeting, loaded on first use; throws NOT_FOUND for an unknown meeting. */
+  controlOf(meetingId: string): Promise<ControlState> {
+    return this.#control(meetingId);
+  }
+
+  async join(socket: Socket, user: SessionUser, meetingId: string, pin: string | undefined): Promise<JoinReply> {
+    const meeting = await findMeeting(this.deps.db, this.deps.tree, meetingId);
+    if (!meeting) throw errors.notFound('会议');
+    if (meeting.status === 'ended') throw errors.meetingEnded();
+    if (!(await isUnitInvited(this.deps.db, meetingId, user.unitCode))) throw errors.meetingNotInvited();
+    await checkJoinPin(this.deps.db, meeting, user.unitCode, pin); // 入会密码: every invited site but the main venue's
+    const control = await this.#control(meetingId);
+    if (control.ended) throw errors.meetingEnded();
+    if (control.removed.includes(user.unitCode)) throw errors.meetingRemoved();
+    // A locked meeting admits no new site; a site that was already in (a network drop) may come back.
+    if (control.locked && user.unitCode !== meeting.hostUnitCode && !(await this.#hasAttended(meetingId, user.unitCode))) {
+      throw errors.meetingLocked();
+    }
+    await this.leave(socket);
+    const room = await this.#room(meetingId);
+    room.addPeer({
+      peerId: socket.id,
+      userId: user.id,
+      displayName: user.displayName,
+      unitCode: user.unitCode,
+      unitName: user.unitName,
+    });
+    const attendanceId = await recordJoin(this.deps.db, meetingId, user.unitCode, user.id);
+    await markLive(this.deps.db, meetingId);
+    this.#joined.set(socket.id, { meetingId, room, attendanceId, unitCode: user.unitCode });
+    await socket.join(meetingChannel(meetingId));
+    const me = room.peers.get(socket.id)!.info;
+    socket.to(meetingChannel(meetingId)).emit('peer:joined', me);
+    this.deps.log.info({ meetingId, unit: user.unitCode, peers: room.peers.size }, 'site joined meeting');
+    return {
+      peerId: socket.id,
+      chair: this.isChair(user, meeting.hostUnitCode),
+      control,
+      routerRtpCapabilities: room.rtpCapabilities,
+      peers: [...room.peers.values()].filter((p) => p.id !== socket.id).map((p) => p.info),
+      producers: room.producers().filter((p) => p.peerId !== socket.id),
     };
-    const actorOf = (hostUnitCode: string): Actor => ({ unitCode: user.unitCode, chair: this.isChair(user, hostUnitCode) });
+  }
 
-    attachDeviceTest(socket, this.deps);
-
-    on('meeting:join', schemas.join, async ({ meetingId, pin }) => {
-      const meeting = await findMeeting(this.deps.db, this.deps.tree, meetingId);
-      if (!meeting) throw errors.notFound('会议');
-      if (meeting.status === 'ended') throw errors.meetingEnded();
-      if (!(await isUnitInvited(this.deps.db, meetingId, user.unitCode))) throw errors.meetingNotInvited();
-      await checkJoinPin(this.deps.db, meeting, user.unitCode, pin); // 入会密码: every invited site but the main venue's
-      const control = await this.#control(meetingId);
-      if (control.ended) throw errors.meetingEnded();
-      if (control.removed.includes(user.unitCode)) throw errors.meetingRemoved();
-      // A locked meeting admits no new site; a site that was already in (a network drop) may come back.
-      if (control.locked && user.unitCode !== meeting.hostUnitCode && !(await this.#hasAttended(meetingId, user.unitCode))) {
-        throw errors.meetingLocked();
-      }
-      await this.#leave(socket);
-      const room = await this.#room(meetingId);
-      room.addPeer({
-        peerId: socket.id,
-        userId: user.id,
-        displayName: user.displayName,
-        unitCode: user.unitCode,
-        unitName: user.unitName,
-      });
-      const attendanceId = await recordJoin(this.deps.db, meetingId, user.unitCode, user.id);
-      await markLive(this.deps.db, meetingId);
-      this.#joined.set(socket.id, { meetingId, room, attendanceId, unitCode: user.unitCode });
-      await socket.join(meetingChannel(meetingId));
-      const me = room.peers.get(socket.id)!.info;
-      socket.to(meetingChannel(meetingId)).emit('peer:joined', me);
-      this.deps.log.info({ meetingId, unit: user.unitCode, peers: room.peers.size }, 'site joined meeting');
-      return {
-        peerId: socket.id,
-        chair: this.isChair(user, meeting.hostUnitCode),
-        control,
-        routerRtpCapabilities: room.rtpCapabilities,
-        peers: [...room.peers.values()].filter((p) => p.id !== socket.id).map((p) => p.info),
-        producers: room.producers().filter((p) => p.peerId !== socket.id),
-      };
-    });
-
-    on('meeting:leave', schemas.empty, async () => {
-      await this.#leave(socket);
-    });
-
-    on('transport:create', schemas.createTransport, async ({ direction }) => {
-      const { room } = joined();
-      return room.createTransport(socket.id, direction);
-    });
-
-    on('transport:connect', schemas.connect, async ({ transportId, dtlsParameters }) => {
-      const { room } = joined();
-      await room.connectTransport(socket.id, transportId, dtlsParameters as never);
-    });
-
-    on('transport:restartIce', schemas.restartIce, async ({ transportId }) => {
-      const { room } = joined();
-      return { iceParameters: await room.restartIce(socket.id, transportId) };
-    });
-
-    on('produce', schemas.produce, async ({ transportId, kind, rtpParameters, appData }) => {
-      const { room, meetingId } = joined();
-      const control = await this.#control(meetingId);
-      // By kind, not by the client's label: audio is the microphone, a share is video only (V3).
-      const source = sourceOf(kind, appData?.source);
-      // Content sharing (双流): claim the one sharing slot first (409 SHARE_BUSY), give it back if producing fails.
-      if (source === 'screen') await this.command(meetingId, { type: 'shareStart' }, actorOf(control.hostUnitCode));
-      const held = (c: ControlState) => (source === 'mic' && c.muted.includes(user.unitCode)) || (source === 'camera' && c.videoOff.includes(user.unitCode));
-      const info = await room.produce(socket.id, transportId, kind, rtpParameters as never, appData, held(await this.#control(meetingId))).catch(async (e: Error) => {
-        if (source === 'screen') await this.command(meetingId, { type: 'shareStop' }, actorOf(control.hostUnitCode)).catch(() => undefined);
-        throw e;
-      });
-      // A site muted (or camera-off) by the chair stays so at the SFU, whatever its browser sends.
-      const now = await this.#control(meetingId);
-      const producer = room.producer(socket.id, info.producerId);
-      if (held(now)) await room.setProducerPaused(producer, true);
-      if (source === 'screen') {
-        producer.observer.once('close', () => {
-          void this.command(meetingId, { type: 'shareStop' }, actorOf(now.hostUnitCode)).catch(() => undefined);
-        });
-      }
-      return { id: info.producerId };
-    });
-
-    on('producer:close', schemas.producerClose, async ({ producerId }) => {
-      const { room } = joined();
-      room.closeProducer(socket.id, producerId);
-    });
-
-    on('consume', schemas.consume, async ({ producerId, rtpCapabilities }) => {
-      const { room } = joined();
-      return room.consume(socket.id, producerId, rtpCapabilities as never);
-    });
-
-    on('consumer:resume', schemas.resume, async ({ consumerId }) => {
-      const { room } = joined();
-      await room.resumeConsumer(socket.id, consumerId);
-    });
-
-    on('consumer:pause', schemas.resume, async ({ consumerId }) => {
-      const { room } = joined();
-      await room.pauseConsumer(socket.id, consumerId);
-    });
-
-    on('consumer:setPreferredLayers', schemas.layers, async ({ consumerId, spatialLayer, temporalLayer }) => {
-      const { room } = joined();
-      await room.setPreferredLayers(socket.id, consumerId, spatialLayer, temporalLayer);
-    });
-
-    on('control', schemas.control, async ({ command }) => {
-      const { meetingId } = joined();
-      const control = await this.#control(meetingId);
-      const cmd: Command =
-        command.type === 'raiseHand' || command.type === 'recordStart'
-          ? { type: command.type, at: clock.now().toISOString() }
-          : command;
-      return { control: await this.command(meetingId, cmd, actorOf(control.hostUnitCode)) };
-    });
-
-    /** The site's own view of its sending, for the organiser's health table. */
-    on('stats:report', schemas.stats, async (st) => {
-      const { room } = joined();
-      const peer = room.peers.get(socket.id);
-      if (peer) peer.clientStats = { ...st, at: Date.now() };
-    });
-
-    on('chat', schemas.chat, async ({ text, toUnitCode }) => {
-      const { meetingId } = joined();
-      // At most CHAT_PER_MINUTE messages a minute per site: a stuck key or a script cannot flood every screen.
-      const key = `${meetingId}:${user.unitCode}`;
-      const chatTimes = this.#chatTimes.get(key) ?? [];
-      this.#chatTimes.set(key, chatTimes);
-      const t = Date.now();
-      while (chatTimes.length && chatTimes[0]! <= t - 60_000) chatTimes.shift();
-      if (chatTimes.length >= CHAT_PER_MINUTE) throw errors.chatRateLimited();
-      chatTimes.push(t);
-      const control = await this.#control(meetingId);
-      if (toUnitCode && !control.units.includes(toUnitCode)) throw errors.unitNotInMeeting();
-      const msg = { meetingId, fromUnitCode: user.unitCode, fromUnitName: user.unitName, fromName: user.displayName, toUnitCode: toUnitCode ?? null, text, at: clock.now().toISOString() };
-      if (!toUnitCode) this.deps.io.to(meetingChannel(meetingId)).emit('chat', msg);
-      else for (const sid of this.#socketsOf(meetingId, [toUnitCode, user.unitCode])) this.deps.io.to(sid).emit('chat', msg);
-    });
-
-    socket.on('disconnect', () => void this.#leave(socket));
+  /** A chat line to the whole meeting or to one site (and back to the sender's own consoles). */
+  async chat(user: SessionUser, meetingId: string, text: string, toUnitCode: string | null | undefined): Promise<void> {
+    // At most CHAT_PER_MINUTE messages a minute per site: a stuck key or a script cannot flood every screen.
+    if (!this.#chatLimit.allow(`${meetingId}:${user.unitCode}`, Date.now())) throw errors.chatRateLimited();
+    const control = await this.#control(meetingId);
+    if (toUnitCode && !control.units.includes(toUnitCode)) throw errors.unitNotInMeeting();
+    const msg = { meetingId, fromUnitCode: user.unitCode, fromUnitName: user.unitName, fromName: user.displayName, toUnitCode: toUnitCode ?? null, text, at: clock.now().toISOString() };
+    if (!toUnitCode) this.deps.io.to(meetingChannel(meetingId)).emit('chat', msg);
+    else for (const sid of this.#socketsOf(meetingId, [toUnitCode, user.unitCode])) this.deps.io.to(sid).emit('chat', msg);
   }
 
   async close(): Promise<void> {
     for (const t of this.#patrolTimers.values()) clearInterval(t);
     this.#patrolTimers.clear();
-    await Promise.all([...this.#recorders.keys()].map((id) => this.#stopRecording(id, null)));
+    await this.#recorders.stopAll();
     for (const p of this.#rooms.values()) (await p.catch(() => null))?.close();
     this.#rooms.clear();
   }
@@ -326,7 +254,7 @@ export class MeetingHub {
       );
     }
     this.deps.io.to(meetingChannel(meetingId)).emit('control:state', r.state);
-    if (this.#recorders.has(meetingId)) void this.#followMain(meetingId);
+    void this.#recorders.follow(meetingId);
     if (cmd.type !== 'speaker' && cmd.type !== 'patrolTick') {
       this.deps.log.info({ meetingId, command: cmd.type, by: actor.unitCode }, 'meeting control');
     }
@@ -335,7 +263,7 @@ export class MeetingHub {
 
   async #effect(state: ControlState, effect: Effect): Promise<void> {
     const meetingId = state.meetingId;
-    const room = await this.#liveRoom(meetingId);
+    const room = await this.liveRoom(meetingId);
     switch (effect.type) {
       case 'audio':
         await room?.setUnitPaused(effect.unitCode, 'mic', effect.paused);
@@ -350,15 +278,15 @@ export class MeetingHub {
         for (const sid of this.#socketsOf(meetingId, [effect.unitCode])) {
           this.deps.io.to(sid).emit('meeting:removed', { meetingId });
           const s = this.deps.io.sockets.sockets.get(sid);
-          if (s) await this.#leave(s);
+          if (s) await this.leave(s);
         }
         return;
       case 'patrolTimer':
         this.#patrol(state, effect.run);
         return;
       case 'record':
-        if (effect.run) await this.#startRecording(state, room);
-        else await this.#stopRecording(meetingId, state);
+        if (effect.run) await this.#recorders.start(state, room);
+        else await this.#recorders.stop(meetingId);
         return;
       case 'persist':
         await saveControl(this.deps.db, meetingId, { locked: state.locked, endsAt: state.endsAt, saved: savedPart(state) });
@@ -370,7 +298,7 @@ export class MeetingHub {
         this.deps.io.to([meetingChannel(meetingId), ...state.units.map(unitRoom)]).emit('meeting:ended', { meetingId });
         for (const sid of this.#socketsOf(meetingId)) {
           const s = this.deps.io.sockets.sockets.get(sid);
-          if (s) await this.#leave(s, false);
+          if (s) await this.leave(s, false);
         }
         room?.close();
         return;
@@ -385,7 +313,7 @@ export class MeetingHub {
     if (!run || !state.patrol) return;
     const timer = setInterval(() => {
       void (async () => {
-        const room = await this.#liveRoom(id);
+        const room = await this.liveRoom(id);
         if (!room) return; // nobody connected (or the worker is being replaced): hold the patrol where it is
         await this.command(id, { type: 'patrolTick', withVideo: room.unitsWithVideo() }, { unitCode: '', chair: false, system: true });
       })().catch((e: Error) => this.deps.log.warn({ meetingId: id, err: e.message }, 'patrol tick failed'));
@@ -394,78 +322,8 @@ export class MeetingHub {
     this.#patrolTimers.set(id, timer);
   }
 
-  // ---- recording --------------------------------------------------------------------
-
-  async #startRecording(state: ControlState, room: MeetingRoom | null): Promise<void> {
-    const id = state.meetingId;
-    const system: Actor = { unitCode: '', chair: false, system: true };
-    try {
-      if (!room) throw new Error('no live room to record');
-      if (this.#recorders.has(id)) return;
-      const rec = await Recorder.start({ router: room.router, dir: path.join(this.recordingsDir, id) });
-      this.#recorders.set(id, { rec, by: state.recording?.by ?? state.hostUnitCode, at: state.recording?.startedAt ?? clock.now().toISOString() });
-      rec.on('lost', () => void this.#followMain(id));
-      // ffmpeg ended by itself (time limit, crash): keep what it wrote and show everyone it stopped.
-      rec.on('exited', (code) => {
-        this.deps.log.warn({ meetingId: id, code, ffmpeg: rec.log.slice(-500) }, 'recording ffmpeg exited');
-        void this.command(id, { type: 'recordStop' }, system).catch(() => undefined);
-      });
-      await this.#followMain(id);
-      this.deps.log.info({ meetingId: id, file: rec.fileName }, 'recording started');
-    } catch (e) {
-      // Nothing records, so nothing may claim to: the REC indicator goes off again.
-      void this.command(id, { type: 'recordStop' }, system).catch(() => undefined);
-      throw e;
-    }
-  }
-
-  /** Finalise the file and list it; `state` is the control state when it stopped (null: server closing). */
-  async #stopRecording(meetingId: string, _state: ControlState | null): Promise<void> {
-    const entry = this.#recorders.get(meetingId);
-    if (!entry) return;
-    this.#recorders.delete(meetingId);
-    const { rec } = entry;
-    const file = await rec.stop();
-    if (!file) {
-      this.deps.log.warn({ meetingId, ffmpeg: rec.log.slice(-500) }, 'recording produced no file');
-      return;
-    }
-    await insertRecording(this.deps.db, {
-      meetingId,
-      fileName: file.fileName,
-      startedByUnit: entry.by,
-      startedAt: new Date(entry.at),
-      bytes: file.bytes,
-      durationSec: file.durationSec,
-    });
-    this.deps.log.info({ meetingId, file: file.fileName, bytes: file.bytes, seconds: file.durationSec }, 'recording finished');
-  }
-
-  /**
-   * The recording follows the meeting: video = everyone's main picture (roll call, broadcast, patrol to all,
-   * voice activation; else the current speaker, else the main venue); audio = the current speaker's
-   * microphone, else that of the site in the picture, else the main venue's.
-   */
-  async #followMain(meetingId: string): Promise<void> {
-    const rec = this.#recorders.get(meetingId)?.rec;
-    const room = await this.#liveRoom(meetingId);
-    const state = await this.#control(meetingId).catch(() => null);
-    if (!rec || !room || !state) return;
-    const live = (unitCode: string | null, source: 'mic' | 'camera') =>
-      unitCode ? room.unitProducers(unitCode, source).find((p) => !p.closed) ?? null : null;
-    const anyCamera = [...room.peers.values()].flatMap((p) => [...p.producers.values()]).find((p) => !p.closed && producerSource(p) === 'camera') ?? null;
-    const picture = mainPictureFor(state, '', false) ?? state.speaker ?? state.hostUnitCode;
-    const video = live(picture, 'camera') ?? live(state.hostUnitCode, 'camera') ?? anyCamera;
-    const audio = live(state.speaker, 'mic') ?? live(picture, 'mic') ?? live(state.hostUnitCode, 'mic');
-    try {
-      await rec.follow('video', video?.id ?? null);
-      await rec.follow('audio', audio?.id ?? null);
-    } catch (e) {
-      this.deps.log.warn({ meetingId, err: (e as Error).message }, 'recording could not follow the main picture');
-    }
-  }
-
-  async #liveRoom(meetingId: string): Promise<MeetingRoom | null> {
+  /** The meeting's router if it runs (null while nobody is in or its worker is being replaced). */
+  async liveRoom(meetingId: string): Promise<MeetingRoom | null> {
     const p = this.#rooms.get(meetingId);
     const room = p ? await p.catch(() => null) : null;
     return room && !room.closed ? room : null;
@@ -487,7 +345,8 @@ export class MeetingHub {
 
   // ---- rooms ------------------------------------------------------------------------
 
-  async #leave(socket: Socket, announce = true): Promise<void> {
+  /** The site leaves its meeting: peer closed, attendance ended, the router closed when it was the last. */
+  async leave(socket: Socket, announce = true): Promise<void> {
     const j = this.#joined.get(socket.id);
     if (!j) return;
     this.#joined.delete(socket.id);
@@ -511,7 +370,7 @@ export class MeetingHub {
     const channel = meetingChannel(room.meetingId);
     room.on('producerAdded', (info) => {
       this.deps.io.to(channel).except(info.peerId).emit('producer:new', info);
-      if (this.#recorders.has(room.meetingId)) void this.#followMain(room.meetingId);
+      void this.#recorders.follow(room.meetingId);
     });
     room.on('consumerClosed', (peerId, producerId) => this.deps.io.to(peerId).emit('producer:closed', { producerId }));
     room.on('producerPaused', (info, paused) => this.deps.io.to(channel).emit('producer:paused', { ...info, paused }));
@@ -522,7 +381,7 @@ export class MeetingHub {
     });
     room.on('closed', () => {
       if (this.#rooms.get(room.meetingId) !== undefined) this.#rooms.delete(room.meetingId);
-      for (const key of this.#chatTimes.keys()) if (key.startsWith(`${room.meetingId}:`)) this.#chatTimes.delete(key);
+      this.#chatLimit.forgetPrefix(`${room.meetingId}:`);
       // Everyone left or the worker died: the recording of this router ends here (file finalised, listed).
       if (this.#recorders.has(room.meetingId)) {
         void this.command(room.meetingId, { type: 'recordStop' }, { unitCode: '', chair: false, system: true }).catch(() => undefined);
@@ -538,46 +397,4 @@ export class MeetingHub {
     });
     return room;
   }
-}
-
-export type { SiteHealth } from '../../contract/meetings.ts';
-
-/** One site's health from mediasoup's own transport and producer stats (what the SFU sees). */
-async function siteHealth(peer: import('../../sfu/Peer.ts').Peer): Promise<SiteHealth> {
-  let sendKbps = 0;
-  let recvKbps = 0;
-  let rttMs: number | null = null;
-  let connected = peer.transports.size > 0;
-  for (const t of peer.transports.values()) {
-    if (t.iceState !== 'connected' && t.iceState !== 'completed') connected = false;
-    if (t.dtlsState !== 'connected') connected = false;
-    const [st] = await t.getStats().catch(() => []);
-    if (!st) continue;
-    // recvBitrate: what the SFU receives from the site (its upload); sendBitrate: what it sends down.
-    sendKbps += Math.round((st.recvBitrate ?? 0) / 1000);
-    recvKbps += Math.round((st.sendBitrate ?? 0) / 1000);
-  }
-  let score: number | null = null;
-  let loss = 0;
-  let resolution: string | null = null;
-  for (const pr of peer.producers.values()) {
-    if (pr.kind !== 'video' || pr.closed) continue;
-    // Simulcast: the best stream's score (layers the browser chose not to send score 0 and mean nothing).
-    const best = pr.score.length ? Math.max(...pr.score.map((s) => s.score)) : null;
-    if (best !== null) score = score === null ? best : Math.min(score, best);
-    const stats = await pr.getStats().catch(() => []);
-    for (const s of stats) {
-      const lost = s.packetsLost ?? 0;
-      const total = (s.packetCount ?? 0) + lost;
-      if (total > 0) loss = Math.max(loss, lost / total);
-      if (s.roundTripTime !== undefined) rttMs = Math.max(rttMs ?? 0, Math.round(s.roundTripTime));
-    }
-  }
-  const own = peer.clientStats && Date.now() - peer.clientStats.at < 15_000 ? peer.clientStats : null;
-  if (own) {
-    if (own.height) resolution = `${own.width}×${own.height}@${Math.round(own.fps)}`;
-    if (rttMs === null && own.rttMs !== null) rttMs = Math.round(own.rttMs);
-  }
-  const trouble = !connected || (score !== null && score < 5) || loss > 0.05 || (rttMs !== null && rttMs > 400);
-  return { peerId: peer.id, unitCode: peer.info.unitCode, unitName: peer.info.unitName, connected, sendKbps, recvKbps, loss, rttMs, score, resolution, trouble };
 }
