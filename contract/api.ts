@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { changePasswordBody, loginBody, resetPasswordBody } from './auth.ts';
+import * as duty from './dutyRequests.ts';
 import * as info from './information.ts';
 import { createMeetingBody } from './meetings.ts';
 import * as platform from './platform.ts';
@@ -75,30 +76,30 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'POST /api/reports/:id/relay-sign', summary: '签发上报', body: reports.hopBody },
   { route: 'POST /api/reports/:id/relay-return', summary: '退回上报', body: reports.hopBody },
   { route: 'POST /api/reports/:id/attachments', summary: '上传附件 (raw body)' },
-  // duty (bodies are checked in server/duty/ and not yet in the contract)
-  { route: 'GET /api/duty/roster', summary: '排班 (a week or month)' },
-  { route: 'GET /api/duty/roster/history', summary: 'Roster versions of a slot' },
-  { route: 'GET /api/duty/roster/export', summary: '排班 (Excel)', produces: XLSX },
+  // duty
+  { route: 'GET /api/duty/roster', summary: '排班 (a week or month)', query: duty.rosterQuery },
+  { route: 'GET /api/duty/roster/history', summary: 'Roster versions of a slot', query: duty.rosterHistoryQuery },
+  { route: 'GET /api/duty/roster/export', summary: '排班 (Excel)', query: duty.rosterExportQuery, produces: XLSX },
   { route: 'GET /api/duty/now', summary: '当前值班 at my unit and below' },
   { route: 'GET /api/duty/people', summary: 'Accounts of a unit that can stand on a roster' },
   { route: 'GET /api/duty/settings', summary: 'Shift pattern and duty phone' },
   { route: 'GET /api/duty/swaps', summary: 'Swap requests of my unit and below' },
-  { route: 'POST /api/duty/settings', summary: 'Shift pattern and duty phone' },
-  { route: 'POST /api/duty/roster/slot', summary: 'Set one slot' },
-  { route: 'POST /api/duty/roster/fill', summary: 'Fill weeks by rotation' },
+  { route: 'POST /api/duty/settings', summary: 'Shift pattern and duty phone', body: duty.dutySettingsBody },
+  { route: 'POST /api/duty/roster/slot', summary: 'Set one slot', body: duty.rosterSlotBody },
+  { route: 'POST /api/duty/roster/fill', summary: 'Fill weeks by rotation', body: duty.rosterFillBody },
   { route: 'POST /api/duty/roster/import', summary: 'Import a month (Excel, raw body)' },
-  { route: 'POST /api/duty/swaps', summary: '换班 / 替班 request' },
-  { route: 'POST /api/duty/swaps/:id/approve', summary: 'Approve a swap' },
-  { route: 'POST /api/duty/swaps/:id/reject', summary: 'Reject a swap' },
+  { route: 'POST /api/duty/swaps', summary: '换班 / 替班 request', body: duty.swapBody },
+  { route: 'POST /api/duty/swaps/:id/approve', summary: 'Approve a swap', body: duty.swapDecisionBody },
+  { route: 'POST /api/duty/swaps/:id/reject', summary: 'Reject a swap', body: duty.swapDecisionBody },
   { route: 'POST /api/duty/swaps/:id/cancel', summary: 'Cancel my swap request' },
   { route: 'GET /api/duty/handover', summary: '交接班 state' },
-  { route: 'POST /api/duty/handovers', summary: 'Close a shift' },
+  { route: 'POST /api/duty/handovers', summary: 'Close a shift', body: duty.handoverBody },
   { route: 'GET /api/duty/handovers/:id', summary: 'One handover' },
-  { route: 'POST /api/duty/handovers/:id/ack', summary: 'Acknowledge a carried item' },
+  { route: 'POST /api/duty/handovers/:id/ack', summary: 'Acknowledge a carried item', body: duty.handoverAckBody },
   { route: 'POST /api/duty/handovers/:id/accept', summary: 'Take over the shift' },
-  { route: 'GET /api/duty/log', summary: '值班日志' },
-  { route: 'POST /api/duty/log', summary: 'Log an entry' },
-  { route: 'POST /api/duty/log/:id', summary: 'Revise an entry' },
+  { route: 'GET /api/duty/log', summary: '值班日志', query: duty.logListQuery },
+  { route: 'POST /api/duty/log', summary: 'Log an entry', body: duty.logCreateBody },
+  { route: 'POST /api/duty/log/:id', summary: 'Revise an entry', body: duty.logEditBody },
   { route: 'GET /api/duty/log/:id/revisions', summary: 'Revisions of an entry' },
   // routine information (政务信息)
   { route: 'GET /api/information/kinds', summary: 'Item kinds' },
