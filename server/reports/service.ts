@@ -12,6 +12,23 @@ import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { addEvent, loadSettings, mayReadReport, reportDtos, reportRows, visibleIncidentRows, type ReportDto, type ReportRow, type Settings } from './repo.ts';
 import { pushNotice, pushReport, upChain } from './push.ts';
+import {
+  attachmentById,
+  hopAt,
+  incidentById,
+  incidentTaskOf,
+  insertAttachment,
+  insertCopy,
+  insertFeedback,
+  insertIncident,
+  insertInstruction,
+  insertReport,
+  nextFollowupSeq,
+  updateHopIn,
+  updateIncident,
+  updateReportIn,
+  upsertReceipt,
+} from './writeRepo.ts';
 import { clearedFor, decideHop, decideReport, WORK_ROLES, SIGN_ROLES, type HopAction, type Denial } from './workflow.ts';
 
 type Trx = Transaction<Database>;
@@ -84,21 +101,11 @@ export class ReportService {
     if (!parent) return [];
     const reached = [parent];
     // A direct copy already at this office becomes its regular, relayed receipt (the first receipt time stays).
-    await trx
-      .insertInto('report_hops')
-      .values({ report_id: r.id, unit_code: parent, from_unit_code: fromUnit, received_at: now })
-      .onConflict((oc) => oc.columns(['report_id', 'unit_code']).doUpdateSet({ is_copy: false, from_unit_code: fromUnit }))
-      .execute();
+    await upsertReceipt(trx, r.id, parent, fromUnit, now);
     await addEvent(trx, { incidentId: r.incident_id, reportId: r.id, unitCode: parent, actorId: null, action: 'received', detail: { from: fromUnit }, at: now });
     const top = this.ctx.tree.root.code;
     if (fromUnit === r.unit_code && r.grade <= settings.directCopyMaxGrade && top !== parent && top !== fromUnit) {
-      const copy = await trx
-        .insertInto('report_hops')
-        .values({ report_id: r.id, unit_code: top, from_unit_code: fromUnit, received_at: now, is_copy: true })
-        .onConflict((oc) => oc.columns(['report_id', 'unit_code']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (copy) {
+      if (await insertCopy(trx, r.id, top, fromUnit, now)) {
         reached.push(top);
         await addEvent(trx, { incidentId: r.incident_id, reportId: r.id, unitCode: top, actorId: null, action: 'copied', detail: { from: fromUnit }, at: now });
       }
@@ -107,7 +114,7 @@ export class ReportService {
   }
 
   private async incidentOfMine(trx: Trx, user: SessionUser, incidentId: string) {
-    const inc = await trx.selectFrom('incidents').selectAll().where('id', '=', incidentId).executeTakeFirst();
+    const inc = await incidentById(trx, incidentId);
     if (!inc || !this.ctx.tree.isWithin(inc.unit_code, user.unitCode)) throw errors.notFound('事件');
     if (inc.unit_code !== user.unitCode) throw errors.scopeForbidden();
     if (inc.status === 'closed') throw errors.reportState({ reason: 'incident closed' });
@@ -115,9 +122,7 @@ export class ReportService {
   }
 
   private async openIncident(trx: Trx, user: SessionUser, f: ReportFields, now: Date): Promise<string> {
-    const inc = await trx
-      .insertInto('incidents')
-      .values({
+    const id = await insertIncident(trx, {
         unit_code: user.unitCode,
         title: f.title,
         event_time: f.eventTime,
@@ -131,11 +136,9 @@ export class ReportService {
         opened_by: user.id,
         created_at: now,
         closed_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await addEvent(trx, { incidentId: inc.id, unitCode: user.unitCode, actorId: user.id, action: 'incident_opened', detail: { title: f.title, grade: f.grade }, at: now });
-    return inc.id;
+      });
+    await addEvent(trx, { incidentId: id, unitCode: user.unitCode, actorId: user.id, action: 'incident_opened', detail: { title: f.title, grade: f.grade }, at: now });
+    return id;
   }
 
   private async existing(user: SessionUser, requestId: string): Promise<ReportDto | null> {
@@ -158,9 +161,7 @@ export class ReportService {
     try {
       await this.ctx.db.transaction().execute(async (trx) => {
         incidentId = b.incidentId ? (await this.incidentOfMine(trx, user, b.incidentId)).id : await this.openIncident(trx, user, b, now);
-        const row = await trx
-          .insertInto('urgent_reports')
-          .values({
+        const row = await insertReport(trx, {
             request_id: b.requestId,
             incident_id: incidentId,
             kind: 'phone',
@@ -178,9 +179,7 @@ export class ReportService {
             submitted_at: now,
             signed_by: user.id,
             signed_at: now,
-          })
-          .returning(['id', 'incident_id', 'unit_code', 'grade'])
-          .executeTakeFirstOrThrow();
+          });
         id = row.id;
         await addEvent(trx, { incidentId, reportId: id, unitCode: user.unitCode, actorId: user.id, action: 'phone_recorded', detail: { caller: b.caller, callee: b.callee }, at: now });
         reached = await this.deliver(trx, settings, row, user.unitCode, now);
@@ -219,19 +218,8 @@ export class ReportService {
     try {
       await this.ctx.db.transaction().execute(async (trx) => {
         const incidentId = b.incidentId ? (await this.incidentOfMine(trx, user, b.incidentId)).id : await this.openIncident(trx, user, b, now);
-        let seq = 0;
-        if (b.kind === 'followup') {
-          const m = await trx
-            .selectFrom('urgent_reports')
-            .select((eb) => eb.fn.max('seq').as('m'))
-            .where('incident_id', '=', incidentId)
-            .where('kind', '=', 'followup')
-            .executeTakeFirst();
-          seq = Number(m?.m ?? 0) + 1;
-        }
-        const row = await trx
-          .insertInto('urgent_reports')
-          .values({
+        const seq = b.kind === 'followup' ? await nextFollowupSeq(trx, incidentId) : 0;
+        const row = await insertReport(trx, {
             request_id: b.requestId,
             incident_id: incidentId,
             kind: b.kind,
@@ -245,9 +233,7 @@ export class ReportService {
             grade: b.grade,
             summary: b.summary,
             created_by: user.id,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+          });
         id = row.id;
         await addEvent(trx, { incidentId, reportId: id, unitCode: user.unitCode, actorId: user.id, action: 'drafted', detail: { kind: b.kind, seq }, at: now });
       });
@@ -281,8 +267,7 @@ export class ReportService {
     if (!Object.keys(next).length) return this.one(user, id);
     const now = clock.now();
     await this.ctx.db.transaction().execute(async (trx) => {
-      const done = await trx.updateTable('urgent_reports').set(next).where('id', '=', id).where('state', 'in', ['draft', 'returned']).returning('id').executeTakeFirst();
-      if (!done) throw errors.reportState();
+      if (!(await updateReportIn(trx, id, ['draft', 'returned'], next))) throw errors.reportState();
       await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: 'edited', detail: { before }, at: now });
     });
     await pushReport(this.ctx, 'report:update', id, [row.unit_code]);
@@ -303,17 +288,15 @@ export class ReportService {
     let reached: string[] = [];
     await this.ctx.db.transaction().execute(async (trx) => {
       // After the 终报 an incident takes no more reports: a draft left over cannot go out any more.
-      const status = await trx.selectFrom('incidents').select('status').where('id', '=', row.incident_id).executeTakeFirstOrThrow();
-      if (status.status === 'closed' && action !== 'return') throw errors.reportState({ reason: 'incident closed' });
+      const inc = (await incidentById(trx, row.incident_id))!;
+      if (inc.status === 'closed' && action !== 'return') throw errors.reportState({ reason: 'incident closed' });
       const set: Record<string, unknown> = { state: d.to };
       if (action === 'submit') set.submitted_at = now;
       if (action === 'sign') Object.assign(set, { signed_by: user.id, signed_at: now, sign_comment: comment ?? null, submitted_at: row.submitted_at ?? now });
       if (action === 'return') set.sign_comment = comment ?? null;
-      const done = await trx.updateTable('urgent_reports').set(set).where('id', '=', id).where('state', '=', row.state).returning('id').executeTakeFirst();
-      if (!done) throw errors.reportState();
+      if (!(await updateReportIn(trx, id, [row.state], set))) throw errors.reportState();
       await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: action === 'submit' ? 'submitted' : action === 'sign' ? 'signed' : 'returned', detail: comment ? { comment } : {}, at: now });
       if (action === 'sign') {
-        const inc = await trx.selectFrom('incidents').select(['grade', 'classification', 'category']).where('id', '=', row.incident_id).executeTakeFirstOrThrow();
         const upd: Record<string, unknown> = { classification: Math.max(inc.classification, row.classification) };
         // An incident opened by a phone report (no category) takes the category of its first written report.
         if (row.kind !== 'phone' && row.category && row.category !== inc.category) upd.category = row.category;
@@ -325,7 +308,7 @@ export class ReportService {
           Object.assign(upd, { status: 'closed', closed_at: now });
           await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: 'incident_closed', detail: {}, at: now });
         }
-        await trx.updateTable('incidents').set(upd).where('id', '=', row.incident_id).execute();
+        await updateIncident(trx, row.incident_id, upd);
         reached = await this.deliver(trx, settings, row, row.unit_code, now);
       }
     });
@@ -343,7 +326,7 @@ export class ReportService {
    */
   async hopAct(user: SessionUser, id: string, action: HopAction, text?: string, comment?: string): Promise<ReportDto> {
     const row = await this.readableRow(user, id);
-    const hop = await this.ctx.db.selectFrom('report_hops').selectAll().where('report_id', '=', id).where('unit_code', '=', user.unitCode).executeTakeFirst();
+    const hop = await hopAt(this.ctx.db, id, user.unitCode);
     if (!hop) throw errors.scopeForbidden();
     const parent = this.ctx.tree.get(user.unitCode)?.parentCode ?? null;
     const d = decideHop(action, { roles: user.roles, atHopUnit: true, state: hop.state, kind: row.kind, hasParent: !!parent, isCopy: hop.is_copy });
@@ -368,8 +351,7 @@ export class ReportService {
         set.relay_sign_comment = comment || null;
       }
       if (d.to === 'relayed') Object.assign(set, { relayed_at: now, relay_signed_by: action === 'relay_sign' ? user.id : null, relay_by: hop.relay_by ?? user.id });
-      const done = await trx.updateTable('report_hops').set(set).where('id', '=', hop.id).where('state', '=', hop.state).returning('id').executeTakeFirst();
-      if (!done) throw errors.reportState();
+      if (!(await updateHopIn(trx, hop.id, hop.state, set))) throw errors.reportState();
       const names: Record<HopAction, string> = { acknowledge: 'acknowledged', assess: 'assessed', relay: d.to === 'relayed' ? 'relayed' : 'relay_submitted', relay_sign: 'relayed', relay_return: 'relay_returned' };
       const detail = { ...(text ? { text } : {}), ...(action === 'relay_sign' && comment ? { comment } : {}) };
       await addEvent(trx, { incidentId: row.incident_id, reportId: id, unitCode: user.unitCode, actorId: user.id, action: names[action], detail, at: now });
@@ -389,10 +371,8 @@ export class ReportService {
     if (!hasAnyRole(user, WORK_ROLES)) throw errors.roleForbidden();
     if (b.unitCode === user.unitCode || !this.ctx.tree.isWithin(b.unitCode, user.unitCode)) throw errors.scopeForbidden();
     const now = clock.now();
-    const inc = await this.ctx.db.transaction().execute(async (trx) => {
-      const inc = await trx
-        .insertInto('incidents')
-        .values({
+    const incidentId = await this.ctx.db.transaction().execute(async (trx) => {
+      const id = await insertIncident(trx, {
           unit_code: b.unitCode,
           title: b.title,
           event_time: b.eventTime,
@@ -406,16 +386,14 @@ export class ReportService {
           opened_by: user.id,
           created_at: now,
           closed_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await addEvent(trx, { incidentId: inc.id, unitCode: user.unitCode, actorId: user.id, action: 'report_demanded', detail: { unit: b.unitCode, note: b.note }, at: now });
-      return inc;
+        });
+      await addEvent(trx, { incidentId: id, unitCode: user.unitCode, actorId: user.id, action: 'report_demanded', detail: { unit: b.unitCode, note: b.note }, at: now });
+      return id;
     });
-    pushNotice(this.ctx, 'incident:changed', upChain(this.ctx, b.unitCode), { id: inc.id });
-    pushNotice(this.ctx, 'incident:demanded', [b.unitCode], { id: inc.id, byUnit: user.unitCode, byUnitName: user.unitName });
-    await this.onChange(inc.id);
-    return inc.id;
+    pushNotice(this.ctx, 'incident:changed', upChain(this.ctx, b.unitCode), { id: incidentId });
+    pushNotice(this.ctx, 'incident:demanded', [b.unitCode], { id: incidentId, byUnit: user.unitCode, byUnitName: user.unitName });
+    await this.onChange(incidentId);
+    return incidentId;
   }
 
   /** 领导批示: an instruction on an incident, sent down to named units as a task. */
@@ -432,49 +410,35 @@ export class ReportService {
     const bad = b.unitCodes.filter((u) => !this.ctx.tree.isWithin(u, user.unitCode));
     if (bad.length) throw errors.scopeForbidden({ unitCodes: bad });
     const now = clock.now();
-    const ins = await this.ctx.db.transaction().execute(async (trx) => {
-      const ins = await trx
-        .insertInto('report_instructions')
-        .values({ incident_id: inc.id, report_id: b.reportId ?? null, unit_code: user.unitCode, author_id: user.id, text: b.text, due_at: b.dueAt ?? null, created_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx.insertInto('instruction_targets').values([...new Set(b.unitCodes)].map((u) => ({ instruction_id: ins.id, unit_code: u, done_at: null }))).execute();
+    const insId = await this.ctx.db.transaction().execute(async (trx) => {
+      const id = await insertInstruction(trx, { incidentId: inc.id, reportId: b.reportId ?? null, unitCode: user.unitCode, authorId: user.id, text: b.text, dueAt: b.dueAt ?? null, at: now, targets: [...new Set(b.unitCodes)] });
       await addEvent(trx, { incidentId: inc.id, reportId: b.reportId ?? null, unitCode: user.unitCode, actorId: user.id, action: 'instructed', detail: { text: b.text, units: b.unitCodes, dueAt: b.dueAt?.toISOString() ?? null }, at: now });
-      return ins;
+      return id;
     });
-    pushNotice(this.ctx, 'instruction:new', b.unitCodes, { id: ins.id, incidentId: inc.id, byUnitName: user.unitName });
+    pushNotice(this.ctx, 'instruction:new', b.unitCodes, { id: insId, incidentId: inc.id, byUnitName: user.unitName });
     pushNotice(this.ctx, 'incident:changed', upChain(this.ctx, inc.unit_code), { id: inc.id });
-    return ins.id;
+    return insId;
   }
 
   /** 反馈 by a target unit; `done` closes the task for that unit. */
   async feedback(user: SessionUser, instructionId: string, b: { text: string; done: boolean }): Promise<void> {
     if (!hasAnyRole(user, WORK_ROLES)) throw errors.roleForbidden();
     if (!/^[0-9a-f-]{36}$/i.test(instructionId)) throw errors.notFound('批示');
-    const target = await this.ctx.db
-      .selectFrom('instruction_targets as t')
-      .innerJoin('report_instructions as i', 'i.id', 't.instruction_id')
-      .innerJoin('incidents as inc', 'inc.id', 'i.incident_id')
-      .select(['t.done_at', 'i.incident_id', 'i.unit_code as issuer', 'i.report_id', 'inc.classification'])
-      .where('t.instruction_id', '=', instructionId)
-      .where('t.unit_code', '=', user.unitCode)
-      .where('i.incident_id', 'is not', null) // instructions on information items are answered in /api/information
-      .$narrowType<{ incident_id: string }>()
-      .executeTakeFirst();
+    // Instructions on information items are answered in /api/information.
+    const target = await incidentTaskOf(this.ctx.db, instructionId, user.unitCode);
     if (!target) throw errors.notFound('批示');
     if (target.done_at) throw errors.reportState({ reason: 'instruction done' });
     const now = clock.now();
-    const fb = await this.ctx.db.transaction().execute(async (trx) => {
-      const fb = await trx.insertInto('instruction_feedback').values({ instruction_id: instructionId, unit_code: user.unitCode, author_id: user.id, text: b.text, done: b.done, created_at: now }).returning('id').executeTakeFirstOrThrow();
-      if (b.done) await trx.updateTable('instruction_targets').set({ done_at: now }).where('instruction_id', '=', instructionId).where('unit_code', '=', user.unitCode).execute();
+    const feedbackId = await this.ctx.db.transaction().execute(async (trx) => {
+      const id = await insertFeedback(trx, { instructionId, unitCode: user.unitCode, authorId: user.id, text: b.text, done: b.done, at: now });
       await addEvent(trx, { incidentId: target.incident_id, reportId: target.report_id, unitCode: user.unitCode, actorId: user.id, action: 'feedback', detail: { text: b.text, done: b.done }, at: now });
-      return fb;
+      return id;
     });
     // The instructing office is told who answered (its leaders are alerted); the text only for unclassified incidents.
     pushNotice(this.ctx, 'instruction:feedback', [target.issuer, user.unitCode], {
       id: instructionId,
       incidentId: target.incident_id,
-      feedbackId: String(fb.id),
+      feedbackId: String(feedbackId),
       issuer: target.issuer,
       unitCode: user.unitCode,
       unitName: user.unitName,
@@ -490,7 +454,7 @@ export class ReportService {
     if (!d.ok) throw denied(d.why);
     const now = clock.now();
     await this.ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('report_attachments').values({ report_id: reportId, filename: file.filename, mime: file.mime, size: file.data.length, data: file.data, uploaded_by: user.id, created_at: now }).execute();
+      await insertAttachment(trx, { reportId, filename: file.filename, mime: file.mime, data: file.data, by: user.id, at: now });
       await addEvent(trx, { incidentId: row.incident_id, reportId, unitCode: user.unitCode, actorId: user.id, action: 'attached', detail: { filename: file.filename, size: file.data.length }, at: now });
     });
     await pushReport(this.ctx, 'report:update', reportId, [row.unit_code]);
@@ -499,7 +463,7 @@ export class ReportService {
 
   async attachment(user: SessionUser, id: string) {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw errors.notFound('附件');
-    const a = await this.ctx.db.selectFrom('report_attachments').selectAll().where('id', '=', id).executeTakeFirst();
+    const a = await attachmentById(this.ctx.db, id);
     if (!a) throw errors.notFound('附件');
     const row = await this.readableRow(user, a.report_id);
     if (!clearedFor(row.classification, user.roles, row.created_by === user.id)) throw errors.reportClassified();
