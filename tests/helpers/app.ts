@@ -1,6 +1,10 @@
 /** Starts the real server (real DB, real mediasoup worker) on an ephemeral loopback port for a suite. */
 import pino from 'pino';
-import { io as ioClient, type Socket } from 'socket.io-client';
+import { io as ioClient, type Socket as RawSocket } from 'socket.io-client';
+import type { ClientEvent, ClientToServerEvents, PushOf, ServerEvent, ServerToClientEvents } from '../../contract/socket.ts';
+
+/** A console's socket as the contract types it: events and payloads are checked at compile time. */
+export type Socket = RawSocket<ServerToClientEvents, ClientToServerEvents>;
 import type { DbHandle } from '../../db/connect.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
 import { createApp, type RunningApp } from '../../server/app.ts';
@@ -58,7 +62,7 @@ export class Client {
   post = (path: string, body: unknown) => this.request('POST', path, body);
 
   async socket(): Promise<Socket> {
-    const s = ioClient(this.baseUrl, { transports: ['websocket'], extraHeaders: { cookie: this.cookie }, reconnection: false });
+    const s: Socket = ioClient(this.baseUrl, { transports: ['websocket'], extraHeaders: { cookie: this.cookie }, reconnection: false });
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
       s.once('connect_error', reject);
@@ -72,10 +76,14 @@ export class Client {
   }
 }
 
-/** Emits a signalling request and resolves with its data, or rejects with the server's error code. */
-export function request<T = any>(socket: Socket, event: string, payload: unknown = {}): Promise<T> {
+/**
+ * Emits a request and resolves with its data, or rejects with the server's error code. The event name is
+ * the contract's; the payload is `unknown` on purpose: tests send hostile and malformed ones.
+ */
+export function request<T = any>(socket: Socket, event: ClientEvent, payload: unknown = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    socket.timeout(10_000).emit(event, payload, (err: Error | null, res: any) => {
+    // The untyped view: the payload is deliberately not the contract's type here.
+    (socket as unknown as RawSocket).timeout(10_000).emit(event, payload, (err: Error | null, res: any) => {
       if (err) return reject(err);
       if (res.ok) resolve(res.data as T);
       else reject(Object.assign(new Error(res.error.message), { code: res.error.code }));
@@ -84,18 +92,20 @@ export function request<T = any>(socket: Socket, event: string, payload: unknown
 }
 
 /** Resolves with the next `event` payload that satisfies `match`, or rejects after `ms`. */
-export function nextEvent<T = any>(socket: Socket, event: string, match: (p: T) => boolean = () => true, ms = 5000): Promise<T> {
+export function nextEvent<E extends ServerEvent>(socket: Socket, event: E, match: (p: PushOf<E>) => boolean = () => true, ms = 5000): Promise<PushOf<E>> {
+  // Listening by a generic event name goes through the untyped view (the result is typed by PushOf<E>).
+  const raw = socket as unknown as { on(e: string, h: (p: unknown) => void): void; off(e: string, h: (p: unknown) => void): void };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      socket.off(event, handler);
+      raw.off(event, handler);
       reject(new Error(`no ${event} within ${ms} ms`));
     }, ms);
-    const handler = (p: T) => {
-      if (!match(p)) return;
+    const handler = (p: unknown) => {
+      if (!match(p as PushOf<E>)) return;
       clearTimeout(timer);
-      socket.off(event, handler);
-      resolve(p);
+      raw.off(event, handler);
+      resolve(p as PushOf<E>);
     };
-    socket.on(event, handler);
+    raw.on(event, handler);
   });
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 process.env.RECORDINGS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-matrix-rec-'));
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientEvent } from '../../contract/socket.ts';
 import { Client, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { expressRoutes, socketEvents } from '../helpers/routes.ts';
@@ -47,7 +48,7 @@ describe(`access matrix (${tdb!.name})`, () => {
     const s = await (await as('150102-duty')).socket();
     const events = socketEvents(srv.app.ctx.io);
     s.close();
-    const ruledEvents = new Set(SOCKET_RULES.map((r) => r.event));
+    const ruledEvents = new Set<string>(SOCKET_RULES.map((r) => r.event));
     expect(events.filter((e) => !ruledEvents.has(e)), 'socket events without a rule').toEqual([]);
     expect(SOCKET_RULES.filter((r) => !events.includes(r.event)).map((r) => r.event), 'rules for events nobody listens to').toEqual([]);
     // Each row says who may and shows it: an allowed case and a refused one (or why anonymous is the refusal).
@@ -112,11 +113,11 @@ describe(`access matrix (${tdb!.name})`, () => {
       (e: { code?: string }) => ({ ok: false, code: e.code }),
     );
   };
-  let currentEvent = '';
+  let currentEvent: ClientEvent = 'meeting:join';
 
   for (const rule of SOCKET_RULES.filter((r) => !r.system)) {
     it(`socket ${rule.event} — ${rule.who}`, async () => {
-      currentEvent = rule.event;
+      currentEvent = rule.event as ClientEvent; // system events (disconnect) are filtered out above
       for (const c of rule.deny) {
         const r = await emit(c);
         expect(r, `refused ${c.as} ${rule.event}`).toEqual({ ok: false, code: c.code });

@@ -9,6 +9,7 @@
  * refusal it meets once access is granted (e.g. 409 for a state conflict): access control let it through.
  * `mustNotSee`: the response is 200 but must not contain that text (lists filtered by unit).
  */
+import type { ClientEvent } from '../../contract/socket.ts';
 import type { Fixtures } from './access-fixtures.ts';
 import type { HttpRule } from './access-types.ts';
 import { INFO_RULES } from './access-rules-info.ts';
@@ -27,7 +28,7 @@ export interface SocketCase {
   code?: string;
 }
 export interface SocketRule {
-  event: string;
+  event: ClientEvent | 'disconnect' | 'error';
   who: string;
   system?: boolean;
   allow: SocketCase[];
@@ -142,13 +143,13 @@ export const HTTP_RULES: HttpRule[] = [
   { route: 'POST /api/test/clock', who: 'any session; mounted only with TEST_CLOCK=1 (never in production)', optional: true, allow: [{ as: `${C}-duty`, body: () => ({ advanceMs: 0 }), expect: [200] }], deny: [], denyNote: 'test-only' },
 ];
 
-const joinedOnly = (event: string, payload: (f: F) => unknown, who = 'a site joined to a meeting (its own peer objects only)'): SocketRule => ({
+const joinedOnly = (event: ClientEvent, payload: (f: F) => unknown, who = 'a site joined to a meeting (its own peer objects only)'): SocketRule => ({
   event,
   who,
   allow: [{ as: `${C}-venue`, setup: 'join', payload }],
   deny: [{ as: '150103-venue', payload, code: 'NOT_IN_MEETING' }],
 });
-const deviceTest = (event: string, payload: (f: F) => unknown): SocketRule => ({
+const deviceTest = (event: ClientEvent, payload: (f: F) => unknown): SocketRule => ({
   event,
   who: "any session, its own device test (a private loopback router)",
   allow: [{ as: `${C}-venue`, setup: 'devicetest', payload }],

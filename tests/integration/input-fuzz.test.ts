@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientEvent } from '../../contract/socket.ts';
 import { Client, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
@@ -186,7 +187,7 @@ describe(`hostile input (${db!.name})`, () => {
     const meeting = (await chair.post('/api/meetings', { title: '输入检查会', scope: { kind: 'cityWithCounties', cityCode: '150100' } })).body.meeting;
     const s = await chair.socket();
     await request(s, 'meeting:join', { meetingId: meeting.id });
-    const fail = (event: string, payload: unknown) => request(s, event, payload).then(() => ({ code: 'OK', message: '' }), (e: { code: string; message: string }) => e);
+    const fail = (event: ClientEvent, payload: unknown) => request(s, event, payload).then(() => ({ code: 'OK', message: '' }), (e: { code: string; message: string }) => e);
 
     const banner = await fail('control', { command: { type: 'banner', text: '会议\u0000横幅' } });
     expect(banner.code).toBe('VALIDATION');

@@ -151,7 +151,7 @@ describe(`urgent-report workflow (${db!.name})`, () => {
     const r = await countyLeader.post('/api/reports', written({ grade: 1, action: 'sign', title: '特别重大事件' }));
     expect(r.status).toBe(201);
     const p = await got;
-    expect(p.report.hops.find((h: any) => h.unitCode === '150000').isCopy).toBe(true);
+    expect(p.report.hops.find((h) => h.unitCode === '150000')?.isCopy).toBe(true);
   });
 
   it('marks a missed deadline as 迟报 once, live to the unit and the office above, and keeps it forever', async () => {
