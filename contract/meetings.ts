@@ -107,6 +107,16 @@ export interface ChatMessage {
   at: string;
 }
 
+/** One join of one site (签到): joins and leaves, oldest first; an open row counts up to now. */
+export interface AttendanceRow {
+  unitCode: string;
+  unitName: string;
+  userName: string;
+  joinedAt: string;
+  leftAt: string | null;
+  seconds: number;
+}
+
 export interface RecordingDto {
   id: number;
   meetingId: string;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { OrgTree } from '../org/tree.ts';
-import type { MeetingDto } from '../../contract/meetings.ts';
+import type { AttendanceRow, MeetingDto } from '../../contract/meetings.ts';
 
 export type { MeetingDto } from '../../contract/meetings.ts';
 
@@ -168,14 +168,7 @@ export async function endMeeting(db: Kysely<Database>, meetingId: string): Promi
   });
 }
 
-export interface AttendanceRow {
-  unitCode: string;
-  unitName: string;
-  userName: string;
-  joinedAt: string;
-  leftAt: string | null;
-  seconds: number;
-}
+export type { AttendanceRow } from '../../contract/meetings.ts';
 
 /** Check-in (签到): every join and leave of every site, oldest first; open rows count up to now. */
 export async function listAttendance(db: Kysely<Database>, tree: OrgTree, meetingId: string): Promise<AttendanceRow[]> {

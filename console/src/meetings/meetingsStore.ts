@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import { api } from '../shared/api';
+import { meetingsApi } from './api';
 import type { MeetingDto as Meeting, CreateMeetingBody as NewMeeting } from '../../../contract/meetings';
 import { useAuthStore } from '../auth/authStore';
 import { useSocketStore } from '../shared/socketStore';
@@ -55,7 +55,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
     error.value = null;
     try {
       const sent = Date.now();
-      const res = await api.get<{ meetings: Meeting[]; now?: string }>('/api/meetings');
+      const res = await meetingsApi.list();
       // The server's clock minus ours (half the round trip in between): countdowns follow the server.
       if (res.now) skewMs = Date.parse(res.now) - (sent + Date.now()) / 2;
       now.value = Date.now() + skewMs;
@@ -69,7 +69,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
   }
 
   async function create(input: NewMeeting & { pin?: string }): Promise<Meeting> {
-    const { meeting } = await api.post<{ meeting: Meeting }>('/api/meetings', input);
+    const { meeting } = await meetingsApi.create(input);
     upsert(meeting);
     return meeting;
   }

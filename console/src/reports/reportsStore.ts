@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import { api } from '../shared/api';
+import { reportsApi } from './api';
 import { useAlertStore, type AppAlert } from '../shared/alertStore';
 import { i18n } from '../shared/i18n';
 import { useAuthStore } from '../auth/authStore';
@@ -114,7 +114,7 @@ export const useReportsStore = defineStore('reports', () => {
   const incidentTitle = (id: string) => incidents.value.find((i) => i.id === id)?.title ?? '';
 
   async function loadIncidents(): Promise<void> {
-    const res = await api.get<{ incidents: Incident[]; now: string }>('/api/reports/incidents');
+    const res = await reportsApi.incidents();
     syncServerNow(res.now);
     const known = new Set(incidents.value.map((i) => i.id));
     if (loaded.value) res.incidents.filter((i) => !known.has(i.id)).forEach((i) => highlight(i.id));
@@ -127,7 +127,7 @@ export const useReportsStore = defineStore('reports', () => {
     loading.value = true;
     error.value = null;
     try {
-      const [res] = await Promise.all([api.get<{ reports: FullReport[] }>('/api/reports'), loadIncidents()]);
+      const [res] = await Promise.all([reportsApi.reports(), loadIncidents()]);
       const known = new Set(reports.value.map((r) => r.id));
       const next = [...res.reports].sort(newestFirst);
       // Reports delivered to my office and not yet acknowledged stay loud, also after a reload or reconnect.
@@ -167,14 +167,14 @@ export const useReportsStore = defineStore('reports', () => {
 
   /** Idempotent on `requestId`: a retry after a lost response returns the same report. */
   async function submit(input: NewWritten): Promise<FullReport> {
-    const { report } = await api.post<{ report: FullReport }>('/api/reports', input);
+    const { report } = await reportsApi.createWritten(input);
     upsert(report);
     reloadIncidentsSoon();
     return report;
   }
 
   async function recordPhone(input: NewPhone): Promise<FullReport> {
-    const { report } = await api.post<{ report: FullReport }>('/api/reports/phone', input);
+    const { report } = await reportsApi.recordPhone(input);
     upsert(report);
     reloadIncidentsSoon();
     return report;
@@ -182,7 +182,7 @@ export const useReportsStore = defineStore('reports', () => {
 
   /** A workflow step on one report (sign, acknowledge, relay, …). */
   async function act(id: string, action: string, body: Record<string, unknown> = {}): Promise<FullReport> {
-    const { report } = await api.post<{ report: FullReport }>(`/api/reports/${id}/${action}`, body);
+    const { report } = await reportsApi.act(id, action, body);
     upsert(report);
     reloadIncidentsSoon();
     return report;
