@@ -6,7 +6,8 @@ import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleMonth, uu
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
+import { eventDtos, incidentDtos, listedReportIds, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
+import { saveRules } from './writeRepo.ts';
 import type { HopAction } from './workflow.ts';
 import { commentBody, createReportBody, demandBody, editReportBody, feedbackBody, hopBody, instructionBody, phoneReportBody, rulesBody } from '../../contract/reports.ts';
 import { boardData, boardWorkbook, instructionDtos } from './board.ts';
@@ -38,15 +39,8 @@ export function reportRoutes(ctx: AppServices): Router {
   r.get('/', async (_req, res) => {
     const user = currentUser(res);
     const units = ctx.tree.subtree(user.unitCode).map((u) => u.code);
-    const rows = await ctx.db
-      .selectFrom('urgent_reports')
-      .select('id')
-      .where('unit_code', 'in', units)
-      .where((eb) => eb.or([eb('unit_code', '=', user.unitCode), eb('state', '=', 'sent')]))
-      .orderBy('created_at', 'desc')
-      .limit(500)
-      .execute();
-    const reports = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { ids: rows.map((x) => x.id) }));
+    const ids = await listedReportIds(ctx.db, user.unitCode, units, 500);
+    const reports = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { ids }));
     reports.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     res.json({ reports });
   });
@@ -143,15 +137,7 @@ export function reportRoutes(ctx: AppServices): Router {
     const user = currentUser(res);
     if (!hasAnyRole(user, ['admin'])) throw errors.roleForbidden();
     const body = parse(rulesSchema, req.body);
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('deadline_rules').execute();
-      if (body.rules.length) await trx.insertInto('deadline_rules').values(body.rules).execute();
-      await trx
-        .updateTable('report_settings')
-        .set({ followup_times: body.followupTimes, direct_copy_max_grade: body.directCopyMaxGrade, warn_minutes: body.warnMinutes })
-        .where('id', '=', 1)
-        .execute();
-    });
+    await ctx.db.transaction().execute((trx) => saveRules(trx, body));
     res.json({ rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) });
   });
 

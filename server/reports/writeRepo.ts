@@ -4,10 +4,26 @@
  */
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { IncidentTable, UrgentReportTable } from '../../db/tables/reports.ts';
+import type { DeadlineKind, Grade, IncidentTable, UrgentReportTable } from '../../db/tables/reports.ts';
 
 type Trx = Transaction<Database>;
 type Db = Kysely<Database> | Trx;
+
+// ---------------------------------------------------------------- deadline rules
+
+/** Replaces the deadline table and the follow-up cadence (one transaction: never half a table). */
+export async function saveRules(
+  trx: Trx,
+  b: { rules: { grade: Grade; level: 1 | 2 | 3; kind: DeadlineKind; minutes: number }[]; followupTimes: string[]; directCopyMaxGrade: number; warnMinutes: number },
+): Promise<void> {
+  await trx.deleteFrom('deadline_rules').execute();
+  if (b.rules.length) await trx.insertInto('deadline_rules').values(b.rules).execute();
+  await trx
+    .updateTable('report_settings')
+    .set({ followup_times: b.followupTimes, direct_copy_max_grade: b.directCopyMaxGrade, warn_minutes: b.warnMinutes })
+    .where('id', '=', 1)
+    .execute();
+}
 
 // ---------------------------------------------------------------- incidents
 
