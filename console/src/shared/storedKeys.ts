@@ -18,3 +18,20 @@ export function writeKeys(storageKey: string | null, keys: string[]): void {
     // Storage full or disabled: nothing worse than forgetting.
   }
 }
+
+/** A per-browser on/off preference (e.g. the side menu collapsed); bad or missing data reads as off. */
+export function readFlag(storageKey: string): boolean {
+  try {
+    return localStorage.getItem(storageKey) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export function writeFlag(storageKey: string, on: boolean): void {
+  try {
+    localStorage.setItem(storageKey, on ? '1' : '0');
+  } catch {
+    // Storage full or disabled: the preference lasts until the reload.
+  }
+}
