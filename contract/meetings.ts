@@ -81,6 +81,8 @@ export interface PeerInfo {
   displayName: string;
   unitCode: string;
   unitName: string;
+  /** A phone site (语音接入): the caller's number (shown with a telephone mark). */
+  phone?: string;
 }
 
 /** A stream sent to the SFU (producer:new, meeting:join's answer). */

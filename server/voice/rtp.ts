@@ -148,16 +148,20 @@ export function telephoneEventPayload(key: string, end: boolean, duration: numbe
 
 /**
  * One key press per event: an RFC 4733 sender repeats the same event (same RTP timestamp) several times
- * and its end packet three times; a new timestamp is a new press.
+ * and its end packet three times; a new timestamp is a new press, and so is a fresh start after an end
+ * with the same timestamp (replayed recordings of one key reuse it).
  */
 export class DtmfDetector {
   #lastTimestamp: number | null = null;
+  #ended = false;
 
   push(pkt: RtpPacket): string | null {
     const ev = parseTelephoneEvent(pkt.payload);
-    if (!ev || pkt.timestamp === this.#lastTimestamp) return null;
+    if (!ev) return null;
+    const fresh = pkt.timestamp !== this.#lastTimestamp || (this.#ended && !ev.end);
     this.#lastTimestamp = pkt.timestamp;
-    return ev.key;
+    this.#ended = ev.end;
+    return fresh ? ev.key : null;
   }
 }
 

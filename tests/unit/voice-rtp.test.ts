@@ -54,6 +54,12 @@ describe('DTMF', () => {
     const keys = [pkt(160, '1', false), pkt(160, '1', false), pkt(160, '1', true), pkt(160, '1', true), pkt(960, '#', false), pkt(960, '#', true)].map((p) => d.push(p));
     expect(keys.filter(Boolean)).toEqual(['1', '#']);
   });
+  it('counts a replayed press of the same key with the same timestamp again once the first ended', () => {
+    const d = new DtmfDetector();
+    const pkt = (end: boolean) => ({ payloadType: 101, marker: false, sequence: 0, timestamp: 13280, ssrc: 1, payload: telephoneEventPayload('1', end, 800) });
+    const keys = [pkt(false), pkt(false), pkt(true), pkt(true), pkt(false), pkt(true), pkt(true)].map((p) => d.push(p));
+    expect(keys.filter(Boolean)).toEqual(['1', '1']);
+  });
   it.each([
     ['application/dtmf-relay', 'Signal=5\r\nDuration=160\r\n', '5'],
     ['application/dtmf-relay', 'Signal= #\r\n', '#'],
