@@ -21,6 +21,8 @@ export interface MeetingDto {
   createdAt: string;
   /** Sites must type an entry PIN (the PIN itself never leaves the server). */
   hasPin: boolean;
+  /** What a phone dials (the SIP request-URI user) to join by voice (语音接入). */
+  accessNumber?: number;
 }
 
 /** Which units a meeting invites (三级灵活组织). */

@@ -85,6 +85,7 @@ async function loadMeetings(db: Kysely<Database>, tree: OrgTree, ids: string[]):
         units: mine.map((u) => ({ code: u.unit_code, name: tree.get(u.unit_code)?.name ?? u.unit_code, role: u.role })),
         createdAt: m.created_at.toISOString(),
         hasPin: m.pin_hash !== null,
+        accessNumber: m.access_number,
       },
     ];
   });

@@ -124,6 +124,12 @@ describe('voice dial-in (sipp)', () => {
       expect(callOf(PHONE_A)!.leg!.producer.paused).toBe(true);
       const mutedAt = performance.now();
       await until(() => quiet(heard.B.filter((x) => x.at > mutedAt)), 10_000);
+
+      // Roll call of the phone site (点名): its microphone opens again and B hears it.
+      await srv.app.ctx.meetings.command(meetingId, { type: 'rollcall', unitCode: '150102' }, { unitCode: '150100', chair: true });
+      expect(callOf(PHONE_A)!.leg!.producer.paused).toBe(false);
+      const calledAt = performance.now();
+      await until(() => heard.B.filter((x) => x.at > calledAt).some((x) => x.level <= 35), 10_000);
     } finally {
       clearInterval(tone);
     }
@@ -135,6 +141,85 @@ describe('voice dial-in (sipp)', () => {
     sockA.close();
     sockB.close();
   }, 90_000);
+});
+
+describe('voice SIP socket under malformed input', () => {
+  it('answers 400/413 where it can, drops the rest, and still answers OPTIONS over UDP and TCP', async () => {
+    const { SipServer } = await import('../../server/voice/sipServer.ts');
+    const sip = await SipServer.listen({ host: '127.0.0.1', port: 0 });
+    sip.on('request', (r) => r.respond(200));
+    const sock = await udp();
+    const replies: string[] = [];
+    sock.on('message', (b) => replies.push(b.toString()));
+    const options = (branch: string, pad = '') =>
+      `OPTIONS sip:8000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${sock.address().port};branch=z9hG4bK${branch}\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:8000@127.0.0.1>\r\nCall-ID: ${branch}\r\nCSeq: 1 OPTIONS\r\n${pad}Content-Length: 0\r\n\r\n`;
+    const send = (m: string | Buffer) => sock.send(m, sip.port, '127.0.0.1');
+    // Garbage in small batches (server and test share one event loop: a burst would overflow the socket buffer).
+    for (let i = 0; i < 300; i++) {
+      send(Buffer.from(Array.from({ length: 1 + ((i * 7919) % 1400) }, (_, j) => (i * 31 + j * 17) & 0xff)));
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    send(options('huge', `X-Pad: ${'a'.repeat(2000)}\r\n`.repeat(10))); // over 16 KiB → 413
+    send(options('badmf', 'Max-Forwards: lots\r\n')); // → 400
+    send(options('ok'));
+    await until(() => ['SIP/2.0 413', 'SIP/2.0 400', 'SIP/2.0 200'].every((p) => replies.some((r) => r.startsWith(p))), 10_000).catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(replies.map((r) => r.slice(0, 40)))}`);
+    });
+    // TCP: a stream without Content-Length is answered 400 and closed; a fresh connection still works.
+    const net = await import('node:net');
+    const tcpReply = (payload: string) =>
+      new Promise<string>((resolve) => {
+        const c = net.connect(sip.port, '127.0.0.1', () => c.write(payload));
+        let got = '';
+        c.on('data', (d) => (got += d.toString()));
+        c.on('close', () => resolve(got));
+        setTimeout(() => c.end(), 1500);
+      });
+    expect(await tcpReply(options('tcp1').replace(/Content-Length: 0\r\n/, ''))).toMatch(/^SIP\/2\.0 400/);
+    expect(await tcpReply(options('tcp2').replace('SIP/2.0/UDP', 'SIP/2.0/TCP'))).toMatch(/^SIP\/2\.0 200/);
+    sock.close();
+    await sip.close();
+  }, 30_000);
+});
+
+describe('voice SIP transactions (RFC 3261 timers, T1 = 50 ms)', () => {
+  it('absorbs retransmitted INVITEs, answers CANCEL with 200 + 487 (retransmitted until the ACK), retransmits a 2xx until its ACK and reports a missing one', async () => {
+    const { SipServer } = await import('../../server/voice/sipServer.ts');
+    const sip = await SipServer.listen({ host: '127.0.0.1', port: 0, tcp: false, timers: { t1: 50, t2: 400, t4: 500 } });
+    const seen: string[] = [];
+    sip.on('request', (r) => {
+      seen.push(`${r.msg.method} ${r.msg.uri}`);
+      if (r.msg.uri.startsWith('sip:answer')) r.respond(200, { toTag: 'x' });
+    });
+    const ackTimeouts: string[] = [];
+    sip.on('ackTimeout', (id) => ackTimeouts.push(id));
+    const sock = await udp();
+    const got: string[] = [];
+    sock.on('message', (b) => got.push(b.toString().split('\r\n')[0] + ' / ' + (b.toString().match(/CSeq: (.*)/)?.[1] ?? '')));
+    const req = (method: string, user: string, branch: string, callId: string, cseqMethod = method) =>
+      `${method} sip:${user}@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${sock.address().port};branch=z9hG4bK${branch}\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:${user}@127.0.0.1>\r\nCall-ID: ${callId}\r\nCSeq: 1 ${cseqMethod}\r\nContent-Length: 0\r\n\r\n`;
+    const send = (m: string) => sock.send(m, sip.port, '127.0.0.1');
+    const count = (p: string) => got.filter((g) => g.startsWith(p)).length;
+
+    send(req('INVITE', 'pending', 'b1', 'c1'));
+    send(req('INVITE', 'pending', 'b1', 'c1')); // retransmission: absorbed, 100 sent again
+    await until(() => count('SIP/2.0 100') >= 2, 5000);
+    expect(seen).toEqual(['INVITE sip:pending@127.0.0.1']);
+    send(req('CANCEL', 'pending', 'b1', 'c1'));
+    await until(() => count('SIP/2.0 200 OK / 1 CANCEL') === 1 && count('SIP/2.0 487') >= 3, 5000); // Timer G resends the 487
+    send(req('ACK', 'pending', 'b1', 'c1'));
+    await new Promise((r) => setTimeout(r, 300));
+    const after = count('SIP/2.0 487');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(count('SIP/2.0 487')).toBe(after); // the ACK stopped them
+
+    send(req('INVITE', 'answer', 'b2', 'c2'));
+    await until(() => count('SIP/2.0 200 OK / 1 INVITE') >= 3, 5000); // 2xx retransmitted while no ACK comes
+    await until(() => ackTimeouts.includes('c2'), 10_000); // 64·T1 without ACK: the TU is told
+    sock.close();
+    await sip.close();
+  }, 30_000);
 });
 
 async function udp(): Promise<dgram.Socket> {
