@@ -187,6 +187,8 @@ export class PhoneLeg {
       this.opts.onMix(pkt.subarray(12 + cc * 4));
     });
     const room = this.opts.room;
+    // Two listeners per phone leg: a meeting with dozens of phones is expected, not a leak.
+    if (room.getMaxListeners() < 200) room.setMaxListeners(200);
     const sync = () => void this.#syncSlots().catch(() => undefined);
     room.on('producerAdded', sync);
     room.on('producerPaused', sync);

@@ -59,9 +59,16 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   /** Start sending to the phone (after its ACK). */
   start(): void {
     if (this.#timer || !this.#remote) return;
-    const t0 = performance.now();
+    let t0 = performance.now();
     let n = 0;
     const tick = () => {
+      const late = performance.now() - (t0 + n * 20);
+      if (late > 100) {
+        // The event loop stalled: skip the missed frames (the RTP clock moves on) rather than burst them.
+        const missed = Math.floor(late / 20);
+        this.#ts = (this.#ts + missed * FRAME) >>> 0;
+        t0 += missed * 20;
+      }
       this.#sendFrame();
       n++;
       this.#timer = setTimeout(tick, Math.max(0, t0 + n * 20 - performance.now()));

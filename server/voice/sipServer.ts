@@ -82,6 +82,8 @@ export class SipServer extends EventEmitter<SipServerEvents> {
   /** Our 2xx answers to INVITEs awaiting their ACK: Call-ID → stop retransmitting. */
   readonly #awaitingAck = new Map<string, () => void>();
   readonly #client = new Map<string, (res: SipResponse) => void>();
+  /** Client transactions in flight: closing ends them (as if Timer F fired). */
+  readonly #pending = new Set<(res: SipResponse | null) => void>();
   readonly #invites = new Map<string, number[]>();
   readonly timers: Timers;
   #udp: dgram.Socket | null = null;
@@ -138,8 +140,10 @@ export class SipServer extends EventEmitter<SipServerEvents> {
       const done = (res: SipResponse | null) => {
         for (const t of timers) clearTimeout(t);
         this.#client.delete(branch);
+        this.#pending.delete(done);
         resolve(res);
       };
+      this.#pending.add(done);
       this.#client.set(branch, (res) => {
         if (res.status >= 200) done(res);
       });
@@ -162,6 +166,7 @@ export class SipServer extends EventEmitter<SipServerEvents> {
     for (const tx of this.#tx.values()) for (const t of tx.timers) clearTimeout(t);
     this.#tx.clear();
     for (const stop of this.#awaitingAck.values()) stop();
+    for (const done of [...this.#pending]) done(null);
     for (const c of this.#conns) c.destroy();
     await Promise.all([
       new Promise<void>((r) => (this.#udp ? this.#udp.close(() => r()) : r())),

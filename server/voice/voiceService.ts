@@ -334,6 +334,6 @@ export class VoiceService {
       ],
       body: '',
     };
-    await this.sip.request(bye, call.source);
+    void this.sip.request(bye, call.source); // its answer (or Timer F) changes nothing here
   }
 }

@@ -95,11 +95,17 @@ export interface SippResult {
 }
 
 /** Run one call; resolves when sipp exits (0: every step of the scenario happened). */
-export function runSipp(spec: CallSpec, opts: { service: string; target: string; transport?: 'u1' | 't1'; timeoutSec?: number; mediaBase?: number }): Promise<SippResult> {
+export function runSipp(
+  spec: CallSpec,
+  opts: { service: string; target: string; transport?: 'u1' | 't1'; timeoutSec?: number; mediaBase?: number; calls?: number; injection?: string[] },
+): Promise<SippResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sipp-'));
   const file = path.join(dir, 'scenario.xml');
   fs.writeFileSync(file, scenario(spec));
-  const args = ['-sf', file, '-s', opts.service, '-m', '1', '-i', '127.0.0.1', '-mi', '127.0.0.1', '-t', opts.transport ?? 'u1', '-timeout', `${opts.timeoutSec ?? 60}s`, '-timeout_error', '-nostdin', '-trace_err', '-error_file', path.join(dir, 'err.log'), ...(opts.mediaBase ? ['-mp', String(opts.mediaBase)] : []), opts.target];
+  // Several calls at once (the bench): -m/-l/-r, and an injection file whose [field0] is each caller.
+  const many = opts.calls && opts.calls > 1 ? ['-m', String(opts.calls), '-l', String(opts.calls), '-r', String(opts.calls)] : ['-m', '1'];
+  if (opts.injection) fs.writeFileSync(path.join(dir, 'callers.csv'), `SEQUENTIAL\n${opts.injection.join('\n')}\n`);
+  const args = ['-sf', file, '-s', opts.service, ...many, ...(opts.injection ? ['-inf', path.join(dir, 'callers.csv')] : []), '-i', '127.0.0.1', '-mi', '127.0.0.1', '-t', opts.transport ?? 'u1', '-timeout', `${opts.timeoutSec ?? 60}s`, '-timeout_error', '-nostdin', '-trace_err', '-error_file', path.join(dir, 'err.log'), ...(opts.mediaBase ? ['-mp', String(opts.mediaBase)] : []), opts.target];
   return new Promise((resolve) => {
     const p = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
