@@ -19,8 +19,9 @@ WORKDIR /app
 # Shared libraries the offline-built worker links against (harmless with the prebuilt one).
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libssl3 libuv1 libsrtp2-1 libusrsctp2 liburing2 libabsl20220623 libnss3 libnspr4 ca-certificates ffmpeg \
+      espeak-ng gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 ENV NODE_ENV=production MEDIASOUP_WORKER_CACHE=/app/.worker PORT=3000
-EXPOSE 3000 40000-40015/udp 40000-40015/tcp
+EXPOSE 3000 40000-40015/udp 40000-40015/tcp 5060/udp 5060/tcp
 CMD ["npx", "tsx", "server/main.ts"]

@@ -21,6 +21,8 @@ export interface MeetingDto {
   createdAt: string;
   /** Sites must type an entry PIN (the PIN itself never leaves the server). */
   hasPin: boolean;
+  /** What a phone dials (the SIP request-URI user) to join by voice (语音接入). */
+  accessNumber?: number;
 }
 
 /** Which units a meeting invites (三级灵活组织). */
@@ -81,6 +83,8 @@ export interface PeerInfo {
   displayName: string;
   unitCode: string;
   unitName: string;
+  /** A phone site (语音接入): the caller's number (shown with a telephone mark). */
+  phone?: string;
 }
 
 /** A stream sent to the SFU (producer:new, meeting:join's answer). */

@@ -4,6 +4,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_apt ffmpeg # server-side meeting recording
+# voice access (语音接入): prompts (espeak-ng) and the G.711 ↔ Opus gateway (GStreamer)
+ensure_apt espeak-ng gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 ensure_node_modules
 ensure_worker
 ensure_console_built

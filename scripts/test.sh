@@ -5,6 +5,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_apt chromium postgresql iproute2 util-linux ffmpeg poppler-utils
+# voice access: espeak-ng prompts, the GStreamer gateway, and sipp (sip-tester) as the phone
+ensure_apt espeak-ng gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad sip-tester
 ensure_node_modules
 ensure_worker
 ensure_console_built

@@ -35,6 +35,28 @@ const app = await createApp({
 });
 const port = await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0');
 
+// Voice access (语音接入): our SIP endpoint on VOICE_SIP_PORT (default 5060; 'off' disables it). A failure
+// to start (port taken, espeak-ng or ffmpeg missing) is logged and the rest of the product runs on.
+const { VoiceService } = await import('./voice/voiceService.ts');
+let voice: Awaited<ReturnType<typeof VoiceService.start>> | null = null;
+if ((process.env.VOICE_SIP_PORT ?? '5060') !== 'off') {
+  voice = await VoiceService.start(
+    { db: app.ctx.db, tree: app.ctx.tree, hub: app.ctx.meetings, log },
+    {
+      host: process.env.VOICE_SIP_HOST ?? '0.0.0.0',
+      port: Number(process.env.VOICE_SIP_PORT ?? 5060),
+      advertise: process.env.VOICE_PUBLIC_IP ?? sfuConfig.listenIps[0]?.announcedAddress ?? (sfuConfig.listenIps[0]?.ip === '0.0.0.0' ? '127.0.0.1' : sfuConfig.listenIps[0]?.ip),
+      accessNumber: process.env.VOICE_ACCESS_NUMBER ?? '8000',
+      maxCalls: Number(process.env.VOICE_MAX_CALLS ?? 50),
+      maxCallMinutes: Number(process.env.VOICE_MAX_CALL_MINUTES ?? 240),
+      promptDir: path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'), 'voice-prompts'),
+    },
+  ).catch((e: Error) => {
+    log.error({ err: e.message }, 'voice access (SIP) not started');
+    return null;
+  });
+}
+
 log.info(
   {
     db: dbHandle.kind === 'pglite' ? `PGlite at ${dataDir}` : 'Postgres (DATABASE_URL)',
@@ -62,6 +84,7 @@ if (seed) {
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
+  await voice?.close();
   await app.close();
   await pool.close();
   await dbHandle.close();

@@ -159,6 +159,17 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     return info;
   }
 
+  /** A producer made outside the peer's WebRTC transports (a phone leg's PlainTransport) joins like any site's. */
+  async addExternalProducer(peerId: string, producer: types.Producer): Promise<ProducerInfo> {
+    const peer = this.#peer(peerId);
+    peer.producers.set(producer.id, producer);
+    producer.observer.on('close', () => peer.producers.delete(producer.id));
+    if (producer.kind === 'audio') await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
+    const info = this.#producerInfo(peer, producer);
+    this.emit('producerAdded', info);
+    return info;
+  }
+
   async consume(peerId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
     const peer = this.#peer(peerId);
     if (!this.router.canConsume({ producerId, rtpCapabilities })) throw new MediaClientError('MEDIA_CANNOT_CONSUME', `cannot consume ${producerId}`);

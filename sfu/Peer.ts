@@ -7,6 +7,8 @@ export interface PeerInfo {
   displayName: string;
   unitCode: string;
   unitName: string;
+  /** A phone site (语音接入): the caller's number. */
+  phone?: string;
 }
 
 /** One participant's media objects inside a meeting room. Closing a transport closes what rides on it. */

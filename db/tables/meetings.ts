@@ -23,6 +23,8 @@ export interface MeetingTable {
   control: ColumnType<unknown, never, string>;
   /** Entry PIN (入会密码), scrypt-hashed; null: no PIN (migration 004). */
   pin_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What a phone dials to reach this meeting (语音接入, migration 017). */
+  access_number: Generated<number>;
 }
 
 export interface MeetingUnitTable {
@@ -35,7 +37,9 @@ export interface MeetingAttendanceTable {
   id: Generated<number>;
   meeting_id: string;
   unit_code: string;
-  user_id: number;
+  /** Null for a phone site (then `phone` is the caller's number, migration 017). */
+  user_id: number | null;
+  phone: ColumnType<string | null, string | null | undefined, never>;
   joined_at: ServerTime;
   left_at: Date | null;
 }
@@ -52,7 +56,15 @@ export interface MeetingRecordingTable {
   duration_sec: ColumnType<number, number, never>;
 }
 
+/** A unit's registered phone (a county duty phone): a call from it joins as that unit (migration 017). */
+export interface VoiceUnitPhoneTable {
+  number: string;
+  unit_code: string;
+  created_at: ServerTime;
+}
+
 export interface MeetingTables {
+  voice_unit_phones: VoiceUnitPhoneTable;
   meetings: MeetingTable;
   meeting_units: MeetingUnitTable;
   meeting_attendance: MeetingAttendanceTable;

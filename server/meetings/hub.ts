@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 import type { Server as IoServer, Socket } from 'socket.io';
 import type { Database } from '../../db/schema.ts';
 import { MeetingRoom } from '../../sfu/MeetingRoom.ts';
@@ -29,7 +30,7 @@ import {
 import { CHAT_PER_MINUTE, type PeerInfo, type ProducerInfo, type SiteHealth } from '../../contract/meetings.ts';
 import { MeetingRecorders } from './meetingRecorders.ts';
 import { checkJoinPin } from './pin.ts';
-import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, saveControl } from './repo.ts';
+import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, recordPhoneJoin, saveControl } from './repo.ts';
 import { attachSignalling, type SignallingHub } from './signalling.ts';
 import { siteHealth } from './siteHealth.ts';
 
@@ -63,6 +64,16 @@ export interface Joined {
   unitCode: string;
 }
 
+/** A phone site in a meeting (语音接入, server/voice/): hung up when its unit is removed or the meeting ends. */
+export interface PhoneSite {
+  meetingId: string;
+  peerId: string;
+  unitCode: string;
+  room: MeetingRoom;
+  attendanceId: number;
+  hangup: (why: 'removed' | 'ended' | 'restart') => void;
+}
+
 const controlError = (code: ControlErrorCode): ApiError =>
   ({
     CONTROL_FORBIDDEN: errors.controlForbidden,
@@ -85,6 +96,7 @@ export class MeetingHub implements SignallingHub {
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #patrolTimers = new Map<string, ReturnType<typeof setInterval>>();
   readonly #recorders: MeetingRecorders;
+  readonly #phones = new Map<string, PhoneSite>(); // peer id → phone call
 
   constructor(private readonly deps: Deps) {
     this.#recorders = new MeetingRecorders({
@@ -189,6 +201,43 @@ export class MeetingHub implements SignallingHub {
     };
   }
 
+  /**
+   * A phone joins as a site of its unit (its PIN already checked by the caller, server/voice/): the same
+   * refusals as a browser's join (ended, removed, locked), a peer in the room, attendance with its number.
+   */
+  async joinPhone(meetingId: string, caller: { unitCode: string; unitName: string; phone: string; hangup: PhoneSite['hangup'] }): Promise<{ peerId: string; room: MeetingRoom; muted: boolean }> {
+    const meeting = await findMeeting(this.deps.db, this.deps.tree, meetingId);
+    if (!meeting || meeting.status === 'ended') throw errors.meetingEnded();
+    if (!(await isUnitInvited(this.deps.db, meetingId, caller.unitCode))) throw errors.meetingNotInvited();
+    const control = await this.#control(meetingId);
+    if (control.ended) throw errors.meetingEnded();
+    if (control.removed.includes(caller.unitCode)) throw errors.meetingRemoved();
+    if (control.locked && caller.unitCode !== meeting.hostUnitCode && !(await this.#hasAttended(meetingId, caller.unitCode))) throw errors.meetingLocked();
+    const room = await this.#room(meetingId);
+    const peerId = `phone-${randomUUID()}`;
+    room.addPeer({ peerId, userId: 0, displayName: `电话 ${caller.phone}`, unitCode: caller.unitCode, unitName: caller.unitName, phone: caller.phone });
+    const attendanceId = await recordPhoneJoin(this.deps.db, meetingId, caller.unitCode, caller.phone);
+    await markLive(this.deps.db, meetingId);
+    this.#phones.set(peerId, { meetingId, peerId, unitCode: caller.unitCode, room, attendanceId, hangup: caller.hangup });
+    this.deps.io.to(meetingChannel(meetingId)).emit('peer:joined', room.peers.get(peerId)!.info);
+    this.deps.log.info({ meetingId, unit: caller.unitCode, phone: caller.phone }, 'phone site joined meeting');
+    return { peerId, room, muted: control.muted.includes(caller.unitCode) };
+  }
+
+  /** The phone hung up (or was hung up): peer gone, attendance ended, the router closed when it was the last. */
+  async leavePhone(peerId: string): Promise<void> {
+    const p = this.#phones.get(peerId);
+    if (!p) return;
+    this.#phones.delete(peerId);
+    if (p.room.removePeer(peerId)) this.deps.io.to(meetingChannel(p.meetingId)).emit('peer:left', { peerId });
+    await recordLeave(this.deps.db, p.attendanceId).catch((e: Error) => this.deps.log.error({ err: e.message }, 'attendance leave not recorded'));
+    if (p.room.peers.size === 0) p.room.close();
+  }
+
+  #phonesOf(meetingId: string, unitCode?: string): PhoneSite[] {
+    return [...this.#phones.values()].filter((p) => p.meetingId === meetingId && (!unitCode || p.unitCode === unitCode));
+  }
+
   /** A chat line to the whole meeting or to one site (and back to the sender's own consoles). */
   async chat(user: SessionUser, meetingId: string, text: string, toUnitCode: string | null | undefined): Promise<void> {
     // At most CHAT_PER_MINUTE messages a minute per site: a stuck key or a script cannot flood every screen.
@@ -280,6 +329,10 @@ export class MeetingHub implements SignallingHub {
           const s = this.deps.io.sockets.sockets.get(sid);
           if (s) await this.leave(s);
         }
+        for (const p of this.#phonesOf(meetingId, effect.unitCode)) {
+          p.hangup('removed');
+          await this.leavePhone(p.peerId);
+        }
         return;
       case 'patrolTimer':
         this.#patrol(state, effect.run);
@@ -299,6 +352,10 @@ export class MeetingHub implements SignallingHub {
         for (const sid of this.#socketsOf(meetingId)) {
           const s = this.deps.io.sockets.sockets.get(sid);
           if (s) await this.leave(s, false);
+        }
+        for (const p of this.#phonesOf(meetingId)) {
+          p.hangup('ended');
+          await this.leavePhone(p.peerId);
         }
         room?.close();
         return;
@@ -393,6 +450,11 @@ export class MeetingHub implements SignallingHub {
         void recordLeave(this.deps.db, j.attendanceId).catch(() => undefined);
       }
       if (stranded.length) this.deps.io.to(channel).emit('meeting:restart', { meetingId: room.meetingId });
+      for (const p of [...this.#phones.values()].filter((x) => x.room === room)) {
+        this.#phones.delete(p.peerId);
+        p.hangup('restart');
+        void recordLeave(this.deps.db, p.attendanceId).catch(() => undefined);
+      }
       this.deps.io.in(channel).socketsLeave(channel);
     });
     return room;

@@ -85,6 +85,7 @@ async function loadMeetings(db: Kysely<Database>, tree: OrgTree, ids: string[]):
         units: mine.map((u) => ({ code: u.unit_code, name: tree.get(u.unit_code)?.name ?? u.unit_code, role: u.role })),
         createdAt: m.created_at.toISOString(),
         hasPin: m.pin_hash !== null,
+        accessNumber: m.access_number,
       },
     ];
   });
@@ -114,6 +115,16 @@ export async function recordJoin(db: Kysely<Database>, meetingId: string, unitCo
   const row = await db
     .insertInto('meeting_attendance')
     .values({ meeting_id: meetingId, unit_code: unitCode, user_id: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A phone site joined (语音接入): attendance of its unit, with the caller's number instead of a user. */
+export async function recordPhoneJoin(db: Kysely<Database>, meetingId: string, unitCode: string, phone: string): Promise<number> {
+  const row = await db
+    .insertInto('meeting_attendance')
+    .values({ meeting_id: meetingId, unit_code: unitCode, user_id: null, phone })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -174,10 +185,11 @@ export type { AttendanceRow } from '../../contract/meetings.ts';
 export async function listAttendance(db: Kysely<Database>, tree: OrgTree, meetingId: string): Promise<AttendanceRow[]> {
   const rows = await db
     .selectFrom('meeting_attendance')
-    .innerJoin('users', 'users.id', 'meeting_attendance.user_id')
+    .leftJoin('users', 'users.id', 'meeting_attendance.user_id')
     .select([
       'meeting_attendance.unit_code',
       'users.display_name',
+      'meeting_attendance.phone',
       'meeting_attendance.joined_at',
       'meeting_attendance.left_at',
       sql<number>`extract(epoch from coalesce(meeting_attendance.left_at, now()) - meeting_attendance.joined_at)`.as('seconds'),
@@ -189,7 +201,7 @@ export async function listAttendance(db: Kysely<Database>, tree: OrgTree, meetin
   return rows.map((r) => ({
     unitCode: r.unit_code,
     unitName: tree.get(r.unit_code)?.name ?? r.unit_code,
-    userName: r.display_name,
+    userName: r.display_name ?? `电话 ${r.phone ?? ''}`,
     joinedAt: r.joined_at.toISOString(),
     leftAt: r.left_at ? r.left_at.toISOString() : null,
     seconds: Math.max(0, Math.round(Number(r.seconds))),

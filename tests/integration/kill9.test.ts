@@ -83,6 +83,7 @@ async function startServerOnce(env: Record<string, string>): Promise<{ child: Ch
       MEDIASOUP_LISTEN_IP: '127.0.0.1',
       MEDIASOUP_ANNOUNCED_IP: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      VOICE_SIP_PORT: 'off', // voice access has its own suite (voice-dialin.test.ts)
     },
   });
   let stderr = '';

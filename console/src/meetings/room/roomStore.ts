@@ -25,6 +25,8 @@ export interface RemoteSite {
   unitCode: string;
   unitName: string;
   displayName: string;
+  /** A phone site (语音接入): the caller's number. */
+  phone?: string;
   // Raw: Vue must neither proxy nor type-unwrap mediasoup objects.
   video: Raw<types.Consumer> | null;
   audio: Raw<types.Consumer> | null;
@@ -136,13 +138,14 @@ export const useRoomStore = defineStore('room', () => {
     return sites.value.find((s) => s.peerId === peerId);
   }
 
-  function ensureSite(p: { peerId: string; unitCode: string; unitName: string; displayName?: string }): RemoteSite {
+  function ensureSite(p: { peerId: string; unitCode: string; unitName: string; displayName?: string; phone?: string }): RemoteSite {
     const existing = site(p.peerId);
     if (existing) {
       if (p.displayName) existing.displayName = p.displayName;
+      if (p.phone) existing.phone = p.phone;
       return existing;
     }
-    sites.value.push({ peerId: p.peerId, unitCode: p.unitCode, unitName: p.unitName, displayName: p.displayName ?? '', video: null, audio: null, screen: null });
+    sites.value.push({ peerId: p.peerId, unitCode: p.unitCode, unitName: p.unitName, displayName: p.displayName ?? '', phone: p.phone, video: null, audio: null, screen: null });
     sites.value.sort((a, b) => a.unitCode.localeCompare(b.unitCode));
     return site(p.peerId)!;
   }

@@ -383,6 +383,7 @@ const en: typeof zhCN = {
     camOn: 'Camera on',
     local: 'This site',
     noVideo: 'No video',
+    phone: 'Joined by phone',
     muted: 'Muted',
     waiting: 'Waiting for other sites to join…',
     sites: 'Sites',

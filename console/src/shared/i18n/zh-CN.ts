@@ -382,6 +382,7 @@ export default {
     camOn: '打开摄像头',
     local: '本会场',
     noVideo: '无视频',
+    phone: '电话接入',
     muted: '已静音',
     waiting: '等待其他会场加入…',
     sites: '参会单位',
