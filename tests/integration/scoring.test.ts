@@ -158,8 +158,12 @@ describe(`scoring on ${db!.name}`, () => {
     const xlsx = await fetch(`${srv.baseUrl}/api/scoring/bulletins/2026-11/xlsx?office=150100`, { headers: { cookie: city.cookie } });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
-    const sheet = wb.getWorksheet('排名')!;
-    const sheetRows = (sheet.getSheetValues() as unknown[][]).slice(2).map((r) => [r[2], r[1], r[9]]);
-    expect(sheetRows).toEqual(seen.rows.map((r: any) => [r.unitName, r.rank, r.points]));
+    // The city's counties on one sheet, its own departments (办公室, 社会事务科) ranked among themselves on another.
+    const sheetRows = (name: string) => (wb.getWorksheet(name)!.getSheetValues() as unknown[][]).slice(2).map((r) => [r[2], r[1], r[9]]);
+    expect(sheetRows('排名')).toEqual(seen.rows.filter((r: any) => r.group === 'division').map((r: any) => [r.unitName, r.rank, r.points]));
+    expect(sheetRows('处室排名')).toEqual([
+      ['呼和浩特市办公室', 1, 0],
+      ['呼和浩特市社会事务科', 1, 0],
+    ]);
   }, 240_000);
 });
