@@ -11,7 +11,9 @@ import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { chineseDate } from '../../contract/information.ts';
 import { localDateOf, periodRange, RANK_GROUPS, type BulletinDto, type BulletinListRowDto, type PeriodRange, type RankGroup } from '../../contract/scoring.ts';
-import { rankingDocx } from '../documents/ranking.ts';
+import { officialDocx } from '../documents/official.ts';
+import { officialPdf } from '../documents/officialPdf.ts';
+import { bulletinDocument } from './bulletinDocument.ts';
 import { groupOf, rankedUnitsOf, scoreInput, timelinessOf } from './facts.ts';
 import * as repo from './repo.ts';
 import { rankGroups, rankPeople, scorePeriod } from './rules.ts';
@@ -54,12 +56,6 @@ async function compute(ctx: AppContext, office: string, p: PeriodRange, now: Dat
 /** Bulletins frozen before departments were ranked carry no group, no department awards and no 发文字号. */
 function frozen(b: BulletinDto): BulletinDto {
   return { ...b, rows: b.rows.map((r) => ({ ...r, group: r.group ?? 'division' })), awards: b.awards ? { ...b.awards, departments: b.awards.departments ?? [] } : null, docNumber: b.docNumber ?? null };
-}
-
-/** The bulletin's tables: divisions (盟市 below the region, 旗县（市、区） below a city), then departments (处室). */
-export function groupTables(b: BulletinDto, officeLevel: number): { group: RankGroup; heading: string; rows: BulletinDto['rows'] }[] {
-  const heading = { division: officeLevel === 1 ? '各盟市' : '各旗县（市、区）', department: '各处室（内设机构）' } as const;
-  return RANK_GROUPS.map((g) => ({ group: g, heading: heading[g], rows: b.rows.filter((r) => r.group === g) })).filter((t) => t.rows.length);
 }
 
 /** 发文字号 (GB/T 9704 7.2.4): the office's short name, 政信通, the year in 〔〕 and the running number of the year. */
@@ -108,24 +104,14 @@ export class BulletinService {
     return this.get(user, p.key);
   }
 
-  async docx(user: SessionUser, periodKey: string, office?: string): Promise<{ filename: string; data: Buffer }> {
+  /** The bulletin as an official document (GB/T 9704): Word or PDF from one model, the same numbers as the screen. */
+  async document(user: SessionUser, periodKey: string, format: 'docx' | 'pdf', office?: string): Promise<{ filename: string; data: Buffer }> {
     const b = await this.get(user, periodKey, office);
-    const change = (c: number | null) => (c === null ? '—' : c > 0 ? `↑${c}` : c < 0 ? `↓${-c}` : '—');
-    const tables = groupTables(b, this.ctx.tree.get(b.officeCode)?.level ?? 1).map((t) => ({
-      heading: `${t.heading}报送、采用、得分及排名`,
-      rows: t.rows.map((r) => ({ rank: r.rank, unit: r.unitName, submitted: r.submitted, adopted: r.adopted, rate: `${r.adoptionRate}%`, points: r.points, change: change(r.change), requests: `${r.requests.onTime + r.requests.late}/${r.requests.asked}`, late: r.timeliness.late + r.timeliness.missing, demanded: r.timeliness.demanded })),
-    }));
-    const data = await rankingDocx({
-      masthead: '政务信息工作通报',
-      office: b.officeName,
-      date: chineseDate(new Date(b.publishedAt ?? b.computedAt)),
-      title: `${b.label}政务信息报送情况通报${b.state === 'draft' ? '（草稿）' : ''}`,
-      tables,
-      people: b.people.slice(0, 10).map((p) => `${p.rank}. ${p.name}（${p.unitName}）${p.points}分`),
-      awards: b.awards,
-      lines: b.lines.map((l) => `${b.rows.find((r) => r.unitCode === l.unitCode)?.unitName ?? l.unitCode}：${l.text}`),
-    });
-    return { filename: `${b.officeName}${b.label}政务信息通报.docx`, data };
+    const unit = this.ctx.tree.get(b.officeCode);
+    const parent = unit?.parentCode ? this.ctx.tree.get(unit.parentCode) : undefined;
+    const model = bulletinDocument(b, { level: unit?.level ?? 1, parentName: parent?.name ?? null, date: chineseDate(new Date(b.publishedAt ?? b.computedAt)) });
+    const data = format === 'docx' ? await officialDocx(model) : await officialPdf(model);
+    return { filename: `${b.officeName}${b.label}政务信息通报.${format}`, data };
   }
 
   async xlsx(user: SessionUser, periodKey: string, office?: string): Promise<{ filename: string; data: Buffer }> {

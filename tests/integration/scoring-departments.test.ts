@@ -6,7 +6,11 @@
  * numbers as the API, in the same two tables. A department is ranked, never an office that ranks.
  */
 process.env.TEST_CLOCK = '1';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +136,7 @@ describe(`department ranking on ${db!.name}`, () => {
     expect(tables[0]!.slice(1).map((r) => [r[0], r[1], r[5]])).toEqual(divisions.map((r: any) => [String(r.rank), r.unitName, String(r.points)]));
     expect(tables[1]!.slice(1).map((r) => [r[0], r[1], r[5]])).toEqual(depts.map((r: any) => [String(r.rank), r.unitName, String(r.points)]));
     expect(xml).toContain('各处室（内设机构）报送、采用、得分及排名');
+    expect(xml).toContain('内政信通〔2037〕1号');
 
     // Excel: the departments on their own sheet.
     const wb = new ExcelJS.Workbook();
@@ -140,5 +145,19 @@ describe(`department ranking on ${db!.name}`, () => {
     expect(sheet('排名')).toEqual(divisions.map((r: any) => [r.rank, r.unitName, r.points]));
     expect(sheet('处室排名')).toEqual(depts.map((r: any) => [r.rank, r.unitName, r.points]));
 
+    // PDF: read back with pdftotext, the departments' table with the same ranks and points.
+    const pdf = await download(info1, '/api/scoring/bulletins/2037-05/pdf?office=150000');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-rank-')), 'b.pdf');
+    fs.writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const flat = text.replace(/\s+/g, '');
+    for (const s of ['内蒙古自治区政务信息工作通报', '内政信通〔2037〕1号', '2037年5月政务信息报送情况通报', '各处室（内设机构）报送、采用、得分及排名', '抄送：', '印发']) expect(flat).toContain(s);
+    const rowOf = (name: string) => text.split('\n').find((l) => l.includes(name))!.trim().split(/\s+/);
+    for (const r of b.rows) {
+      const cells = rowOf(r.unitName);
+      expect([cells[0], cells[1], cells[5]]).toEqual([String(r.rank), r.unitName, String(r.points)]);
+    }
+    expect(flat.indexOf('各处室（内设机构）报送')).toBeGreaterThan(flat.indexOf('各盟市报送'));
   }, 240_000);
 });
