@@ -66,6 +66,8 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'POST /api/reports/rules', summary: 'Set deadline rules (region admin)', body: reports.rulesBody },
   { route: 'GET /api/reports/attachments/:id', summary: 'Attachment file', produces: 'application/octet-stream' },
   { route: 'GET /api/reports/:id', summary: 'One report' },
+  { route: 'GET /api/reports/:id/docx', summary: '报送单 as Word (GB/T 9704 layout)', produces: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+  { route: 'GET /api/reports/:id/pdf', summary: '报送单 as PDF (GB/T 9704 layout)', produces: 'application/pdf' },
   { route: 'POST /api/reports/:id/edit', summary: 'Edit a draft or returned report', body: reports.editReportBody },
   { route: 'POST /api/reports/:id/submit', summary: '送审' },
   { route: 'POST /api/reports/:id/sign', summary: '签发', body: reports.commentBody },
@@ -169,5 +171,6 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'POST /api/scoring/bulletins', summary: 'Publish the bulletin of an ended period', body: scoring.publishBody },
   { route: 'GET /api/scoring/bulletins/:period', summary: 'A bulletin: ranks, points, lines, timeliness' },
   { route: 'GET /api/scoring/bulletins/:period/docx', summary: 'Bulletin as Word', produces: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+  { route: 'GET /api/scoring/bulletins/:period/pdf', summary: 'Bulletin as PDF (GB/T 9704 layout)', produces: 'application/pdf' },
   { route: 'GET /api/scoring/bulletins/:period/xlsx', summary: 'Bulletin as Excel', produces: XLSX },
 ];

@@ -9,6 +9,9 @@ const points = z.number().int().min(-1000).max(1000);
 const tierPoints = z.object({ '1': points, '2': points, '3': points });
 export const UNIT_CLASSES = ['any', 'city', 'county', 'department'] as const;
 export type UnitClass = (typeof UNIT_CLASSES)[number];
+/** An office ranks its divisions below (cities, counties) and its own departments (内设机构) in separate tables. */
+export const RANK_GROUPS = ['division', 'department'] as const;
+export type RankGroup = (typeof RANK_GROUPS)[number];
 
 /** One version of an office's scheme: every number a score line can cite. */
 export const schemeRules = z.object({
@@ -17,7 +20,8 @@ export const schemeRules = z.object({
     .array(z.object({ unitClass: z.enum(UNIT_CLASSES), minItems: z.number().int().min(0).max(200), minAnalysis: z.number().int().min(0).max(50) }))
     .min(1)
     .max(4)
-    .refine((qs) => qs.some((q) => q.unitClass === 'any'), 'one quota must be for any unit'),
+    .refine((qs) => qs.some((q) => q.unitClass === 'any'), 'one quota must be for any unit')
+    .refine((qs) => new Set(qs.map((q) => q.unitClass)).size === qs.length, 'one quota per unit class'),
   /** Base points for a month whose quota was met. */
   monthlyBase: points,
   /** Adopted into the ranking office's own publications, by tier (1 政务信息, 2 信息专报, 3 要情快报). */
@@ -42,7 +46,11 @@ export type SchemeRules = z.infer<typeof schemeRules>;
 
 /** Modelled on 常山县's published scheme; what an office ranks with until it saves its own. */
 export const DEFAULT_RULES: SchemeRules = {
-  quotas: [{ unitClass: 'any', minItems: 5, minAnalysis: 1 }],
+  // Departments (内设机构) write less and no analysis is asked of them.
+  quotas: [
+    { unitClass: 'any', minItems: 5, minAnalysis: 1 },
+    { unitClass: 'department', minItems: 3, minAnalysis: 0 },
+  ],
   monthlyBase: 10,
   own: { '1': 5, '2': 10, '3': 30 },
   up1: { '1': 20, '2': 20, '3': 80 },
@@ -134,7 +142,8 @@ export const requestBody = z.object({
   topic: z.string().trim().min(1).max(200),
   requirements: z.string().trim().min(1).max(4000),
   deadline: z.string().datetime({ offset: true }),
-  targets: z.array(z.string().regex(/^[0-9]{6}$/)).min(1).max(200),
+  /** Units below the office, or its own departments (150000-01). */
+  targets: z.array(z.string().regex(/^[0-9]{6}(-[0-9]{2})?$/)).min(1).max(200),
 });
 export type RequestBody = z.infer<typeof requestBody>;
 /** POST /api/scoring/requests/:id/answers — the unit links one of its items (signed off or not yet). */
@@ -161,7 +170,8 @@ export interface QuotaProgressDto {
   minAnalysis: number;
   /** The month's last instant has not passed: the reminder is three days before it. */
   monthEndsAt: string;
-  units: { unitCode: string; unitName: string; items: number; analysis: number; met: boolean; behind: boolean }[];
+  /** Each unit with its own class's quota (a department's differs from a county's). */
+  units: { unitCode: string; unitName: string; group: RankGroup; unitClass: UnitClass; minItems: number; minAnalysis: number; items: number; analysis: number; met: boolean; behind: boolean }[];
 }
 
 export type LineKind = 'base' | 'adoption' | 'instruction' | 'request' | 'zeroed';
@@ -185,6 +195,8 @@ export interface ScoreLine {
 export interface BulletinRowDto {
   unitCode: string;
   unitName: string;
+  /** Ranked within its group: divisions among divisions, departments among departments. */
+  group: RankGroup;
   submitted: number;
   adopted: number;
   adoptedItems: number;
@@ -229,8 +241,10 @@ export interface BulletinDto {
   rows: BulletinRowDto[];
   people: PersonRowDto[];
   lines: ScoreLine[];
-  /** Yearly bulletins: the award lists (先进单位, 优秀信息员). */
-  awards: { units: string[]; people: string[] } | null;
+  /** Yearly bulletins: the award lists (先进单位 among divisions and among departments, 优秀信息员). */
+  awards: { units: string[]; departments: string[]; people: string[] } | null;
+  /** 发文字号 of a published bulletin, e.g. 呼政信通〔2026〕11号; null for a draft. */
+  docNumber: string | null;
 }
 
 export interface BulletinListRowDto {

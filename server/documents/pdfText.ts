@@ -19,6 +19,11 @@ export interface ParaOptions {
   lineGap?: number;
   /** Extra space between characters, in points (the masthead is spaced out). */
   spacing?: number;
+  /** A box narrower than the page (a table cell): its left edge and width in points. */
+  x?: number;
+  width?: number;
+  /** Space kept free at the right (署名 four characters in). */
+  rightIndent?: number;
 }
 
 const NO_LINE_START = /^[，。、；：？！）》」』”’…—·%,.;:?!)\]]/;
@@ -70,12 +75,24 @@ function lines(toks: Token[], width: number, indent: number): Token[][] {
   return out;
 }
 
-/** Writes one paragraph at doc.y between the page margins, adding pages as needed; doc.y ends below it. */
+export const lineHeightOf = (o: ParaOptions) => o.size * 1.45 + (o.lineGap ?? 0);
+
+function box(doc: Doc, o: ParaOptions): { left: number; width: number } {
+  const { left, right } = doc.page.margins;
+  return { left: o.x ?? left, width: (o.width ?? doc.page.width - left - right) - (o.rightIndent ?? 0) };
+}
+
+/** How many lines the paragraph takes (a table row's height is its tallest cell's). */
+export function lineCount(doc: Doc, text: string, o: ParaOptions): number {
+  return lines(tokens(doc, text, o), box(doc, o).width, o.indent ?? 0).length;
+}
+
+/** Writes one paragraph at doc.y between the page margins (or in o's box), adding pages as needed; doc.y ends below it. */
 export function paragraph(doc: Doc, text: string, o: ParaOptions): void {
-  const { left, right, top, bottom } = doc.page.margins;
-  const width = doc.page.width - left - right;
+  const { top, bottom } = doc.page.margins;
+  const { left, width } = box(doc, o);
   const indent = o.indent ?? 0;
-  const lineHeight = o.size * 1.45 + (o.lineGap ?? 0);
+  const lineHeight = lineHeightOf(o);
   for (const [i, line] of lines(tokens(doc, text, o), width, indent).entries()) {
     if (doc.y + lineHeight > doc.page.height - bottom) {
       doc.addPage();
@@ -99,7 +116,7 @@ export function paragraph(doc: Doc, text: string, o: ParaOptions): void {
     }
     doc.y = y + lineHeight;
   }
-  doc.x = left;
+  doc.x = doc.page.margins.left;
 }
 
 /** One line with text at the left margin and at the right margin. */

@@ -1,4 +1,4 @@
-/** The part of pdfkit (no bundled types) the bulletin PDF uses. */
+/** The part of pdfkit (no bundled types) the bulletin and official-document PDFs use. */
 declare module 'pdfkit' {
   export interface TextOptions {
     width?: number;
@@ -40,6 +40,8 @@ declare module 'pdfkit' {
     currentLineHeight(includeGap?: boolean): number;
     addPage(): this;
     bufferedPageRange(): { start: number; count: number };
+    /** With bufferPages: go back to page n (0-based) to draw on it, e.g. page numbers. */
+    switchToPage(n: number): this;
     on(event: 'data', fn: (chunk: Buffer) => void): this;
     on(event: 'end' | 'error', fn: (err?: Error) => void): this;
     end(): void;

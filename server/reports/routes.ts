@@ -11,6 +11,9 @@ import { saveRules } from './writeRepo.ts';
 import type { HopAction } from './workflow.ts';
 import { commentBody, createReportBody, demandBody, editReportBody, feedbackBody, hopBody, instructionBody, phoneReportBody, rulesBody } from '../../contract/reports.ts';
 import { boardData, boardWorkbook, instructionDtos } from './board.ts';
+import { officialDocx } from '../documents/official.ts';
+import { officialPdf } from '../documents/officialPdf.ts';
+import { reportDocument, reportKindText } from './reportDocument.ts';
 
 const createSchema = createReportBody;
 const phoneSchema = phoneReportBody;
@@ -154,6 +157,19 @@ export function reportRoutes(ctx: AppServices): Router {
     const user = currentUser(res);
     res.json({ report: await service.get(user, uuidParam(req.params.id, '报告')) });
   });
+
+  // 报送单 as an official document (GB/T 9704 layout): Word or PDF, readable by whoever may read the report.
+  for (const format of ['docx', 'pdf'] as const) {
+    r.get(`/:id/${format}`, async (req, res) => {
+      const report = await service.get(currentUser(res), uuidParam(req.params.id, '报告'));
+      const unit = ctx.tree.get(report.unitCode);
+      const parent = unit?.parentCode ? ctx.tree.get(unit.parentCode) : undefined;
+      const model = reportDocument(report, { parentName: parent?.name ?? null, printedAt: clock.now().toISOString() });
+      res.setHeader('Content-Type', format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      res.setHeader('Content-Disposition', `attachment; filename="report.${format}"; filename*=UTF-8''${encodeURIComponent(`${report.unitName}报送单（${reportKindText(report)}）.${format}`)}`);
+      res.send(format === 'pdf' ? await officialPdf(model) : await officialDocx(model));
+    });
+  }
 
   r.post('/:id/edit', async (req, res) => {
     const user = currentUser(res);

@@ -10,26 +10,30 @@ import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { chineseDate } from '../../contract/information.ts';
-import { periodRange, type BulletinDto, type BulletinListRowDto, type PeriodRange } from '../../contract/scoring.ts';
-import { rankingDocx } from '../documents/ranking.ts';
-import { scoreInput, timelinessOf } from './facts.ts';
+import { localDateOf, periodRange, RANK_GROUPS, type BulletinDto, type BulletinListRowDto, type PeriodRange, type RankGroup } from '../../contract/scoring.ts';
+import { officialDocx } from '../documents/official.ts';
+import { officialPdf } from '../documents/officialPdf.ts';
+import { bulletinDocument } from './bulletinDocument.ts';
+import { groupOf, rankedUnitsOf, scoreInput, timelinessOf } from './facts.ts';
 import * as repo from './repo.ts';
-import { rankPeople, rankScores, scorePeriod } from './rules.ts';
+import { rankGroups, rankPeople, scorePeriod } from './rules.ts';
 import { isOfficeStaff, scoringErrors } from './service.ts';
 
-async function compute(ctx: AppContext, office: string, p: PeriodRange, now: Date): Promise<Omit<BulletinDto, 'id' | 'state' | 'publishedAt'>> {
+async function compute(ctx: AppContext, office: string, p: PeriodRange, now: Date): Promise<Omit<BulletinDto, 'id' | 'state' | 'publishedAt' | 'docNumber'>> {
   const { db, tree } = ctx;
   const { scores, lines } = scorePeriod(await scoreInput(db, tree, office, p, now));
+  const group = (r: { unitCode: string }): RankGroup => (tree.get(r.unitCode) ? groupOf(tree.get(r.unitCode)!) : 'division');
+  const ranks = (xs: typeof scores) => rankGroups(xs, group, RANK_GROUPS);
   const prevP = periodRange(p.previous)!;
   const prevPublished = await repo.bulletinRow(db, office, p.previous);
   // The previous rank is the published one when there is one (what the units were told), else computed.
   const prevRanks = new Map<string, number>(
     prevPublished
       ? (prevPublished.data as BulletinDto).rows.map((r) => [r.unitCode, r.rank])
-      : rankScores(scorePeriod(await scoreInput(db, tree, office, prevP, now)).scores).map((r) => [r.unitCode, r.rank]),
+      : ranks(scorePeriod(await scoreInput(db, tree, office, prevP, now)).scores).map((r) => [r.unitCode, r.rank]),
   );
   const time = await timelinessOf(db, tree, office, p, now);
-  const rows = rankScores(scores).map((s) => {
+  const rows = ranks(scores).map((s) => {
     const previousRank = prevRanks.get(s.unitCode) ?? null;
     return {
       ...s,
@@ -43,9 +47,19 @@ async function compute(ctx: AppContext, office: string, p: PeriodRange, now: Dat
   const ranked = rankPeople(lines);
   const names = await repo.userNames(db, ranked.map((r) => r.userId));
   const people = ranked.map((r) => ({ ...r, name: names.get(r.userId)?.name ?? String(r.userId), unitName: tree.get(names.get(r.userId)?.unit ?? '')?.name ?? '' }));
-  const awards = p.kind === 'year' ? { units: rows.filter((r) => r.rank <= 3 && r.points > 0 && !r.zeroed).map((r) => r.unitName), people: people.filter((r) => r.rank <= 5 && r.points > 0).map((r) => r.name) } : null;
+  // 先进单位: the first three of each table with points and not zeroed; 优秀信息员: the first five.
+  const best = (g: RankGroup) => rows.filter((r) => r.group === g && r.rank <= 3 && r.points > 0 && !r.zeroed).map((r) => r.unitName);
+  const awards = p.kind === 'year' ? { units: best('division'), departments: best('department'), people: people.filter((r) => r.rank <= 5 && r.points > 0).map((r) => r.name) } : null;
   return { officeCode: office, officeName: tree.get(office)?.name ?? office, period: p.key, periodKind: p.kind, label: p.label, computedAt: now.toISOString(), rows, people, lines, awards };
 }
+
+/** Bulletins frozen before departments were ranked carry no group, no department awards and no 发文字号. */
+function frozen(b: BulletinDto): BulletinDto {
+  return { ...b, rows: b.rows.map((r) => ({ ...r, group: r.group ?? 'division' })), awards: b.awards ? { ...b.awards, departments: b.awards.departments ?? [] } : null, docNumber: b.docNumber ?? null };
+}
+
+/** 发文字号 (GB/T 9704 7.2.4): the office's short name, 政信通, the year in 〔〕 and the running number of the year. */
+export const docNumberOf = (officeName: string, year: string, n: number) => `${officeName.slice(0, 1)}政信通〔${year}〕${n}号`;
 
 export class BulletinService {
   constructor(private readonly ctx: AppContext) {}
@@ -57,9 +71,9 @@ export class BulletinService {
     const tree = this.ctx.tree;
     if (!tree.has(office) || !tree.isWithin(user.unitCode, office)) throw errors.notFound('通报');
     const row = await repo.bulletinRow(this.ctx.db, office, p.key);
-    if (row) return { ...(row.data as BulletinDto), id: row.id, state: 'published', publishedAt: row.published_at.toISOString() };
+    if (row) return { ...frozen(row.data as BulletinDto), id: row.id, state: 'published', publishedAt: row.published_at.toISOString() };
     if (office !== user.unitCode || !isOfficeStaff(user)) throw errors.notFound('通报');
-    return { ...(await compute(this.ctx, office, p, clock.now())), id: null, state: 'draft', publishedAt: null };
+    return { ...(await compute(this.ctx, office, p, clock.now())), id: null, state: 'draft', publishedAt: null, docNumber: null };
   }
 
   async list(user: SessionUser): Promise<BulletinListRowDto[]> {
@@ -75,7 +89,9 @@ export class BulletinService {
     const now = clock.now();
     if (p.end.getTime() > now.getTime()) throw scoringErrors.periodOpen();
     if (await repo.bulletinRow(this.ctx.db, user.unitCode, p.key)) throw scoringErrors.published();
-    const data = await compute(this.ctx, user.unitCode, p, now);
+    const year = localDateOf(now).slice(0, 4);
+    const n = (await repo.bulletinsPublishedIn(this.ctx.db, user.unitCode, new Date(`${year}-01-01T00:00:00+08:00`))) + 1;
+    const data = { ...(await compute(this.ctx, user.unitCode, p, now)), docNumber: docNumberOf(this.ctx.tree.get(user.unitCode)?.name ?? '', year, n) };
     const row = await this.ctx.db
       .insertInto('info_bulletins')
       .values({ office_code: user.unitCode, period: p.key, period_kind: p.kind, data: JSON.stringify(data), published_by: user.id, published_at: now })
@@ -84,23 +100,18 @@ export class BulletinService {
       .executeTakeFirst();
     if (!row) throw scoringErrors.published();
     const text = `${data.officeName}印发《${p.label}政务信息工作通报》`;
-    for (const u of this.ctx.tree.children(user.unitCode)) this.ctx.io.to(`unit:${u.code}`).emit('information:notice', { itemId: null, issueId: null, action: 'bulletin', text, at: now.toISOString() });
+    for (const u of rankedUnitsOf(this.ctx.tree, user.unitCode)) this.ctx.io.to(`unit:${u.code}`).emit('information:notice', { itemId: null, issueId: null, action: 'bulletin', text, at: now.toISOString() });
     return this.get(user, p.key);
   }
 
-  async docx(user: SessionUser, periodKey: string, office?: string): Promise<{ filename: string; data: Buffer }> {
+  /** The bulletin as an official document (GB/T 9704): Word or PDF from one model, the same numbers as the screen. */
+  async document(user: SessionUser, periodKey: string, format: 'docx' | 'pdf', office?: string): Promise<{ filename: string; data: Buffer }> {
     const b = await this.get(user, periodKey, office);
-    const data = await rankingDocx({
-      masthead: '政务信息工作通报',
-      office: b.officeName,
-      date: chineseDate(new Date(b.publishedAt ?? b.computedAt)),
-      title: `${b.label}政务信息报送情况通报${b.state === 'draft' ? '（草稿）' : ''}`,
-      rows: b.rows.map((r) => ({ rank: r.rank, unit: r.unitName, submitted: r.submitted, adopted: r.adopted, rate: `${r.adoptionRate}%`, points: r.points, change: r.change === null ? '—' : r.change > 0 ? `↑${r.change}` : r.change < 0 ? `↓${-r.change}` : '—', requests: `${r.requests.onTime + r.requests.late}/${r.requests.asked}`, late: r.timeliness.late + r.timeliness.missing, demanded: r.timeliness.demanded })),
-      people: b.people.slice(0, 10).map((p) => `${p.rank}. ${p.name}（${p.unitName}）${p.points}分`),
-      awards: b.awards,
-      lines: b.lines.map((l) => `${b.rows.find((r) => r.unitCode === l.unitCode)?.unitName ?? l.unitCode}：${l.text}`),
-    });
-    return { filename: `${b.officeName}${b.label}政务信息通报.docx`, data };
+    const unit = this.ctx.tree.get(b.officeCode);
+    const parent = unit?.parentCode ? this.ctx.tree.get(unit.parentCode) : undefined;
+    const model = bulletinDocument(b, { level: unit?.level ?? 1, parentName: parent?.name ?? null, date: chineseDate(new Date(b.publishedAt ?? b.computedAt)) });
+    const data = format === 'docx' ? await officialDocx(model) : await officialPdf(model);
+    return { filename: `${b.officeName}${b.label}政务信息通报.${format}`, data };
   }
 
   async xlsx(user: SessionUser, periodKey: string, office?: string): Promise<{ filename: string; data: Buffer }> {
@@ -124,7 +135,15 @@ export class BulletinService {
       { header: '超时未报', key: 'missing', width: 10 },
       { header: '漏报', key: 'demanded', width: 8 },
     ];
-    for (const r of b.rows) s.addRow({ ...r, change: r.change ?? '', requests: `${r.requests.onTime}/${r.requests.late}/${r.requests.missing}`, late: r.timeliness.late, missing: r.timeliness.missing, demanded: r.timeliness.demanded });
+    const row = (r: BulletinDto['rows'][number]) => ({ ...r, change: r.change ?? '', requests: `${r.requests.onTime}/${r.requests.late}/${r.requests.missing}`, late: r.timeliness.late, missing: r.timeliness.missing, demanded: r.timeliness.demanded });
+    for (const r of b.rows.filter((x) => x.group === 'division')) s.addRow(row(r));
+    // The office's departments are ranked among themselves, on their own sheet.
+    const depts = b.rows.filter((x) => x.group === 'department');
+    if (depts.length) {
+      const d = wb.addWorksheet('处室排名');
+      d.columns = s.columns.map((c) => ({ header: c.header as string, key: c.key!, width: c.width! }));
+      for (const r of depts) d.addRow(row(r));
+    }
     const l = wb.addWorksheet('计分明细');
     l.columns = [
       { header: '单位', key: 'unit', width: 18 },

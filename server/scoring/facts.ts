@@ -1,11 +1,11 @@
 /**
  * Gathers a period's facts for one ranking office into the pure scorer's input: the units it ranks (its
- * children, each counting its whole subtree), what reached the office, adoptions with their distance above it,
+ * children, each counting its whole subtree, and its own departments), what reached the office, adoptions with their distance above it,
  * instructions, commissioned requests with answer times; and the urgent-report timeliness from the duty half.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { schemeRules, type PeriodRange, type UnitClass } from '../../contract/scoring.ts';
+import { schemeRules, type PeriodRange, type RankGroup, type UnitClass } from '../../contract/scoring.ts';
 import type { OrgTree, OrgUnit } from '../org/tree.ts';
 import { loadRules, loadSettings, obligationsFor } from '../reports/repo.ts';
 import * as repo from './repo.ts';
@@ -16,7 +16,14 @@ type Db = Kysely<Database>;
 /** A bulletin goes to every unit below the office: 秘密 and above are named by their mark, never their title. */
 export const bulletinTitle = (title: string, classification: number) => (classification >= 2 ? '【涉密信息】' : title);
 
-export const unitClassOf = (u: OrgUnit): UnitClass => (u.level === 2 ? 'city' : 'county');
+export const unitClassOf = (u: OrgUnit): UnitClass => (u.kind === 'department' ? 'department' : u.level === 2 ? 'city' : 'county');
+export const groupOf = (u: OrgUnit): RankGroup => (u.kind === 'department' ? 'department' : 'division');
+
+/** The units an office ranks: its divisions below (the tree's children), then its own departments. */
+export const rankedUnitsOf = (tree: OrgTree, office: string): OrgUnit[] => [...tree.children(office), ...tree.departments(office)];
+
+/** Every unit whose items count for the office: each ranked unit's subtree (a department has none below it). */
+export const unitsBelow = (tree: OrgTree, office: string): string[] => rankedUnitsOf(tree, office).flatMap((u) => tree.subtree(u.code).map((x) => x.code));
 
 /** The ranked unit (a child of the office) that contains `code`, or null outside / the office itself. */
 export function rankedUnitOf(tree: OrgTree, office: string, code: string): string | null {
@@ -60,9 +67,8 @@ export async function requestFacts(db: Db, rows: readonly repo.RequestRow[]): Pr
 }
 
 export async function scoreInput(db: Db, tree: OrgTree, office: string, period: PeriodRange, now: Date): Promise<ScoreInput> {
-  const children = tree.children(office);
-  const units: RankedUnit[] = children.map((u) => ({ code: u.code, name: u.name, unitClass: unitClassOf(u) }));
-  const below = tree.subtree(office).filter((u) => u.code !== office).map((u) => u.code);
+  const units: RankedUnit[] = rankedUnitsOf(tree, office).map((u) => ({ code: u.code, name: u.name, unitClass: unitClassOf(u) }));
+  const below = unitsBelow(tree, office);
   const ranked = (code: string) => rankedUnitOf(tree, office, code);
   const yearStart = new Date(Date.UTC(Number(period.key.slice(0, 4)), 0, 1) - 8 * 3600_000);
   const yearEnd = new Date(Date.UTC(Number(period.key.slice(0, 4)) + 1, 0, 1) - 8 * 3600_000);
@@ -121,7 +127,8 @@ export interface Timeliness {
 
 /** 紧急重大信息报送情况: deadlines of incidents that happened in the period, per ranked unit (迟报 / 超时未报 / 漏报). */
 export async function timelinessOf(db: Db, tree: OrgTree, office: string, period: PeriodRange, now: Date): Promise<Map<string, Timeliness>> {
-  const out = new Map<string, Timeliness>(tree.children(office).map((u) => [u.code, { onTime: 0, late: 0, missing: 0, demanded: 0 }]));
+  // Departments report no incidents (the duty half never addresses them): their row stays at zero.
+  const out = new Map<string, Timeliness>(rankedUnitsOf(tree, office).map((u) => [u.code, { onTime: 0, late: 0, missing: 0, demanded: 0 }]));
   const below = tree.subtree(office).filter((u) => u.code !== office).map((u) => u.code);
   const incidents = await db.selectFrom('incidents').selectAll().where('unit_code', 'in', below.length ? below : ['000000']).where('event_time', '>=', period.start).where('event_time', '<', period.end).where('legacy', '=', false).limit(5000).execute();
   if (!incidents.length) return out;

@@ -102,3 +102,6 @@ export const remindersOf = (db: Db, unitCode: string) => db.selectFrom('info_rem
 export const bulletinRow = (db: Db, office: string, period: string) => db.selectFrom('info_bulletins').selectAll().where('office_code', '=', office).where('period', '=', period).executeTakeFirst();
 export const bulletinList = (db: Db, offices: readonly string[]) =>
   db.selectFrom('info_bulletins').select(['id', 'office_code', 'period', 'period_kind', 'published_at', sql<string>`data->>'label'`.as('label')]).where('office_code', 'in', orNone(offices)).orderBy('published_at', 'desc').limit(200).execute();
+/** How many bulletins the office published since `from` (the running number of its 发文字号). */
+export const bulletinsPublishedIn = async (db: Db, office: string, from: Date) =>
+  Number((await db.selectFrom('info_bulletins').select((eb) => eb.fn.countAll<string>().as('n')).where('office_code', '=', office).where('published_at', '>=', from).executeTakeFirst())?.n ?? 0);

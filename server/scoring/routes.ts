@@ -41,7 +41,11 @@ export function scoringRoutes(ctx: AppContext): Router {
   });
   r.get('/bulletins/:period/docx', async (req, res) => {
     const q = parse(bulletinQuery, { ...req.query, period: req.params.period });
-    send(res, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await b.docx(currentUser(res), q.period, q.office));
+    send(res, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await b.document(currentUser(res), q.period, 'docx', q.office));
+  });
+  r.get('/bulletins/:period/pdf', async (req, res) => {
+    const q = parse(bulletinQuery, { ...req.query, period: req.params.period });
+    send(res, 'application/pdf', await b.document(currentUser(res), q.period, 'pdf', q.office));
   });
   r.get('/bulletins/:period/xlsx', async (req, res) => {
     const q = parse(bulletinQuery, { ...req.query, period: req.params.period });

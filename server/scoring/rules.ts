@@ -233,6 +233,11 @@ export function rankScores<T extends { unitCode: string; points: number; adopted
   return sorted.map((r) => ({ ...r, rank: 1 + rows.filter((o) => o.points > r.points).length }));
 }
 
+/** Ranks each group on its own (divisions among divisions, departments among departments), groups in the given order. */
+export function rankGroups<T extends { unitCode: string; points: number; adopted: number }, G extends string>(rows: readonly T[], groupOf: (r: T) => G, order: readonly G[]): (T & { rank: number; group: G })[] {
+  return order.flatMap((g) => rankScores(rows.filter((r) => groupOf(r) === g)).map((r) => ({ ...r, group: g })));
+}
+
 /** Information officers by points of the items they wrote (adoptions and instructions). */
 export function rankPeople(lines: readonly ScoreLine[]): { userId: number; points: number; adopted: number; rank: number }[] {
   const by = new Map<number, { userId: number; points: number; adopted: number }>();

@@ -7,7 +7,7 @@ import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import { localDateOf, monthKeyOf, periodRange, type AnswerBody, type QuotaProgressDto, type RequestBody, type RequestDto, type SchemeBody, type SchemeVersionDto } from '../../contract/scoring.ts';
-import { answeredAt, rankedUnitOf, requestFacts, unitClassOf, versionsOf } from './facts.ts';
+import { answeredAt, groupOf, rankedUnitOf, rankedUnitsOf, requestFacts, unitClassOf, versionsOf } from './facts.ts';
 import * as repo from './repo.ts';
 import { answerState, DEFAULT_VERSION, quotaOf, schemeAt } from './rules.ts';
 
@@ -22,7 +22,8 @@ export const scoringErrors = {
 };
 
 const OFFICE_ROLES = ['editor', 'leader'] as const;
-export const isOfficeStaff = (u: SessionUser) => u.unitLevel < 3 && u.roles.some((r) => (OFFICE_ROLES as readonly string[]).includes(r));
+// A department (内设机构) is ranked by its office, never an office that ranks: it has its office's level.
+export const isOfficeStaff = (u: SessionUser) => u.unitLevel < 3 && u.unitKind !== 'department' && u.roles.some((r) => (OFFICE_ROLES as readonly string[]).includes(r));
 
 export class ScoringService {
   constructor(private readonly ctx: AppContext) {}
@@ -35,7 +36,8 @@ export class ScoringService {
 
   /** The office whose scheme the caller may read: its own, or one above it (the one that ranks it). */
   readableOffice(user: SessionUser, office?: string): string {
-    const o = office ?? (user.unitLevel < 3 ? user.unitCode : (this.ctx.tree.get(user.unitCode)?.parentCode ?? user.unitCode));
+    const ranked = user.unitLevel === 3 || user.unitKind === 'department';
+    const o = office ?? (ranked ? (this.ctx.tree.get(user.unitCode)?.parentCode ?? user.unitCode) : user.unitCode);
     if (!this.ctx.tree.has(o) || !this.ctx.tree.isWithin(user.unitCode, o)) throw errors.scopeForbidden();
     return o;
   }
@@ -76,7 +78,7 @@ export class ScoringService {
     if (view === 'office') {
       if (!isOfficeStaff(user)) throw errors.roleForbidden();
       office = user.unitCode;
-      units = tree.children(office).map((u) => u.code);
+      units = rankedUnitsOf(tree, office).map((u) => u.code);
     } else {
       const parent = tree.get(user.unitCode)?.parentCode;
       if (!parent) throw errors.validation([{ path: 'view', message: 'the top office is ranked by nobody' }]);
@@ -153,7 +155,7 @@ export class ScoringService {
   }
 }
 
-/** Progress of `units` against `office`'s quota for month `p`; behind = not met yet. */
+/** Progress of `units` against `office`'s quota for month `p`, each by its unit class; behind = not met yet. */
 export async function quotaProgress(ctx: AppContext, office: string, units: readonly string[], p: NonNullable<ReturnType<typeof periodRange>>, _now: Date): Promise<QuotaProgressDto> {
   const tree = ctx.tree;
   const v = schemeAt(await versionsOf(ctx.db, office), p.start);
@@ -168,7 +170,8 @@ export async function quotaProgress(ctx: AppContext, office: string, units: read
     first ??= q;
     const analysis = mine.filter((r) => r.kind === 'analysis').length;
     const met = mine.length >= q.minItems && analysis >= q.minAnalysis;
-    rows.push({ unitCode: code, unitName: tree.get(code)?.name ?? code, items: mine.length, analysis, met, behind: !met });
+    const unit = tree.get(code)!;
+    rows.push({ unitCode: code, unitName: unit.name, group: groupOf(unit), unitClass: unitClassOf(unit), minItems: q.minItems, minAnalysis: q.minAnalysis, items: mine.length, analysis, met, behind: !met });
   }
   const q = first ?? quotaOf(v.rules, 'any');
   return { month: p.key, officeCode: office, officeName: tree.get(office)?.name ?? office, minItems: q.minItems, minAnalysis: q.minAnalysis, monthEndsAt: p.end.toISOString(), units: rows.sort((a, b) => Number(b.behind) - Number(a.behind) || a.items - b.items || a.unitCode.localeCompare(b.unitCode)) };

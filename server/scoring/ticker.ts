@@ -6,7 +6,7 @@
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { monthKeyOf, periodRange } from '../../contract/scoring.ts';
-import { requestFacts } from './facts.ts';
+import { rankedUnitsOf, requestFacts } from './facts.ts';
 import * as repo from './repo.ts';
 import { quotaReminderMonth, requestReminderDue } from './rules.ts';
 import { quotaProgress } from './service.ts';
@@ -44,12 +44,12 @@ export class ScoringTicker {
     const month = quotaReminderMonth(p, now);
     if (month) {
       for (const office of [tree.root, ...tree.atLevel(2)]) {
-        const children = tree.children(office.code).map((u) => u.code);
+        const children = rankedUnitsOf(tree, office.code).map((u) => u.code);
         if (!children.length) continue;
         const progress = await quotaProgress(this.ctx, office.code, children, p, now);
         const due = progress.units
           .filter((x) => x.behind)
-          .map((u) => ({ unitCode: u.unitCode, kind: 'quota' as const, ref: month, at: now, text: `${p.label}任务量尚未完成：已报送${u.items}条（应≥${progress.minItems}条），综合分析${u.analysis}条（应≥${progress.minAnalysis}条），请在月底前报送` }));
+          .map((u) => ({ unitCode: u.unitCode, kind: 'quota' as const, ref: month, at: now, text: `${p.label}任务量尚未完成：已报送${u.items}条（应≥${u.minItems}条），综合分析${u.analysis}条（应≥${u.minAnalysis}条），请在月底前报送` }));
         for (const r of await repo.addReminders(db, due)) this.#push(r.unitCode, 'quota_reminder', r.text, now);
       }
     }

@@ -6,7 +6,11 @@
  * ranks, every line explained, Word and Excel — and who may not see any of it.
  */
 process.env.TEST_CLOCK = '1';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,7 +103,16 @@ describe(`scoring on ${db!.name}`, () => {
 
     // An urgent report five hours after the event: the phone deadline met late, the written one missed.
     at('2026-11-10T15:00:00+08:00');
-    expect((await duty2.post('/api/reports/phone', { requestId: randomUUID(), title: '新城区供暖管道破裂', eventTime: '2026-11-10T10:00:00+08:00', place: '新城区', grade: 2, summary: '电话报告', caller: '县值班员', callee: '市值班室' })).status).toBe(201);
+    const phone = await duty2.post('/api/reports/phone', { requestId: randomUUID(), title: '新城区供暖管道破裂', eventTime: '2026-11-10T10:00:00+08:00', place: '新城区', grade: 2, summary: '电话报告', caller: '县值班员', callee: '市值班室' });
+    expect(phone.status).toBe(201);
+    // Its 报送单 through the documents module, PDF and Word: the report's own fields, times in formal Chinese.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-report-')), 'r.pdf');
+    fs.writeFileSync(file, Buffer.from(await (await fetch(`${srv.baseUrl}/api/reports/${phone.body.report.id}/pdf`, { headers: { cookie: duty2.cookie } })).arrayBuffer()));
+    const sheet = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    for (const x of ['新城区突发事件信息报送单', '电话报', '特急', '呼和浩特市：', `事件名称${phone.body.report.title}`, '发生时间2026年11月10日10时00分', '报告人县值班员', '接报人市值班室']) expect(sheet).toContain(x);
+    const reportDocx = await fetch(`${srv.baseUrl}/api/reports/${phone.body.report.id}/docx`, { headers: { cookie: duty2.cookie } });
+    expect((await (await JSZip.loadAsync(Buffer.from(await reportDocx.arrayBuffer()))).file('word/document.xml')!.async('string'))).toContain('2026年11月10日10时00分');
+    expect((await otherCounty.get(`/api/reports/${phone.body.report.id}/pdf`)).status).toBe(404);
 
     // The day before the deadline both targets are reminded once; 新城区 answers late (after the deadline).
     at('2026-11-19T18:30:00+08:00');
@@ -158,8 +171,12 @@ describe(`scoring on ${db!.name}`, () => {
     const xlsx = await fetch(`${srv.baseUrl}/api/scoring/bulletins/2026-11/xlsx?office=150100`, { headers: { cookie: city.cookie } });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
-    const sheet = wb.getWorksheet('排名')!;
-    const sheetRows = (sheet.getSheetValues() as unknown[][]).slice(2).map((r) => [r[2], r[1], r[9]]);
-    expect(sheetRows).toEqual(seen.rows.map((r: any) => [r.unitName, r.rank, r.points]));
+    // The city's counties on one sheet, its own departments (办公室, 社会事务科) ranked among themselves on another.
+    const sheetRows = (name: string) => (wb.getWorksheet(name)!.getSheetValues() as unknown[][]).slice(2).map((r) => [r[2], r[1], r[9]]);
+    expect(sheetRows('排名')).toEqual(seen.rows.filter((r: any) => r.group === 'division').map((r: any) => [r.unitName, r.rank, r.points]));
+    expect(sheetRows('处室排名')).toEqual([
+      ['呼和浩特市办公室', 1, 0],
+      ['呼和浩特市社会事务科', 1, 0],
+    ]);
   }, 240_000);
 });

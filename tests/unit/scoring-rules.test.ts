@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, monthKeyOf, periodRange, schemeRules, type SchemeRules } from '../../contract/scoring.ts';
 import { bulletinTitle } from '../../server/scoring/facts.ts';
-import { adoptionPoints, answerState, instructionPoints, quotaReminderMonth, rankPeople, rankScores, requestReminderDue, schemeAt, scorePeriod, type AdoptionFact, type ScoreInput } from '../../server/scoring/rules.ts';
+import { adoptionPoints, answerState, instructionPoints, quotaOf, quotaReminderMonth, rankGroups, rankPeople, rankScores, requestReminderDue, schemeAt, scorePeriod, type AdoptionFact, type ScoreInput } from '../../server/scoring/rules.ts';
 
 const R = DEFAULT_RULES;
 const at = (iso: string) => new Date(iso);
@@ -226,5 +226,61 @@ describe('bulletins go to every unit below the office', () => {
     [3, '【涉密信息】'],
   ])('密级 %i: the line names %s', (cls, title) => {
     expect(bulletinTitle('冬季救助', cls)).toBe(title);
+  });
+});
+
+describe('departments (内设机构): their own quota class and their own table', () => {
+  const unitsQ4: ScoreInput['units'] = [
+    { code: '150100', name: '呼和浩特市', unitClass: 'city' },
+    { code: '150000-01', name: '社会救助处', unitClass: 'department' },
+  ];
+  it.each([
+    // rules' quotas, class → the quota that applies
+    ['the shipped defaults: departments 3 items, no analysis', R.quotas, 'department', { minItems: 3, minAnalysis: 0 }],
+    ['the shipped defaults: a city the general 5 and 1', R.quotas, 'city', { minItems: 5, minAnalysis: 1 }],
+    ['no department class: the general quota', [{ unitClass: 'any', minItems: 4, minAnalysis: 1 }], 'department', { minItems: 4, minAnalysis: 1 }],
+    ['a county class does not reach a department', [{ unitClass: 'any', minItems: 4, minAnalysis: 1 }, { unitClass: 'county', minItems: 2, minAnalysis: 0 }], 'department', { minItems: 4, minAnalysis: 1 }],
+  ] as const)('%s', (_w, quotas, unitClass, q) => {
+    expect(quotaOf({ ...R, quotas: [...quotas] }, unitClass)).toMatchObject(q);
+  });
+  it('the contract refuses two quotas for one class', () => {
+    expect(schemeRules.safeParse({ ...R, quotas: [...R.quotas, { unitClass: 'department', minItems: 1, minAnalysis: 0 }] }).success).toBe(false);
+  });
+  it.each([
+    // department submissions in the month, analyses → base points, quota words
+    [3, 0, 10, '报送3条≥3条，综合分析0条≥0条'],
+    [2, 2, 0, null],
+  ])('a department with %i items (%i analysis) under the defaults: base %i', (n, analysis, points, words) => {
+    const { scores, lines } = scorePeriod({ ...empty(), units: unitsQ4, submissions: subs('150000-01', n, analysis) });
+    expect(scores.find((s) => s.unitCode === '150000-01')!.points).toBe(points);
+    expect(lines.find((l) => l.unitCode === '150000-01')?.text ?? null).toEqual(words && expect.stringContaining(words));
+  });
+  it('the quota of each month is the version in force on its first day (UTC+8), also for departments', () => {
+    // From 1 December (00:00 UTC+8 = 30 Nov 16:00 UTC) departments owe 4; a version dated 15 November moves nothing in November.
+    const versions = [
+      { effectiveFrom: '2026-11-15', rules: { ...R, quotas: [R.quotas[0]!, { unitClass: 'department' as const, minItems: 9, minAnalysis: 0 }] } },
+      { effectiveFrom: '2026-12-01', rules: { ...R, quotas: [R.quotas[0]!, { unitClass: 'department' as const, minItems: 4, minAnalysis: 0 }] } },
+    ];
+    const q4 = periodRange('2026-Q4')!;
+    const submissions = [...subs('150000-01', 3, 0, '2026-11-10T10:00:00+08:00'), ...subs('150000-01', 3, 0, '2026-11-30T16:30:00Z')];
+    const { lines } = scorePeriod({ ...empty(q4), units: unitsQ4, versions, submissions, now: at('2027-01-05T10:00:00+08:00') });
+    // November: 3 items (≥3 by the default in force on 1 Nov) → base; December: 3 items of 4 → none.
+    expect(lines.map((l) => [l.refId, l.schemeFrom, l.points])).toEqual([['2026-11', '1970-01-01', 10]]);
+  });
+  it('ranks divisions and departments each from 1, divisions first', () => {
+    const rows = [
+      { unitCode: '150000-01', points: 40, adopted: 2, dept: true },
+      { unitCode: '150100', points: 30, adopted: 1, dept: false },
+      { unitCode: '150200', points: 30, adopted: 1, dept: false },
+      { unitCode: '150000-02', points: -5, adopted: 0, dept: true },
+      { unitCode: '150300', points: 50, adopted: 3, dept: false },
+    ];
+    expect(rankGroups(rows, (r) => (r.dept ? 'department' : 'division'), ['division', 'department'] as const).map((r) => [r.group, r.unitCode, r.rank])).toEqual([
+      ['division', '150300', 1],
+      ['division', '150100', 2],
+      ['division', '150200', 2],
+      ['department', '150000-01', 1],
+      ['department', '150000-02', 2],
+    ]);
   });
 });

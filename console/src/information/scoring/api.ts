@@ -32,5 +32,5 @@ export const scoringApi = {
   bulletins: () => api.get<{ bulletins: BulletinListRowDto[] }>(`${base}/bulletins`),
   bulletin: (period: string, office?: string) => api.get<{ bulletin: BulletinDto }>(`${base}/bulletins/${period}${office ? `?office=${office}` : ''}`),
   publish: (period: string) => api.post<{ bulletin: BulletinDto }>(`${base}/bulletins`, { period }),
-  fileUrl: (period: string, kind: 'docx' | 'xlsx', office?: string) => `${base}/bulletins/${period}/${kind}${office ? `?office=${office}` : ''}`,
+  fileUrl: (period: string, kind: 'docx' | 'pdf' | 'xlsx', office?: string) => `${base}/bulletins/${period}/${kind}${office ? `?office=${office}` : ''}`,
 };

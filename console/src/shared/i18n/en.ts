@@ -317,6 +317,8 @@ const en: typeof zhCN = {
     link: 'Report form',
     back: 'Back to incident',
     print: 'Print / save as PDF',
+    word: 'Official Word',
+    pdf: 'Official PDF',
     heading: 'Emergency information report form',
     unit: 'Reporting unit',
     attachments: 'Attachments',

@@ -316,6 +316,8 @@ export default {
     link: '报送单',
     back: '返回事件',
     print: '打印 / 存为 PDF',
+    word: '公文格式 Word',
+    pdf: '公文格式 PDF',
     heading: '突发事件信息报送单',
     unit: '报送单位',
     attachments: '附件',
