@@ -1,3 +1,4 @@
+import { markClassifiedRead } from '../audit/middleware.ts';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppServices } from '../services.ts';
@@ -21,7 +22,7 @@ const instructionSchema = instructionBody;
 const feedbackSchema = feedbackBody;
 const rulesSchema = rulesBody;
 
-export const REPORTER_ROLES = ['duty_officer', 'leader', 'admin'] as const;
+export const REPORTER_ROLES = ['duty_officer', 'leader'] as const;
 
 /** Accepted attachment types: photos, PDF, Office documents, plain text. */
 const ATTACHMENT_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/plain|application\/(msword|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.[a-z.]+))$/;
@@ -48,6 +49,7 @@ export function reportRoutes(ctx: AppServices): Router {
       .execute();
     const reports = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { ids: rows.map((x) => x.id) }));
     reports.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    markClassifiedRead(res, 'report', reports.filter((x) => !x.redacted));
     res.json({ reports });
   });
 
@@ -141,7 +143,7 @@ export function reportRoutes(ctx: AppServices): Router {
   // Region administrators tune the deadline table and the follow-up cadence.
   r.post('/rules', async (req, res) => {
     const user = currentUser(res);
-    if (!hasAnyRole(user, ['admin'])) throw errors.roleForbidden();
+    if (!hasAnyRole(user, ['sys_admin'])) throw errors.roleForbidden();
     const body = parse(rulesSchema, req.body);
     await ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('deadline_rules').execute();
@@ -166,7 +168,9 @@ export function reportRoutes(ctx: AppServices): Router {
 
   r.get('/:id', async (req, res) => {
     const user = currentUser(res);
-    res.json({ report: await service.get(user, uuidParam(req.params.id, '报告')) });
+    const report = await service.get(user, uuidParam(req.params.id, '报告'));
+    if (!report.redacted) markClassifiedRead(res, 'report', [report]);
+    res.json({ report });
   });
 
   r.post('/:id/edit', async (req, res) => {
