@@ -24,7 +24,7 @@ export interface AuditInput {
 }
 
 /** Longer details are replaced by their size: the trail is a record of acts, not a copy of the data. */
-const DETAIL_MAX = 8_000;
+const DETAIL_MAX = 16_000;
 
 /** Appends one entry; a failure is logged loudly but never fails the request that is already done. */
 export async function writeAudit(ctx: Pick<AppContext, 'db' | 'log'>, e: AuditInput): Promise<void> {

@@ -1,4 +1,4 @@
-import { markClassifiedRead } from '../audit/middleware.ts';
+import { markClassifiedRead, noteAudit } from '../audit/middleware.ts';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppServices } from '../services.ts';
@@ -145,6 +145,7 @@ export function reportRoutes(ctx: AppServices): Router {
     const user = currentUser(res);
     if (!hasAnyRole(user, ['sys_admin'])) throw errors.roleForbidden();
     const body = parse(rulesSchema, req.body);
+    const before = { rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) };
     await ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('deadline_rules').execute();
       if (body.rules.length) await trx.insertInto('deadline_rules').values(body.rules).execute();
@@ -154,7 +155,9 @@ export function reportRoutes(ctx: AppServices): Router {
         .where('id', '=', 1)
         .execute();
     });
-    res.json({ rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) });
+    const after = { rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) };
+    noteAudit(res, { before, after });
+    res.json(after);
   });
 
   r.get('/attachments/:id', async (req, res) => {

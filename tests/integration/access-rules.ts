@@ -137,6 +137,11 @@ export const HTTP_RULES: HttpRule[] = [
   ...DEPARTMENT_RULES,
   ...SCORING_RULES,
 
+  // ---------------------------------------------------------------- audit trail (三员分立: the audit administrator only)
+  { route: 'GET /api/audit/', who: 'the audit administrator (no other administrator, no leader)', allow: [{ as: 'auditadmin', url: () => '/api/audit?pageSize=5', expect: [200] }], deny: [{ as: 'sysadmin', url: () => '/api/audit', expect: [403] }, { as: 'secadmin', url: () => '/api/audit', expect: [403] }, { as: '150000-leader', url: () => '/api/audit', expect: [403] }] },
+  { route: 'GET /api/audit/verify', who: 'the audit administrator', allow: [{ as: 'auditadmin', expect: [200] }], deny: [{ as: 'sysadmin', expect: [403] }, { as: 'secadmin', expect: [403] }] },
+  { route: 'GET /api/audit/export.xlsx', who: 'the audit administrator', allow: [{ as: 'auditadmin', expect: [200] }], deny: [{ as: 'secadmin', expect: [403] }, { as: `${C}-duty`, expect: [403] }] },
+
   // ---------------------------------------------------------------- test only
   { route: 'GET /api/test/clock', who: 'any session; mounted only with TEST_CLOCK=1 (never in production)', optional: true, allow: [{ as: `${C}-duty`, expect: [200] }], deny: [], denyNote: 'test-only' },
   { route: 'POST /api/test/clock', who: 'any session; mounted only with TEST_CLOCK=1 (never in production)', optional: true, allow: [{ as: `${C}-duty`, body: () => ({ advanceMs: 0 }), expect: [200] }], deny: [], denyNote: 'test-only' },
