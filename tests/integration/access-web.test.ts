@@ -155,7 +155,7 @@ describe.each(testDatabases())('web edge ($name)', (tdb) => {
     for (const u of users) await loginFrom(ip, u, 'Wrong@2026'); // 30 failures, at most 4 per account
     expect((await loginFrom(ip, '150203-duty', DEMO_PASSWORD)).status).toBe(429);
     expect((await loginFrom('10.8.2.3', '150203-duty', DEMO_PASSWORD)).status).toBe(200);
-  });
+  }, 180_000); // ~40 scrypt runs (each refused one also writes its audit entry) on a loaded 2-core machine
 
   it('V9: password change needs the old password and the policy, and ends the other sessions; an admin resets and unlocks', async () => {
     const a = await login('150202-leader');
