@@ -11,6 +11,7 @@ import { createMeetingBody } from './meetings.ts';
 import * as platform from './platform.ts';
 import * as reports from './reports.ts';
 import * as scoring from './scoring.ts';
+import { auditQuery } from './audit.ts';
 
 export interface ApiRoute {
   /** "METHOD /path" with Express parameters (:id). */
@@ -36,7 +37,7 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'POST /api/auth/logout', summary: '退出', public: true },
   { route: 'GET /api/auth/me', summary: 'The session user', public: true },
   { route: 'POST /api/auth/password', summary: '修改密码', body: changePasswordBody },
-  { route: 'POST /api/auth/reset', summary: '重置密码 (admin, own subtree)', body: resetPasswordBody },
+  { route: 'POST /api/auth/reset', summary: '重置密码 (security administrator, own subtree)', body: resetPasswordBody },
   { route: 'GET /api/test/clock', summary: 'Test clock (TEST_CLOCK=1 only)', public: true },
   { route: 'POST /api/test/clock', summary: 'Set or advance the test clock (TEST_CLOCK=1 only)', public: true },
   // org
@@ -63,7 +64,7 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'GET /api/reports/board', summary: 'Leaders’ board', query: monthQuery },
   { route: 'GET /api/reports/board.xlsx', summary: 'Leaders’ board (Excel)', query: monthQuery, produces: XLSX },
   { route: 'GET /api/reports/rules', summary: 'Deadline rules' },
-  { route: 'POST /api/reports/rules', summary: 'Set deadline rules (region admin)', body: reports.rulesBody },
+  { route: 'POST /api/reports/rules', summary: 'Set deadline rules (system administrator)', body: reports.rulesBody },
   { route: 'GET /api/reports/attachments/:id', summary: 'Attachment file', produces: 'application/octet-stream' },
   { route: 'GET /api/reports/:id', summary: 'One report' },
   { route: 'GET /api/reports/:id/docx', summary: '报送单 as Word (GB/T 9704 layout)', produces: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
@@ -143,6 +144,10 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'POST /api/information/direct-points', summary: 'Designate a 直报点', body: info.directPointBody },
   { route: 'POST /api/information/direct-points/:id/drop', summary: 'Drop a 直报点' },
   { route: 'GET /api/information/notices', summary: 'My notices' },
+  // audit trail (安全审计员 only)
+  { route: 'GET /api/audit/', summary: 'Audit entries, newest first, filtered and paged', query: auditQuery },
+  { route: 'GET /api/audit/verify', summary: 'Verify the hash chain; names the first broken link' },
+  { route: 'GET /api/audit/export.xlsx', summary: 'Audit entries as Excel (filtered)', query: auditQuery, produces: XLSX },
   // emergency platform
   { route: 'POST /platform/cap', summary: 'Inbound signed CAP 1.2 (X-Signature)', public: true, produces: 'application/xml' },
   { route: 'GET /platform/feed.atom', summary: 'Atom feed of what was sent (bearer token)', public: true, produces: 'application/atom+xml' },

@@ -1,6 +1,12 @@
 /** Who is who on the wire: roles, org units and the logged-in user (GET /api/auth/me, GET /api/org/tree). */
 
-export const ROLES = ['duty_officer', 'leader', 'venue_operator', 'admin', 'info_officer', 'editor'] as const;
+/**
+ * Three separated administrators (三员分立): the system administrator (accounts, units, settings), the security
+ * administrator (roles, certificates, policies, password resets) and the audit administrator (reads and exports
+ * the audit trail). None of them does business work, reads classified content or signs by virtue of the role.
+ */
+export const ADMIN_ROLES = ['sys_admin', 'security_admin', 'audit_admin'] as const;
+export const ROLES = ['duty_officer', 'leader', 'venue_operator', ...ADMIN_ROLES, 'info_officer', 'editor'] as const;
 export type Role = (typeof ROLES)[number];
 export type UnitLevel = 1 | 2 | 3;
 

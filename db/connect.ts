@@ -2,9 +2,10 @@
  * One code path for both databases: Kysely's PostgresDialect over a `pg` Pool, which talks either to a
  * real Postgres (DATABASE_URL) or to embedded PGlite through PGlite's node-postgres adapter.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { APP_ROLE, grantAppRole } from './appRole.ts';
 
 export interface DbOptions {
   /** postgres://… : use a real Postgres server. */
@@ -18,7 +19,25 @@ export interface DbOptions {
 export interface DbHandle {
   db: Kysely<Database>;
   kind: 'postgres' | 'pglite';
+  /** After migrations: grant the restricted role, and from now on every connection works as it. */
+  useAppRole(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The dialect's hook: a connection switches to the restricted role on its first use after useAppRole(). */
+function appRoleSwitch() {
+  const state = { on: false, done: new WeakSet<DatabaseConnection>() };
+  const onReserveConnection = async (c: DatabaseConnection) => {
+    if (!state.on || state.done.has(c)) return;
+    await c.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`));
+    state.done.add(c);
+  };
+  const useAppRole = (db: Kysely<Database>) => async () => {
+    if (state.on) return;
+    await grantAppRole(db);
+    state.on = true;
+  };
+  return { onReserveConnection, useAppRole };
 }
 
 export async function connectDb(opts: DbOptions): Promise<DbHandle> {
@@ -31,8 +50,9 @@ export async function connectDb(opts: DbOptions): Promise<DbHandle> {
     // itself fails with the error, the pool discards the broken client and connects afresh on the next query.
     pool.on('error', lost);
     pool.on('connect', (client) => client.on('error', lost));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const role = appRoleSwitch();
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, onReserveConnection: role.onReserveConnection }) });
+    return { db, kind: 'postgres', useAppRole: role.useAppRole(db), close: () => db.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
@@ -41,10 +61,12 @@ export async function connectDb(opts: DbOptions): Promise<DbHandle> {
   const pglite = await PGlite.create(opts.dataDir ?? 'memory://', { extensions: { pg_trgm } });
   // PGlite is single-connection: the adapter's config carries poolSize 1.
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const role = appRoleSwitch();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, onReserveConnection: role.onReserveConnection }) });
   return {
     db,
     kind: 'pglite',
+    useAppRole: role.useAppRole(db),
     close: async () => {
       await db.destroy();
       await pglite.close();

@@ -12,6 +12,7 @@ import * as m010 from './migrations/010_departments.ts';
 import * as m011 from './migrations/011_scoring.ts';
 import * as m012 from './migrations/012_duplicates.ts';
 import * as m014 from './migrations/014_inbound_chain.ts';
+import * as m015 from './migrations/015_audit_admins.ts';
 import * as m017 from './migrations/017_voice_access.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011_scoring': m011,
   '012_duplicates': m012,
   '014_inbound_chain': m014,
+  '015_audit_admins': m015,
   '017_voice_access': m017,
 };
 

@@ -11,6 +11,8 @@ import { seedDemo } from './seed/demo.ts';
 import type { WorkerPool } from '../sfu/WorkerPool.ts';
 import { requireUser, sessionToken } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
+import { auditRequests } from './audit/middleware.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { resolveSessionInfo } from './auth/sessions.ts';
 import { SocketSessions } from './auth/socketSessions.ts';
 import type { AppContext } from './context.ts';
@@ -65,6 +67,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const { db } = opts.dbHandle;
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  // From here on the application works as the restricted role: the audit trail only grows.
+  await opts.dbHandle.useAppRole();
   if (opts.seed && (await seedDemo(db))) log.info('demo org tree and accounts seeded');
   const tree = await loadOrgTree(db);
 
@@ -111,6 +115,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   });
 
   app.use(securityHeaders({ https: opts.secureCookie ?? false }));
+  // Every change, export and marked classified read leaves an entry in the append-only trail.
+  app.use(auditRequests(ctx, () => app));
   // The emergency platform posts signed CAP XML here (raw body, its own limits): before the JSON parser.
   app.use('/platform', platformEdgeRoutes(ctx));
   app.use(sameOriginGuard());
@@ -130,6 +136,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/information', informationRoutes(ctx));
   app.use('/api/scoring', scoringRoutes(ctx));
   app.use('/api/platform', platformRoutes(ctx));
+  app.use('/api/audit', auditRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {

@@ -70,7 +70,9 @@ if (seed) {
   console.log(`
   三级视频会议与值班指挥 — http://localhost:${port}
   演示账号 Demo accounts (password ${DEMO_PASSWORD}):
-    admin              自治区 系统管理员 (region admin)
+    sysadmin           自治区 系统管理员 (system administrator: accounts, units, settings)
+    secadmin           自治区 安全保密管理员 (security administrator: roles, password resets)
+    auditadmin         自治区 安全审计员 (audit administrator: the audit trail)
     150000-duty        内蒙古自治区 值班员 (region duty officer)
     150000-leader      内蒙古自治区 带班领导
     150100-leader      呼和浩特市 带班领导 (city leader, convenes meetings)

@@ -5,7 +5,8 @@ import { errors } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import { currentUser, requireUser, sessionToken } from './middleware.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { createSession, deleteSession, deleteUserSessions, hashToken, hasAnyRole, SESSION_COOKIE, SESSION_TTL_MS, toSessionUser } from './sessions.ts';
+import { createSession, deleteSession, deleteUserSessions, hashToken, hasAnyRole, resolveSession, SESSION_COOKIE, SESSION_TTL_MS, toSessionUser } from './sessions.ts';
+import { writeAudit } from '../audit/service.ts';
 import { beginAttempt, clearAccount, failAttempt, succeedAttempt } from './throttle.ts';
 
 let dummy: Promise<string> | undefined;
@@ -29,8 +30,10 @@ export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): R
     const ip = req.ip ?? 'unknown';
     // Refused before scrypt while the account or the address is locked (V9).
     const attempt = await beginAttempt(ctx.db, username, ip);
+    const failed = (reason: string, status: number) => writeAudit(ctx, { username, remote: ip, action: 'auth.login_failed', target: '/api/auth/login', status, detail: { reason } });
     if (!attempt.ok) {
       ctx.log.warn({ username, ip }, 'login refused: locked');
+      await failed('locked', 429);
       throw errors.authLocked(attempt.retryAfterMin);
     }
     const row = await ctx.db
@@ -43,17 +46,23 @@ export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): R
     if (!row || !ok) {
       const left = await failAttempt(ctx.db, attempt.slots);
       ctx.log.warn({ username, ip, left }, 'login failed');
+      await failed(row ? 'password' : 'unknown_user', 401);
       throw errors.authInvalidLeft(left);
     }
     await succeedAttempt(ctx.db, attempt.slots);
     setCookie(res, await createSession(ctx.db, row.id));
     ctx.log.info({ username }, 'login');
-    res.json({ user: toSessionUser(row, ctx.tree) });
+    const user = toSessionUser(row, ctx.tree);
+    await writeAudit(ctx, { actor: { id: user.id, username: user.username, unitCode: user.unitCode }, remote: ip, action: 'auth.login', target: '/api/auth/login', status: 200, detail: { factors: ['password'] } });
+    res.json({ user });
   });
 
   r.post('/logout', async (req, res) => {
     const token = sessionToken(req.headers.cookie);
     if (token) {
+      // Whose session ended goes into the audit entry of this request (written where routes are mounted).
+      const who = await resolveSession(ctx.db, ctx.tree, token);
+      if (who) res.locals.user = who;
       await deleteSession(ctx.db, token);
       ctx.sessions.endSession(hashToken(token)); // its sockets end with it (V6)
     }
@@ -85,7 +94,7 @@ export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): R
   /** Administrator's reset of an account in their subtree: every session of it ends, its lock lifts. */
   r.post('/reset', requireUser(ctx), async (req, res) => {
     const admin = currentUser(res);
-    if (!hasAnyRole(admin, ['admin'])) throw errors.roleForbidden();
+    if (!hasAnyRole(admin, ['security_admin'])) throw errors.roleForbidden();
     const body = parse(resetPasswordBody, req.body);
     const target = await ctx.db.selectFrom('users').select(['id', 'username', 'unit_code']).where('username', '=', body.username).executeTakeFirst();
     if (!target || !ctx.tree.isWithin(target.unit_code, admin.unitCode)) throw errors.notFound('用户');

@@ -5,8 +5,8 @@ import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { unitRooms, upChain } from '../realtime/rooms.ts';
 
-export const DUTY_ROLES = ['duty_officer', 'leader', 'admin'] as const;
-export const MANAGER_ROLES = ['leader', 'admin'] as const;
+export const DUTY_ROLES = ['duty_officer', 'leader'] as const;
+export const MANAGER_ROLES = ['leader'] as const;
 type DutyRole = (typeof DUTY_ROLES)[number];
 
 /** Unit to read: the caller's own unit or one below it (levels above read levels below). */

@@ -1,4 +1,5 @@
 /** HTTP of routine government information (/api/information): parse, call the services, answer. */
+import { markClassifiedRead } from '../audit/middleware.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -41,8 +42,16 @@ export function informationRoutes(ctx: AppContext): Router {
   r.get('/kinds', async (_req, res) => res.json({ kinds: await desk.kinds() }));
 
   // Items: the officer's desk and the leader's sign-off queue.
-  r.get('/items', async (req, res) => res.json(await items.list(currentUser(res), parse(itemListQuery, req.query))));
-  r.get('/items/:id', async (req, res) => res.json({ item: await items.one(currentUser(res), id(req.params.id)) }));
+  r.get('/items', async (req, res) => {
+    const page = await items.list(currentUser(res), parse(itemListQuery, req.query));
+    markClassifiedRead(res, 'item', page.rows);
+    res.json(page);
+  });
+  r.get('/items/:id', async (req, res) => {
+    const item = await items.one(currentUser(res), id(req.params.id));
+    markClassifiedRead(res, 'item', [item]);
+    res.json({ item });
+  });
   r.get('/items/:id/history', async (req, res) => res.json({ revisions: await items.history(currentUser(res), id(req.params.id)) }));
   r.put('/items/:id', async (req, res) => res.json({ item: await items.save(currentUser(res), id(req.params.id), parse(saveItemBody, req.body)) }));
   r.post('/items/:id/submit', async (req, res) => res.json({ item: await items.submit(currentUser(res), id(req.params.id)) }));

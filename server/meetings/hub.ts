@@ -37,7 +37,7 @@ import { siteHealth } from './siteHealth.ts';
 export { CHAT_PER_MINUTE };
 
 /** Who chairs: a user of the main venue's unit with one of these roles. */
-export const CHAIR_ROLES = ['admin', 'leader', 'venue_operator'] as const;
+export const CHAIR_ROLES = ['leader', 'venue_operator'] as const;
 
 interface Deps {
   db: Kysely<Database>;

@@ -1,7 +1,7 @@
 /**
  * Server-side recordings of meetings: the list/download routes (rows and files: recordingsRepo.ts).
- * Who may see and download them: users with a convener role (leader, venue_operator, admin) of any
- * invited unit, or an administrator above the main venue. Duty officers do not (recordings are meeting
+ * Who may see and download them: users with a convener role (leader, venue_operator) of any invited
+ * unit; administrators do not (三员分立). Duty officers do not (recordings are meeting
  * records, handed out by the leaders).
  */
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import { passedPin } from './pin.ts';
 import { findMeeting, type MeetingDto } from './repo.ts';
 import { listRecordings, recordingsRoot } from './recordingsRepo.ts';
 
-export const RECORDING_ROLES = ['admin', 'leader', 'venue_operator'] as const;
+export const RECORDING_ROLES = ['leader', 'venue_operator'] as const;
 
 /** GET /api/meetings/:id/recordings and /:id/recordings/:recId (the file itself). */
 export function recordingRoutes(ctx: AppServices, r: Router): void {
@@ -24,11 +24,9 @@ export function recordingRoutes(ctx: AppServices, r: Router): void {
     const meeting = z.uuid().safeParse(id).success ? await findMeeting(ctx.db, ctx.tree, id) : null;
     if (!meeting) throw errors.notFound('会议');
     const invited = meeting.units.some((u) => u.code === user.unitCode);
-    const above = hasAnyRole(user, ['admin']) && ctx.tree.isWithin(meeting.hostUnitCode, user.unitCode);
-    const ok = (invited && hasAnyRole(user, RECORDING_ROLES)) || above;
-    if (!ok) throw errors.roleForbidden();
-    // A PIN meeting's recordings are for the sites that passed its PIN (and the organisers above).
-    if (!above && !(await passedPin(ctx.db, meeting, user.unitCode))) throw errors.meetingPinRequired();
+    if (!invited || !hasAnyRole(user, RECORDING_ROLES)) throw errors.roleForbidden();
+    // A PIN meeting's recordings are for the sites that passed its PIN.
+    if (!(await passedPin(ctx.db, meeting, user.unitCode))) throw errors.meetingPinRequired();
     return meeting;
   };
 

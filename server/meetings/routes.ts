@@ -18,7 +18,7 @@ import { createMeetingBody } from '../../contract/meetings.ts';
 
 const createSchema = createMeetingBody;
 
-export const CONVENER_ROLES = ['admin', 'leader', 'venue_operator'] as const;
+export const CONVENER_ROLES = ['leader', 'venue_operator'] as const;
 /** A start this long before now still counts as "now" (the form was filled in a minute ago). */
 export const START_GRACE_MS = 5 * 60_000;
 
@@ -54,12 +54,11 @@ export function meetingRoutes(ctx: AppServices): Router {
     res.status(201).json({ meeting });
   });
 
-  /** The organiser: the chair (main venue's convener roles), or an administrator above the main venue. */
+  /** The organiser: the chair (main venue's convener roles); administrators are not organisers (三员分立). */
   const organiser = async (user: SessionUser, id: string): Promise<MeetingDto> => {
     const meeting = z.uuid().safeParse(id).success ? await findMeeting(ctx.db, ctx.tree, id) : null;
     if (!meeting) throw errors.notFound('会议');
-    const ok = ctx.meetings.isChair(user, meeting.hostUnitCode) || (hasAnyRole(user, ['admin']) && ctx.tree.isWithin(meeting.hostUnitCode, user.unitCode));
-    if (!ok) throw errors.controlForbidden();
+    if (!ctx.meetings.isChair(user, meeting.hostUnitCode)) throw errors.controlForbidden();
     return meeting;
   };
 

@@ -1,3 +1,4 @@
+import { markClassifiedRead, noteAudit } from '../audit/middleware.ts';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppServices } from '../services.ts';
@@ -25,7 +26,7 @@ const instructionSchema = instructionBody;
 const feedbackSchema = feedbackBody;
 const rulesSchema = rulesBody;
 
-export const REPORTER_ROLES = ['duty_officer', 'leader', 'admin'] as const;
+export const REPORTER_ROLES = ['duty_officer', 'leader'] as const;
 
 /** Accepted attachment types: photos, PDF, Office documents, plain text. */
 const ATTACHMENT_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/plain|application\/(msword|vnd\.ms-excel|vnd\.openxmlformats-officedocument\.[a-z.]+))$/;
@@ -45,6 +46,7 @@ export function reportRoutes(ctx: AppServices): Router {
     const ids = await listedReportIds(ctx.db, user.unitCode, units, 500);
     const reports = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { ids }));
     reports.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    markClassifiedRead(res, 'report', reports.filter((x) => !x.redacted));
     res.json({ reports });
   });
 
@@ -138,10 +140,13 @@ export function reportRoutes(ctx: AppServices): Router {
   // Region administrators tune the deadline table and the follow-up cadence.
   r.post('/rules', async (req, res) => {
     const user = currentUser(res);
-    if (!hasAnyRole(user, ['admin'])) throw errors.roleForbidden();
+    if (!hasAnyRole(user, ['sys_admin'])) throw errors.roleForbidden();
     const body = parse(rulesSchema, req.body);
+    const before = { rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) };
     await ctx.db.transaction().execute((trx) => saveRules(trx, body));
-    res.json({ rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) });
+    const after = { rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) };
+    noteAudit(res, { before, after });
+    res.json(after);
   });
 
   r.get('/attachments/:id', async (req, res) => {
@@ -155,7 +160,9 @@ export function reportRoutes(ctx: AppServices): Router {
 
   r.get('/:id', async (req, res) => {
     const user = currentUser(res);
-    res.json({ report: await service.get(user, uuidParam(req.params.id, '报告')) });
+    const report = await service.get(user, uuidParam(req.params.id, '报告'));
+    if (!report.redacted) markClassifiedRead(res, 'report', [report]);
+    res.json({ report });
   });
 
   // 报送单 as an official document (GB/T 9704 layout): Word or PDF, readable by whoever may read the report.

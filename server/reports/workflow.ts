@@ -16,9 +16,9 @@ export type HopAction = 'acknowledge' | 'assess' | 'relay' | 'relay_sign' | 'rel
 export type Action = ReportAction | HopAction;
 
 /** Roles that draft, acknowledge and relay (值班员 and above). */
-export const WORK_ROLES: readonly Role[] = ['duty_officer', 'leader', 'admin'];
+export const WORK_ROLES: readonly Role[] = ['duty_officer', 'leader'];
 /** Roles that sign off (审核签发) and write instructions (批示). */
-export const SIGN_ROLES: readonly Role[] = ['leader', 'admin'];
+export const SIGN_ROLES: readonly Role[] = ['leader'];
 
 interface Rule<S extends string> {
   from: readonly S[];
@@ -82,13 +82,14 @@ export const CLASSIFICATIONS = ['公开', '内部', '秘密', '机密'] as const
 export const CLASSIFIED_FROM = 2;
 
 /**
- * Classified reports (秘密 and 机密) are readable only by users holding the leader or admin role — plus the
+ * Classified reports (秘密 and 机密) are readable only by users holding the leader role — plus the
  * drafter, who wrote it. Everyone else sees a redacted stub (unit, kind, grade, times, state), so deadlines
  * stay visible without revealing content.
  */
 export function clearedFor(classification: number, roles: readonly Role[], isDrafter = false): boolean {
   if (classification < CLASSIFIED_FROM) return true;
-  return isDrafter || roles.includes('leader') || roles.includes('admin');
+  // No administrator role clears anyone (三员分立): administering the system is not a need to know.
+  return isDrafter || roles.includes('leader');
 }
 
 /** Category top levels of GB/T 35561-2017 (突发事件分类与编码). */

@@ -29,14 +29,21 @@ export function flattenTree(root: SeedUnit): FlatUnit[] {
   return out;
 }
 
-/** Which demo accounts a unit gets: `${code}-duty`, `${code}-leader`, `${code}-venue`, plus `admin` at the top. */
+/** Which demo accounts a unit gets: `${code}-duty`, `${code}-leader`, `${code}-venue`, plus the three administrators (`sysadmin`, `secadmin`, `auditadmin`) at the top. */
 export function demoAccountsFor(unit: Pick<FlatUnit, 'code' | 'name' | 'level'>) {
   const accounts: { username: string; display_name: string; roles: Role[] }[] = [
     { username: `${unit.code}-duty`, display_name: `${unit.name}值班员`, roles: ['duty_officer'] },
     { username: `${unit.code}-leader`, display_name: `${unit.name}带班领导`, roles: ['leader'] },
     { username: `${unit.code}-venue`, display_name: `${unit.name}会场管理员`, roles: ['venue_operator'] },
   ];
-  if (unit.level === 1) accounts.push({ username: 'admin', display_name: '系统管理员', roles: ['admin'] });
+  // 三员分立: three administrators at the top, none of them a business user.
+  if (unit.level === 1) {
+    accounts.push(
+      { username: 'sysadmin', display_name: '系统管理员', roles: ['sys_admin'] },
+      { username: 'secadmin', display_name: '安全保密管理员', roles: ['security_admin'] },
+      { username: 'auditadmin', display_name: '安全审计员', roles: ['audit_admin'] },
+    );
+  }
   return accounts;
 }
 

@@ -64,7 +64,7 @@ test('change own password (policy shown as you type), then an administrator rese
   await expect(page.getByTestId('pw-done')).toBeVisible();
 
   const admin = await (await browser.newContext()).newPage();
-  await login(admin, 'admin');
+  await login(admin, 'secadmin');
   await admin.getByTestId('nav-password-reset').click();
   await admin.getByTestId('reset-username').fill('150222-duty');
   await admin.getByTestId('reset-password').fill('Chongzhi@2027');

@@ -59,6 +59,8 @@ describe(`access matrix (${tdb!.name})`, () => {
     }
   });
 
+  const lastAuditId = async () => (await srv.app.ctx.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst())?.id ?? '0';
+
   const call = async (method: string, c: HttpCase, route: string) => {
     const url = c.url ? c.url(f) : route.split(' ')[1]!;
     const cookie = c.as ? (await as(c.as)).cookie : '';
@@ -91,8 +93,15 @@ describe(`access matrix (${tdb!.name})`, () => {
         if (c.mustNotSee) expect(r.text, `${c.as} must not see it on ${route}`).not.toContain(c.mustNotSee(f));
       }
       for (const c of rule.allow) {
+        const before = await lastAuditId();
         const r = await call(method, c, rule.route);
         expect(c.expect, `allowed ${c.as} ${rule.route}: ${r.status} ${r.text.slice(0, 300)}`).toContain(r.status);
+        // Every state-changing route leaves an audit entry naming the route, the caller and the outcome.
+        if (method !== 'GET') {
+          const action = rule.route === 'POST /api/auth/login' ? 'auth.login' : `change ${rule.route}`;
+          const entries = await srv.app.ctx.db.selectFrom('audit_log').select(['username', 'status']).where('id', '>', before).where('action', '=', action).execute();
+          expect(entries, `audit entry of ${rule.route} for ${c.as || 'anonymous'}`).toContainEqual({ username: c.as || (action === 'auth.login' ? expect.any(String) : null), status: r.status });
+        }
       }
     });
   }

@@ -33,14 +33,18 @@ describe.each(testDatabases())('database on $name', (target) => {
     expect(await migrateToLatest(h.db)).toEqual([]);
     expect(await seedDemo(h.db)).toBe(false);
     const n = await h.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    // duty, duty2, leader, venue and info per unit, an editor per office (region + 12 cities), admin;
+    // duty, duty2, leader, venue and info per unit, an editor per office (region + 12 cities), three administrators;
     // info and leader per demo department (7), 新城区's editor
-    expect(Number(n.n)).toBe(116 * 5 + 13 + 1 + 7 * 2 + 1);
+    expect(Number(n.n)).toBe(116 * 5 + 13 + 3 + 7 * 2 + 1);
   });
 
   it('stores roles as a text array and the tree with its levels', async () => {
-    const admin = await h.db.selectFrom('users').select(['roles', 'unit_code']).where('username', '=', 'admin').executeTakeFirstOrThrow();
-    expect(admin).toEqual({ roles: ['admin'], unit_code: '150000' });
+    const admins = await h.db.selectFrom('users').select(['username', 'roles', 'unit_code']).where('unit_code', '=', '150000').where(sql<boolean>`roles && array['sys_admin','security_admin','audit_admin']`).orderBy('username').execute();
+    expect(admins).toEqual([
+      { username: 'auditadmin', roles: ['audit_admin'], unit_code: '150000' },
+      { username: 'secadmin', roles: ['security_admin'], unit_code: '150000' },
+      { username: 'sysadmin', roles: ['sys_admin'], unit_code: '150000' },
+    ]);
     expect(tree.get('150102')).toMatchObject({ name: '新城区', level: 3, parentCode: '150100' });
   });
 

@@ -157,7 +157,7 @@ describe(`hostile input (${db!.name})`, () => {
       expect4xx(`revision ${revision}`, await duty.post(`/api/duty/log/${entry.id}`, { revision, callTime: entry.callTime, summary: '改' }));
     }
     expect4xx('ack item 2^31', await duty.post(`/api/duty/handovers/${randomUUID()}/ack`, { itemIds: [2147483648] }));
-    const admin = await login('admin');
+    const admin = await login('sysadmin');
     const rules = (await admin.get('/api/reports/rules')).body;
     const dup = { grade: 1, level: 3, kind: 'written', minutes: 60 };
     const r = await admin.post('/api/reports/rules', { rules: [dup, { ...dup, minutes: 90 }], followupTimes: rules.settings.followupTimes, directCopyMaxGrade: 1, warnMinutes: 15 });

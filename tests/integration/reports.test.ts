@@ -297,7 +297,7 @@ describe(`urgent-report workflow (${db!.name})`, () => {
   });
 
   it('keeps deadline rules as data that only an administrator changes', async () => {
-    const admin = await login('admin');
+    const admin = await login('sysadmin');
     const leader = await login('150000-leader');
     const { rules, settings } = (await leader.get('/api/reports/rules')).body;
     expect(rules).toContainEqual({ grade: 1, level: 3, kind: 'phone', minutes: 30 });

@@ -35,8 +35,9 @@ describe('menu sections', () => {
     expect(pageLabel('reports')).toBeNull();
   });
 
-  it('the leaders’ board only for leaders, administrators and duty officers', () => {
+  it('the leaders’ board only for leaders and duty officers', () => {
     expect(visibleSections(['info_officer']).map((s) => s.key)).not.toContain('board');
+    expect(visibleSections(['sys_admin']).map((s) => s.key)).not.toContain('board');
     expect(visibleSections(['duty_officer']).map((s) => s.key)).toContain('board');
   });
 });

@@ -7,7 +7,9 @@ import type { HopState, ReportKind, ReportState } from '../../db/tables/reports.
 const duty: Role[] = ['duty_officer'];
 const leader: Role[] = ['leader'];
 const venue: Role[] = ['venue_operator'];
-const admin: Role[] = ['admin'];
+const sysAdmin: Role[] = ['sys_admin'];
+const securityAdmin: Role[] = ['security_admin'];
+const auditAdmin: Role[] = ['audit_admin'];
 
 describe('report actions in the own unit', () => {
   const cases: [ReportAction, Role[], boolean, ReportState, ReportKind, string | ReportState][] = [
@@ -25,7 +27,11 @@ describe('report actions in the own unit', () => {
     ['sign', duty, true, 'pending_signoff', 'initial', 'ROLE'],
     ['sign', leader, true, 'pending_signoff', 'initial', 'sent'],
     ['sign', leader, true, 'draft', 'final', 'sent'],
-    ['sign', admin, true, 'pending_signoff', 'initial', 'sent'],
+    // 三员分立: no administrator signs or drafts by virtue of the role.
+    ['sign', sysAdmin, true, 'pending_signoff', 'initial', 'ROLE'],
+    ['sign', securityAdmin, true, 'pending_signoff', 'initial', 'ROLE'],
+    ['sign', auditAdmin, true, 'pending_signoff', 'initial', 'ROLE'],
+    ['edit', sysAdmin, true, 'draft', 'initial', 'ROLE'],
     ['sign', leader, true, 'sent', 'initial', 'STATE'],
     ['sign', leader, false, 'pending_signoff', 'initial', 'UNIT'],
     ['sign', leader, true, 'sent', 'phone', 'STATE'],
@@ -81,7 +87,10 @@ describe('classification (密级)', () => {
     [2, duty, false, false],
     [2, duty, true, true], // the drafter
     [2, leader, false, true],
-    [3, admin, false, true],
+    [3, leader, false, true],
+    [2, sysAdmin, false, false],
+    [3, securityAdmin, false, false],
+    [3, auditAdmin, false, false],
     [3, ['duty_officer', 'venue_operator'], false, false],
   ];
   it.each(cases)('密级 %i for %j (drafter %s) → %s', (c, roles, drafter, expected) => {

@@ -20,7 +20,7 @@ export const useSwapAlerts = defineStore('swapAlerts', () => {
     if (!auth.user || s.unitCode !== auth.user.unitCode) return;
     const key = `swap-${s.id}`;
     if (s.status !== 'pending') return alerts.resolve(key);
-    if (!auth.hasRole('leader', 'admin') || s.requestedBy === auth.user.id) return;
+    if (!auth.hasRole('leader') || s.requestedBy === auth.user.id) return;
     alerts.push({
       key,
       kind: 'swap',

@@ -200,7 +200,7 @@ export const useReportsStore = defineStore('reports', () => {
     const before = reports.value.find((x) => x.id === r.id);
     upsert(r);
     const mine = r.unitCode === auth.user.unitCode;
-    if (mine && r.state === 'pending_signoff' && before?.state !== 'pending_signoff' && auth.hasRole('leader', 'admin')) {
+    if (mine && r.state === 'pending_signoff' && before?.state !== 'pending_signoff' && auth.hasRole('leader')) {
       alert({ key: `signoff-${r.id}-${r.submittedAt}`, kind: 'signoff', grade: r.grade, title: t('alert.signoffTitle'), body: `${r.title}（${r.createdByName}）`, incidentId: r.incidentId });
     }
     if (mine && r.state === 'returned' && before?.state !== 'returned' && r.createdBy === auth.user.id) {
@@ -209,7 +209,7 @@ export const useReportsStore = defineStore('reports', () => {
     // A relay at my office waits for my sign-off.
     const hop = r.hops.find((h) => h.unitCode === auth.user?.unitCode);
     const hopBefore = before?.hops.find((h) => h.unitCode === auth.user?.unitCode);
-    if (hop?.state === 'relay_pending' && hopBefore?.state !== 'relay_pending' && auth.hasRole('leader', 'admin')) {
+    if (hop?.state === 'relay_pending' && hopBefore?.state !== 'relay_pending' && auth.hasRole('leader')) {
       alert({ key: `relay-${r.id}-${hop.id}`, kind: 'signoff', grade: r.grade, title: t('alert.relaySignoffTitle'), body: `${r.unitName}：${r.title}`, incidentId: r.incidentId });
     }
   });
@@ -271,7 +271,7 @@ export const useReportsStore = defineStore('reports', () => {
     bump(p.incidentId);
     if (!auth.user) return;
     if (p.done && p.unitCode === auth.user.unitCode) alertStore.resolve(`instruction-${p.id}`);
-    if (p.issuer === auth.user.unitCode && p.unitCode !== auth.user.unitCode && auth.hasRole('leader', 'admin')) {
+    if (p.issuer === auth.user.unitCode && p.unitCode !== auth.user.unitCode && auth.hasRole('leader')) {
       alert({
         key: `feedback-${p.id}-${p.feedbackId ?? p.unitCode}`,
         kind: 'feedback',

@@ -28,7 +28,9 @@ const en: typeof zhCN = {
     venue_operator: 'Venue operator',
     info_officer: 'Information officer',
     editor: 'Office editor',
-    admin: 'Administrator',
+    sys_admin: 'System administrator',
+    security_admin: 'Security administrator',
+    audit_admin: 'Audit administrator',
   },
   login: {
     title: 'Sign in',

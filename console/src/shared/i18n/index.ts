@@ -12,13 +12,14 @@ import platform from '../../platform/i18n';
 import alarm from '../alarm/i18n';
 import scoring from '../../information/scoring/i18n';
 import menu from '../menu/i18n';
+import audit from '../../audit/i18n';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
 const STORAGE_KEY = 'tl.locale';
 
 /** Domains keep their own messages beside their code, each under its own top-level key. */
-const DOMAINS: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }[] = [duty, meetingControl, deviceTest, account, information, infoOffice, infoDuplicates, platform, alarm, scoring, menu];
+const DOMAINS: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }[] = [duty, meetingControl, deviceTest, account, information, infoOffice, infoDuplicates, platform, alarm, scoring, menu, audit];
 
 function initialLocale(): Locale {
   const saved = localStorage.getItem(STORAGE_KEY);

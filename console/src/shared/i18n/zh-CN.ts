@@ -27,7 +27,9 @@ export default {
     venue_operator: '会场操作员',
     info_officer: '信息员',
     editor: '信息科编辑',
-    admin: '管理员',
+    sys_admin: '系统管理员',
+    security_admin: '安全保密管理员',
+    audit_admin: '安全审计员',
   },
   login: {
     title: '用户登录',

@@ -24,7 +24,7 @@ export const SECTIONS: Section[] = [
   { key: 'home', to: 'home', label: 'menu.home', routes: ['home', 'meeting-attendance', 'device-test'] },
   { key: 'reports', to: 'reports', label: 'nav.incidents', routes: ['reports', 'incident', 'report-print'] },
   { key: 'instructions', to: 'instructions', label: 'nav.instructions', routes: ['instructions'] },
-  { key: 'board', to: 'report-board', label: 'nav.board', roles: ['leader', 'admin', 'duty_officer'], routes: ['report-board'] },
+  { key: 'board', to: 'report-board', label: 'nav.board', roles: ['leader', 'duty_officer'], routes: ['report-board'] },
   { key: 'duty', to: 'duty-now', label: 'duty.nav', routes: [], prefix: 'duty-' },
   { key: 'information', to: 'info-mine', label: 'information.nav', routes: [], prefix: 'info-' },
   { key: 'platform', to: 'platform-alerts', label: 'platform.nav', routes: [], prefix: 'platform-' },
