@@ -7,7 +7,6 @@ const HOST = '150100';
 /** The host and 30 counties: more than a page of any layout. */
 const COUNTIES = Array.from({ length: 30 }, (_, i) => String(150101 + i));
 const chair: Actor = { unitCode: HOST, chair: true };
-const system: Actor = { unitCode: '', chair: false, system: true };
 
 function state(...cmds: [Command, Actor?][]): ControlState {
   let s = initialControlState({ meetingId: 'm', hostUnitCode: HOST, units: [HOST, ...COUNTIES], endsAt: '2036-03-01T02:00:00.000Z' });
