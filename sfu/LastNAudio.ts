@@ -1,12 +1,12 @@
 /**
  * Last-N audio for one meeting router (as Jitsi does): an AudioLevelObserver ranks the unmuted microphones,
- * `nextAudible` (contract/subscription.ts) keeps the N loudest, and every audio consumer of a microphone
+ * `nextAudible` (lastNRanking.ts) keeps the N loudest, and every audio consumer of a microphone
  * outside them is paused here at the SFU — a muted or quiet site's audio is forwarded to no one, whatever
  * a console asks for. Consoles hear the set (`audible` event → `audio:audible` push) and subscribe to it.
  */
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { nextAudible, sameUnits } from '../contract/subscription.ts';
+import { nextAudible, sameUnits } from './lastNRanking.ts';
 import { AUDIO_DEFAULTS, type AudioConfig } from './config.ts';
 
 interface LastNEvents {

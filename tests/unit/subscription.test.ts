@@ -1,7 +1,8 @@
 /** Subscribe on demand: what a console consumes, by layout × chair state × page × last-N (contract/subscription.ts). */
 import { describe, expect, it } from 'vitest';
 import { initialControlState, reduce, type Actor, type Command, type ControlState } from '../../contract/meetingControl.ts';
-import { decideView, layerForWidth, nextAudible, sameUnits, type SiteMedia, type ViewInput } from '../../contract/subscription.ts';
+import { decideView, layerForWidth, type SiteMedia, type ViewInput } from '../../contract/subscription.ts';
+import { nextAudible, sameUnits } from '../../sfu/lastNRanking.ts';
 
 const HOST = '150100';
 /** The host and 30 counties: more than a page of any layout. */
