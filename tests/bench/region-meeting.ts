@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { resolveWorkerBin } from '../../sfu/workerBin.ts';
-import type { RtpSender } from '../helpers/syntheticRtp.ts';
+import type { RtpSender, RtpSink } from '../helpers/syntheticRtp.ts';
 
 process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
 const { WorkerPool } = await import('../../sfu/WorkerPool.ts');
@@ -38,6 +38,8 @@ const HOST = '150000';
 const units = [HOST, ...Array.from({ length: SITES - 1 }, (_, i) => String(150101 + i))];
 const SPEAKING = HOST;
 const UNMUTED = [HOST, units[1]!, units[2]!];
+const started = performance.now();
+const progress = (what: string) => process.stderr.write(`  … ${what} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Worker CPU seconds (utime + stime) and RSS from /proc (Linux). */
@@ -90,6 +92,7 @@ async function runMeeting(spread: boolean) {
     senders.push(s);
   }
   const byUnit = new Map(senders.map((s) => [s.unit, s]));
+  progress(`${senders.length} senders`);
 
   // Paced sending: a tick every 10 ms sends what each stream is due (fractional rates accumulate).
   let running = true;
@@ -114,8 +117,9 @@ async function runMeeting(spread: boolean) {
   };
   pump();
 
-  // ---- receivers: one PlainTransport each (to one sink socket, told apart by SSRC), on router A or B
-  const sink = await rtp.RtpSink.open();
+  // ---- receivers: one PlainTransport and one UDP socket each (as each site has its own), on router A or B
+  const sinks: RtpSink[] = [];
+  const received = () => sinks.reduce((n, k) => n + [...k.packets.values()].reduce((a, b) => a + b, 0), 0);
   let control = initialControlState({ meetingId: 'region', hostUnitCode: HOST, units, endsAt: '2036-03-01T02:00:00.000Z' });
   const chair = { unitCode: HOST, chair: true };
   const step = (cmd: Parameters<typeof reduce>[1]) => {
@@ -200,6 +204,8 @@ async function runMeeting(spread: boolean) {
       room.addPeer({ peerId: `rx${unit}`, userId: 1000 + i, displayName: unit, unitCode: `9${unit.slice(1)}`, unitName: unit });
       transport = await room.createPlainTransport(`rx${unit}`, 'recv');
     }
+    const sink = await rtp.RtpSink.open();
+    sinks.push(sink);
     await transport.connect({ ip: '127.0.0.1', port: sink.port });
     const r: Receiver = { unit, onB, transport, consumers: new Map() };
     await subscribe(r);
@@ -207,15 +213,16 @@ async function runMeeting(spread: boolean) {
   }
   await sleep(1500); // layers settle (keyframes on the layers asked for)
 
+  progress(`${receivers.length} receivers subscribed`);
   // ---- steady state: CPU and memory per worker over MEASURE_MS
   const workers = [room.slot, other].map((s) => s.worker);
   const before = workers.map((w) => procStat(w.pid!));
   const sentBefore = [...sent];
-  const rxBefore = [...sink.packets.values()].reduce((a, b) => a + b, 0);
+  const rxBefore = received();
   await sleep(MEASURE_MS);
   const after = workers.map((w) => procStat(w.pid!));
   const secs = MEASURE_MS / 1000;
-  const forwarded = ([...sink.packets.values()].reduce((a, b) => a + b, 0) - rxBefore) / secs;
+  const forwarded = (received() - rxBefore) / secs;
   const videoIn = sent.reduce((a, b, i) => a + b - sentBefore[i]!, 0) / secs;
   const ingest = videoIn + UNMUTED.length * AUDIO_PPS;
   const audioOut = (receivers.reduce((n, r) => n + [...r.consumers.values()].filter((c) => c.kind === 'audio').length, 0)) * AUDIO_PPS;
@@ -230,11 +237,12 @@ async function runMeeting(spread: boolean) {
   // The first 720p keyframe per consumer SSRC after the command (the consumer may exist only after it).
   const firstKey = new Map<number, number>();
   let tCmd = 0;
-  sink.onPacket = (msg) => {
+  const onPacket = (msg: Buffer) => {
     const ssrc = rtp.ssrcOf(msg);
     if (firstKey.has(ssrc) || msg.length < LAYER_BYTES[2]! || !rtp.isVp8Keyframe(msg)) return;
     firstKey.set(ssrc, performance.now() - tCmd);
   };
+  for (const k of sinks) k.onPacket = onPacket;
   tCmd = performance.now();
   step({ type: 'rollcall', unitCode: target });
   await Promise.all(receivers.map((r) => subscribe(r)));
@@ -251,7 +259,7 @@ async function runMeeting(spread: boolean) {
   running = false;
   const rssAfter = workers.map((w) => procStat(w.pid!).rssMiB);
   const pipeCount = pipes.size;
-  sink.close();
+  sinks.forEach((k) => k.close());
   senders.forEach((s) => s.socket.close());
   room.close();
   routerB?.close();
