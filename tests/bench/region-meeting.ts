@@ -131,6 +131,7 @@ async function runMeeting(spread: boolean) {
   // The AudioLevelObserver finds the speaker (and only it: the other two unmuted sites are quiet).
   for (let i = 0; i < 50 && room.lastN.audible.length === 0; i++) await sleep(100);
   const audible = room.lastN.audible;
+  progress(`heard: ${audible.join(', ') || 'nobody'}`);
 
   interface Receiver {
     unit: string;
@@ -196,7 +197,8 @@ async function runMeeting(spread: boolean) {
     }
     await Promise.all(changes);
   };
-  for (const [i, unit] of units.entries()) {
+  // Set up in parallel batches, as consoles join at once (one after another is latency-bound).
+  const addReceiver = async (unit: string, i: number) => {
     const onB = spread && i % 2 === 1;
     let transport: types.PlainTransport;
     if (onB) transport = await routerB!.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
@@ -210,6 +212,10 @@ async function runMeeting(spread: boolean) {
     const r: Receiver = { unit, onB, transport, consumers: new Map() };
     await subscribe(r);
     receivers.push(r);
+  };
+  for (let i = 0; i < units.length; i += 16) {
+    await Promise.all(units.slice(i, i + 16).map((u, j) => addReceiver(u, i + j)));
+    progress(`${receivers.length} receivers`);
   }
   await sleep(1500); // layers settle (keyframes on the layers asked for)
 
