@@ -77,6 +77,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   constructor(
     readonly signalling: Signalling,
     readonly active: () => boolean,
+    /** A browser's Device by default; tests give one on mediasoup-client's FakeHandler. */
+    readonly newDevice: () => Device = () => new Device(),
   ) {
     super();
     this.media = new RoomMedia(this, () => this.device);
@@ -108,7 +110,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const data = await this.signalling.request<JoinData>('meeting:join', { meetingId, pin });
     if (my !== this.session) return null;
     this.selfPeerId = data.peerId ?? this.signalling.socketId();
-    this.device = new Device();
+    this.device = this.newDevice();
     await this.device.load({ routerRtpCapabilities: data.routerRtpCapabilities });
     if (my !== this.session) return null;
     await this.media.createSendTransport(my);
