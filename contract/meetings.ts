@@ -60,7 +60,8 @@ export const signallingSchemas = {
     rtpParameters: anyObject,
     appData: anyObject.optional(),
   }),
-  consume: z.object({ producerId: z.string().min(1), rtpCapabilities: anyObject }),
+  /** spatialLayer: the simulcast layer the tile needs (contract/subscription.ts), from the first packet. */
+  consume: z.object({ producerId: z.string().min(1), rtpCapabilities: anyObject, spatialLayer: z.number().int().min(0).max(2).optional() }),
   resume: z.object({ consumerId: z.string().min(1) }),
   layers: z.object({ consumerId: z.string().min(1), spatialLayer: z.number().int().min(0).max(2), temporalLayer: z.number().int().min(0).max(2).optional() }),
   restartIce: z.object({ transportId: z.string().min(1) }),

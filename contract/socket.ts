@@ -57,6 +57,8 @@ export interface ServerToClientEvents {
   /** A producer paused or resumed at the SFU (the chair muted a site): tests and tools watch it. */
   'producer:paused': (p: ProducerInfo & { paused: boolean }) => void;
   'control:state': (p: ControlState) => void;
+  /** The units whose audio the SFU forwards now: the N loudest unmuted (last-N); consoles subscribe to them. */
+  'audio:audible': (p: { meetingId: string; units: string[] }) => void;
   chat: (p: ChatMessage) => void;
   'devicetest:closed': (p: { reason: 'timeout' | 'worker' }) => void;
   // routine information
@@ -85,6 +87,8 @@ export interface ClientToServerEvents {
   consume: Request<Sig['consume']>;
   'consumer:resume': Request<Sig['resume']>;
   'consumer:pause': Request<Sig['resume']>;
+  /** Subscribe on demand: the console no longer shows it (off the page, another layout, no longer heard). */
+  'consumer:close': Request<Sig['resume']>;
   'consumer:setPreferredLayers': Request<Sig['layers']>;
   control: Request<Sig['control'], { control: ControlState }>;
   'stats:report': Request<Sig['stats']>;

@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS, TRANSPORT_BITRATE } from './config.ts';
+import { LastNAudio } from './LastNAudio.ts';
 import { Peer, type PeerInfo } from './Peer.ts';
 import { MAX_PRODUCERS_PER_PEER, MAX_TRANSPORTS_PER_PEER, MediaClientError } from './errors.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
@@ -50,12 +51,16 @@ export interface ConsumerParams {
 
 interface MeetingRoomEvents {
   producerAdded: [info: ProducerInfo];
+  /** A producer went away (every console forgets it: most of them never consumed it). */
+  producerClosed: [info: ProducerInfo];
   /** A consumer of `peerId` ended because its producer went away. */
   consumerClosed: [peerId: string, producerId: string];
   /** The router's active speaker observer picked a new dominant speaker. */
   dominantSpeaker: [peerId: string];
   /** A producer was paused or resumed at the SFU (by its site or by the chair). */
   producerPaused: [info: ProducerInfo, paused: boolean];
+  /** The units whose audio is forwarded now changed (last-N). */
+  audible: [units: string[]];
   closed: [];
 }
 
@@ -68,9 +73,11 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     readonly slot: WorkerSlot,
     readonly router: types.Router,
     readonly speakers: types.ActiveSpeakerObserver,
+    readonly lastN: LastNAudio,
   ) {
     super();
     router.on('workerclose', () => this.close());
+    lastN.on('audible', (units) => this.emit('audible', units));
     speakers.on('dominantspeaker', ({ producer }) => {
       const peerId = producer.appData.peerId;
       if (typeof peerId === 'string') this.emit('dominantSpeaker', peerId);
@@ -82,7 +89,17 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { meetingId } });
     slot.routers++;
     const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
-    return new MeetingRoom(meetingId, slot, router, speakers);
+    let room: MeetingRoom | null = null;
+    const lastN = await LastNAudio.create(
+      router,
+      {
+        microphones: () => (room ? room.#microphones() : []),
+        audioConsumers: () => (room ? [...room.peers.values()].flatMap((p) => [...p.consumers.values()].filter((c) => c.kind === 'audio')) : []),
+      },
+      pool.config.audio,
+    );
+    room = new MeetingRoom(meetingId, slot, router, speakers, lastN);
+    return room;
   }
 
   get closed(): boolean {
@@ -105,6 +122,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     if (!peer) return false;
     peer.close();
     this.peers.delete(peerId);
+    this.lastN.update();
     return true;
   }
 
@@ -134,6 +152,20 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     };
   }
 
+  /** A synthetic site's transport (bench, integration tests): plain RTP on loopback, rtcp-mux, comedia for sending. */
+  async createPlainTransport(peerId: string, direction: 'send' | 'recv'): Promise<types.PlainTransport> {
+    const peer = this.#peer(peerId);
+    const transport = await this.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+      rtcpMux: true,
+      comedia: direction === 'send',
+      appData: { peerId, direction },
+    });
+    peer.plainTransports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.plainTransports.delete(transport.id));
+    return transport;
+  }
+
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
     await this.#peer(peerId).transport(transportId).connect({ dtlsParameters });
   }
@@ -150,10 +182,17 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     const peer = this.#peer(peerId);
     if (peer.producers.size >= MAX_PRODUCERS_PER_PEER) throw new MediaClientError('PRODUCER_LIMIT', `peer ${peerId} has ${peer.producers.size} producers`);
     const source = sourceOf(kind, appData.source);
-    const producer = await peer.transport(transportId).produce({ kind, rtpParameters, paused, appData: { ...appData, source, peerId } });
+    const producer = await peer.anyTransport(transportId).produce({ kind, rtpParameters, paused, appData: { ...appData, source, peerId, unitCode: peer.info.unitCode } });
     peer.producers.set(producer.id, producer);
-    producer.observer.on('close', () => peer.producers.delete(producer.id));
-    if (kind === 'audio') await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
+    producer.observer.on('close', () => {
+      peer.producers.delete(producer.id);
+      this.emit('producerClosed', this.#producerInfo(peer, producer));
+      if (producer.kind === 'audio') this.lastN.update();
+    });
+    if (kind === 'audio') {
+      await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
+      await this.lastN.addProducer(producer);
+    }
     const info = this.#producerInfo(peer, producer);
     this.emit('producerAdded', info);
     return info;
@@ -162,23 +201,42 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   /** A producer made outside the peer's WebRTC transports (a phone leg's PlainTransport) joins like any site's. */
   async addExternalProducer(peerId: string, producer: types.Producer): Promise<ProducerInfo> {
     const peer = this.#peer(peerId);
+    // Labelled like a browser's (the last-N ranking and the recorder read the unit from appData).
+    producer.appData = { ...producer.appData, peerId, unitCode: peer.info.unitCode };
     peer.producers.set(producer.id, producer);
-    producer.observer.on('close', () => peer.producers.delete(producer.id));
-    if (producer.kind === 'audio') await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
+    producer.observer.on('close', () => {
+      peer.producers.delete(producer.id);
+      this.emit('producerClosed', this.#producerInfo(peer, producer));
+      if (producer.kind === 'audio') this.lastN.update();
+    });
+    if (producer.kind === 'audio') {
+      await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
+      await this.lastN.addProducer(producer);
+    }
     const info = this.#producerInfo(peer, producer);
     this.emit('producerAdded', info);
     return info;
   }
 
-  async consume(peerId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<ConsumerParams> {
+  /**
+   * A console subscribes to what it shows (contract/subscription.ts); a camera at the layer its tile needs.
+   * Audio runs only while its site is among the N loudest (LastNAudio), whatever the console asks.
+   */
+  async consume(peerId: string, producerId: string, rtpCapabilities: types.RtpCapabilities, spatialLayer?: number): Promise<ConsumerParams> {
     const peer = this.#peer(peerId);
     if (!this.router.canConsume({ producerId, rtpCapabilities })) throw new MediaClientError('MEDIA_CANNOT_CONSUME', `cannot consume ${producerId}`);
     const owner = [...this.peers.values()].find((p) => p.producers.has(producerId));
     if (!owner) throw new MediaClientError('MEDIA_NOT_FOUND', `producer ${producerId} not found`);
-    const recv = [...peer.transports.values()].find((t) => t.appData.direction === 'recv');
+    const recv = peer.recvTransport();
     if (!recv) throw new MediaClientError('MEDIA_NO_RECV_TRANSPORT', 'no receive transport');
     // Paused until the client has its track wired up, so the first keyframe is not lost.
-    const consumer = await recv.consume({ producerId, rtpCapabilities, paused: true });
+    const consumer = await recv.consume({
+      producerId,
+      rtpCapabilities,
+      paused: true,
+      ...(spatialLayer !== undefined ? { preferredLayers: { spatialLayer } } : {}),
+      appData: { unitCode: owner.info.unitCode, wanted: false },
+    });
     peer.consumers.set(consumer.id, consumer);
     consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
@@ -189,14 +247,24 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
-    await this.consumer(peerId, consumerId).resume();
+    const consumer = this.consumer(peerId, consumerId);
+    if (consumer.kind !== 'audio') return consumer.resume();
+    consumer.appData.wanted = true;
+    await this.lastN.apply(consumer);
   }
 
   /** A receiver's video that is not on screen: stop forwarding it (and its bandwidth). */
   async pauseConsumer(peerId: string, consumerId: string): Promise<void> {
     // A consumer already gone (its producer closed meanwhile) forwards nothing: nothing to pause.
     const consumer = this.#peer(peerId).consumers.get(consumerId);
+    if (consumer) consumer.appData.wanted = false;
     if (consumer && !consumer.closed) await consumer.pause().catch(() => undefined); // may close in the worker meanwhile
+  }
+
+  /** The console stopped showing it (subscribe on demand); an unknown or closed one is nothing to do. */
+  closeConsumer(peerId: string, consumerId: string): void {
+    const consumer = this.#peer(peerId).consumers.get(consumerId);
+    if (consumer && !consumer.closed) consumer.close();
   }
 
   /** Simulcast layer chosen by the size of the tile that shows it (0: 180p, 1: 360p, 2: 720p). */
@@ -211,6 +279,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     if (producer.closed || producer.paused === paused) return;
     if (paused) await producer.pause();
     else await producer.resume();
+    if (producer.kind === 'audio') this.lastN.update();
     const peer = this.peers.get(String(producer.appData.peerId));
     if (peer) this.emit('producerPaused', this.#producerInfo(peer, producer), paused);
   }
@@ -262,9 +331,17 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     this.#closed = true;
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
+    this.lastN.close();
     if (!this.router.closed) this.router.close();
     this.slot.routers = Math.max(0, this.slot.routers - 1);
     this.emit('closed');
+  }
+
+  /** Units that may be heard: an unpaused microphone in the meeting. */
+  #microphones(): { producer: types.Producer; unitCode: string }[] {
+    return [...this.peers.values()].flatMap((p) =>
+      [...p.producers.values()].filter((pr) => pr.kind === 'audio' && !pr.paused && !pr.closed).map((producer) => ({ producer, unitCode: p.info.unitCode })),
+    );
   }
 
   #peer(peerId: string): Peer {

@@ -7,6 +7,32 @@ export interface SfuConfig {
   basePort: number;
   listenIps: { ip: string; announcedAddress?: string }[];
   logLevel: types.WorkerLogLevel;
+  /** Last-N audio (sfu/LastNAudio.ts); defaults in AUDIO_DEFAULTS. */
+  audio?: Partial<AudioConfig>;
+}
+
+export interface AudioConfig {
+  /** How many sites are heard at once: the N loudest unmuted ones (MEETING_LAST_N). */
+  lastN: number;
+  /** Loud means an average above this many dBov over an interval (MEETING_AUDIO_THRESHOLD_DB, -127..0). */
+  thresholdDb: number;
+  intervalMs: number;
+  /** A site stays heard this long after it was last loud (MEETING_AUDIO_HOLD_MS). */
+  holdMs: number;
+}
+
+export const AUDIO_DEFAULTS: AudioConfig = { lastN: 4, thresholdDb: -80, intervalMs: 400, holdMs: 2500 };
+
+export function audioConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<AudioConfig> {
+  const num = (v: string | undefined) => (v !== undefined && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const out: Partial<AudioConfig> = {};
+  const n = num(env.MEETING_LAST_N);
+  if (n !== undefined && n >= 1) out.lastN = Math.floor(n);
+  const th = num(env.MEETING_AUDIO_THRESHOLD_DB);
+  if (th !== undefined && th >= -127 && th <= 0) out.thresholdDb = Math.round(th);
+  const hold = num(env.MEETING_AUDIO_HOLD_MS);
+  if (hold !== undefined && hold >= 0) out.holdMs = hold;
+  return out;
 }
 
 export function sfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfig {
@@ -19,6 +45,7 @@ export function sfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfi
     basePort: Number(env.MEDIASOUP_PORT) || 40000,
     listenIps,
     logLevel: (env.MEDIASOUP_LOG_LEVEL as types.WorkerLogLevel) || 'warn',
+    audio: audioConfigFromEnv(env),
   };
 }
 

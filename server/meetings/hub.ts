@@ -55,6 +55,8 @@ export interface JoinReply {
   routerRtpCapabilities: MeetingRoom['rtpCapabilities'];
   peers: PeerInfo[];
   producers: ProducerInfo[];
+  /** The units heard now (last-N); 'audio:audible' pushes the changes. */
+  audible: string[];
 }
 
 export interface Joined {
@@ -198,6 +200,7 @@ export class MeetingHub implements SignallingHub {
       routerRtpCapabilities: room.rtpCapabilities,
       peers: [...room.peers.values()].filter((p) => p.id !== socket.id).map((p) => p.info),
       producers: room.producers().filter((p) => p.peerId !== socket.id),
+      audible: room.lastN.audible,
     };
   }
 
@@ -430,7 +433,9 @@ export class MeetingHub implements SignallingHub {
       void this.#recorders.follow(room.meetingId);
     });
     room.on('consumerClosed', (peerId, producerId) => this.deps.io.to(peerId).emit('producer:closed', { producerId }));
+    room.on('producerClosed', (info) => this.deps.io.to(channel).except(info.peerId).emit('producer:closed', { producerId: info.producerId }));
     room.on('producerPaused', (info, paused) => this.deps.io.to(channel).emit('producer:paused', { ...info, paused }));
+    room.on('audible', (units) => this.deps.io.to(channel).emit('audio:audible', { meetingId: room.meetingId, units }));
     room.on('dominantSpeaker', (peerId) => {
       const unitCode = room.peers.get(peerId)?.info.unitCode;
       if (!unitCode) return;

@@ -82,9 +82,9 @@ export function attachSignalling(socket: Socket, hub: SignallingHub, deps: Param
     room.closeProducer(socket.id, producerId);
   });
 
-  on('consume', schemas.consume, async ({ producerId, rtpCapabilities }) => {
+  on('consume', schemas.consume, async ({ producerId, rtpCapabilities, spatialLayer }) => {
     const { room } = joined();
-    return room.consume(socket.id, producerId, rtpCapabilities as never);
+    return room.consume(socket.id, producerId, rtpCapabilities as never, spatialLayer);
   });
 
   on('consumer:resume', schemas.resume, async ({ consumerId }) => {
@@ -95,6 +95,11 @@ export function attachSignalling(socket: Socket, hub: SignallingHub, deps: Param
   on('consumer:pause', schemas.resume, async ({ consumerId }) => {
     const { room } = joined();
     await room.pauseConsumer(socket.id, consumerId);
+  });
+
+  on('consumer:close', schemas.resume, async ({ consumerId }) => {
+    const { room } = joined();
+    room.closeConsumer(socket.id, consumerId);
   });
 
   on('consumer:setPreferredLayers', schemas.layers, async ({ consumerId, spatialLayer, temporalLayer }) => {

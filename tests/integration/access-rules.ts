@@ -176,6 +176,7 @@ export const SOCKET_RULES: SocketRule[] = [
   joinedOnly('consume', () => ({ producerId: 'nope', rtpCapabilities: {} })),
   joinedOnly('consumer:resume', () => ({ consumerId: 'nope' })),
   joinedOnly('consumer:pause', () => ({ consumerId: 'nope' })),
+  joinedOnly('consumer:close', () => ({ consumerId: 'nope' })),
   joinedOnly('consumer:setPreferredLayers', () => ({ consumerId: 'nope', spatialLayer: 0 })),
   joinedOnly('stats:report', () => ({ width: 640, height: 360, fps: 25, rttMs: 20 })),
   joinedOnly('chat', () => ({ text: '收到' })),
