@@ -10,7 +10,7 @@
  *
  * Env: SFU_BENCH_WORKERS="label=/path,label=/path" (default: the worker npm start uses),
  *      SFU_BENCH_N="50,150,300", SFU_BENCH_SECONDS=8, SFU_BENCH_ROUNDS=2, SFU_BENCH_JANUS=0 to skip Janus,
- *      SFU_BENCH_PERF=1 to print a perf profile of the first worker at the largest N.
+ *      SFU_BENCH_PERF=<label> (or 1: the first) to print a perf profile of that SFU at the largest N.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -144,7 +144,11 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   const key = `${sfu.label}@${n}`;
   results.set(key, [...(results.get(key) ?? []), point]);
   console.log(`  ${sfu.label.padEnd(32)} N=${String(n).padStart(4)}: ${point.usPerPacket.toFixed(2)} µs/packet, ` +
-    `${(forwarded / secs).toFixed(0)} forwarded/s (kernel ${(kernel / secs).toFixed(0)}/s), receivers got ${(point.receivedShare * 100).toFixed(1)} %`);
+    `${(forwarded / secs).toFixed(0)} forwarded/s (kernel ${(kernel / secs).toFixed(0)}/s, sender ${point.pktPerStream.toFixed(0)}/s), ` +
+    `receivers got ${(point.receivedShare * 100).toFixed(1)} %`);
+  // A starved sender (loaded machine) sends fewer packets: per-second costs (timers, RTCP) then inflate µs/packet.
+  if (point.pktPerStream < 0.9 * sender.packetRate) console.log('    (sender fell behind the capture: this machine is too loaded for sound figures)');
+  if (forwarded < 0.9 * n * point.pktPerStream) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
   if (profile) console.log(`perf profile of ${sfu.label} at N=${n} (self time, ≥ 1.5 %):\n${profile}`);
 }
 
@@ -156,7 +160,10 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const sfu of order) await phase(sfu, n);
   }
 }
-if (process.env.SFU_BENCH_PERF === '1') await phase(sfus[0]!, Ns[Ns.length - 1]!, true);
+if (process.env.SFU_BENCH_PERF) {
+  const target = sfus.find((s) => s.label === process.env.SFU_BENCH_PERF) ?? sfus[0]!;
+  await phase(target, Ns[Ns.length - 1]!, true);
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const cell = (label: string, n: number) => {
