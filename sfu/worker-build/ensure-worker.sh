@@ -229,18 +229,32 @@ if [[ $SRTP_FLAVOUR == nss ]]; then
   log "WARNING: falling back to Debian's libsrtp2 (NSS crypto): works, but SRTP costs ~2.7x more CPU per packet."
 fi
 
-# 6. Build (~4-5 min on 2 cores). Only the worker executable: the static
+# 6. Build (~5-6 min on 2 cores). Only the worker executable: the static
 # library, tests and fuzzer targets need things we do not provide.
-start=$SECONDS
-meson setup "$W/out" "$W" --buildtype=release -Db_ndebug=true --wrap-mode=nodownload
-# Nothing orders the flatbuffers header generation before the sources that
-# include FBS/*.h, so generate them first.
-ninja -C "$W/out" "${NINJA_JOBS[@]}" fbs/FBS
-ninja -C "$W/out" "${NINJA_JOBS[@]}" mediasoup-worker
+# (Called from `if`: errexit is off inside, hence the explicit returns.)
 BUILT="$W/out/mediasoup-worker"
-worker_runs "$BUILT" || die "built worker does not run (expected exit code 41 with empty env)"
-if [[ $SRTP_FLAVOUR == openssl ]] && ldd "$BUILT" | grep -qE 'libsrtp2|libnss3'; then
-  die "worker still links the shared (NSS) libsrtp2 instead of the static OpenSSL build"
+build_worker() {
+  rm -rf "$W/out"
+  meson setup "$W/out" "$W" --buildtype=release -Db_ndebug=true --wrap-mode=nodownload || return 1
+  # Nothing orders the flatbuffers header generation before the sources that
+  # include FBS/*.h, so generate them first.
+  ninja -C "$W/out" "${NINJA_JOBS[@]}" fbs/FBS || return 1
+  ninja -C "$W/out" "${NINJA_JOBS[@]}" mediasoup-worker || return 1
+  worker_runs "$BUILT" || { log "built worker does not run (expected exit code 41 with empty env)"; return 1; }
+  if [[ $SRTP_FLAVOUR == openssl ]] && ldd "$BUILT" | grep -qE 'libsrtp2|libnss3'; then
+    log "worker still links the shared (NSS) libsrtp2 instead of the static OpenSSL build"
+    return 1
+  fi
+}
+start=$SECONDS
+if ! build_worker; then
+  [[ $SRTP_FLAVOUR == openssl ]] || die "worker build failed"
+  # Never leave a machine without a worker: one more try on Debian's libsrtp2.
+  SRTP_FLAVOUR=nss SRTP_WHY="worker build with the OpenSSL libsrtp failed"
+  log "WARNING: $SRTP_WHY; building again against Debian's libsrtp2 (NSS)"
+  export PKG_CONFIG_PATH="${PKG_CONFIG_PATH#"$WORK/srtp-prefix/lib/pkgconfig"}"
+  PKG_CONFIG_PATH="${PKG_CONFIG_PATH#:}"
+  build_worker || die "worker build failed"
 fi
 log "built in $((SECONDS - start))s"
 
