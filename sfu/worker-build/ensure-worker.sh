@@ -21,7 +21,7 @@ set -euo pipefail
 RECIPE_REV=2
 PINNED_VERSION=3.19.3
 # libsrtp 2.5 built from Debian's source package against OpenSSL (Debian's
-# binary libsrtp2 uses NSS, ~2.7x slower per packet). Pinned and checksummed.
+# binary libsrtp2 uses NSS, 2.7-5.5x slower per packet). Pinned and checksummed.
 LIBSRTP_DEB_VERSION=2.5.0-3
 LIBSRTP_SHA256S="8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478735da4e09  libsrtp2_2.5.0.orig.tar.gz
 3a3cafa12033d32cd0d5ad4d78f102bc6d998f7d67a17f262c436d0734865af4  libsrtp2_2.5.0-3.debian.tar.xz"
@@ -226,7 +226,7 @@ else
 fi
 if [[ $SRTP_FLAVOUR == nss ]]; then
   log "WARNING: $SRTP_WHY."
-  log "WARNING: falling back to Debian's libsrtp2 (NSS crypto): works, but SRTP costs ~2.7x more CPU per packet."
+  log "WARNING: falling back to Debian's libsrtp2 (NSS crypto): works, but SRTP costs several times more CPU per packet."
 fi
 
 # 6. Build (~5-6 min on 2 cores). Only the worker executable: the static
