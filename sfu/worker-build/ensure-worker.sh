@@ -12,12 +12,23 @@
 #   MEDIASOUP_WORKER_BIN    use this binary as is (if executable)
 #   MEDIASOUP_WORKER_CACHE  cache dir (default ~/.cache/threelevel-mediasoup)
 #   MEDIASOUP_PKG_DIR       mediasoup npm package (default <repo>/node_modules/mediasoup)
+#   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
+#   MEDIASOUP_SRTP          "openssl" builds libsrtp 2.5 from Debian's source package on OpenSSL
+#                           (opt-in until a CI run has proven it); default "nss": Debian's libsrtp2
 set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
 # stale cached binaries are not reused.
 RECIPE_REV=1
+# The OpenSSL libsrtp recipe is opt-in and cached under its own name, so the default build (and every
+# machine's cached r1 binary) stays as it was.
+[[ "${MEDIASOUP_SRTP:-nss}" == openssl ]] && RECIPE_REV=2-openssl
 PINNED_VERSION=3.19.3
+# libsrtp 2.5 built from Debian's source package against OpenSSL (Debian's
+# binary libsrtp2 uses NSS, 2.7-5.5x slower per packet). Pinned and checksummed.
+LIBSRTP_DEB_VERSION=2.5.0-3
+LIBSRTP_SHA256S="8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478735da4e09  libsrtp2_2.5.0.orig.tar.gz
+3a3cafa12033d32cd0d5ad4d78f102bc6d998f7d67a17f262c436d0734865af4  libsrtp2_2.5.0-3.debian.tar.xz"
 
 exec 3>&1 1>&2 # fd 3 = real stdout (only the final path goes there)
 log() { echo "[ensure-worker] $*"; }
@@ -57,8 +68,17 @@ worker_runs() {
   [[ $rc -eq 41 ]]
 }
 
+# Which libsrtp the cached binary has ("openssl", or "nss" after a fallback).
+SRTP_NOTE="$CACHED_BIN.srtp"
+note_fallback() {
+  if [[ -f "$SRTP_NOTE" ]] && ! grep -q '^openssl' "$SRTP_NOTE"; then
+    log "NOTE: $CACHED_BIN uses Debian's NSS libsrtp2 ($(head -c 200 "$SRTP_NOTE")); delete it to retry the OpenSSL build"
+  fi
+}
+
 if [[ -x "$CACHED_BIN" ]]; then
   if worker_runs "$CACHED_BIN"; then
+    note_fallback
     echo "$CACHED_BIN" >&3
     exit 0
   fi
@@ -96,6 +116,56 @@ if ((${#missing[@]})); then
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" update
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
+
+# 3b. libsrtp sources: Debian's source package, cached in $CACHE_DIR/src.
+# apt-get runs with a private source list (the host's Debian mirrors as
+# deb-src) and private state, so the host's apt configuration is untouched.
+# Any failure here falls back to Debian's binary libsrtp2 (NSS).
+SRTP_SRC_DIR="$CACHE_DIR/src/libsrtp2_$LIBSRTP_DEB_VERSION"
+srtp_sources_ok() { (cd "$1" 2>/dev/null && sha256sum --quiet -c - <<<"$LIBSRTP_SHA256S" >/dev/null 2>&1); }
+fetch_libsrtp_source() {
+  srtp_sources_ok "$SRTP_SRC_DIR" && return 0
+  local apt="$1/apt" list
+  mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$1/dl"
+  # deb822 *.sources: "Types: deb" -> "deb-src"; one-line lists: "deb " -> "deb-src ".
+  for list in /etc/apt/sources.list.d/*.sources; do
+    [[ -f "$list" ]] || continue
+    sed -E 's/^Types:.*/Types: deb-src/' "$list" >"$apt/parts/$(basename "$list")"
+  done
+  for list in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f "$list" ]] || continue
+    sed -nE 's/^deb[[:space:]]+/deb-src /p' "$list" >"$apt/parts/$(basename "$list")"
+  done
+  # Only the Debian archive's entries matter (others may need credentials).
+  grep -lq 'debian' "$apt/parts"/* 2>/dev/null || { log "no Debian apt source to derive deb-src from"; return 1; }
+  for list in "$apt/parts"/*; do grep -q debian "$list" || rm -f "$list"; done
+  local o=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt/parts"
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Acquire::Retries=1
+    -o Acquire::http::Timeout=20 -o APT::Sandbox::User=root)
+  timeout 180 apt-get "${o[@]}" -qq update >&2 || { log "apt-get update (deb-src) failed"; return 1; }
+  (cd "$1/dl" && timeout 180 apt-get "${o[@]}" -qq source --download-only "libsrtp2=$LIBSRTP_DEB_VERSION" >&2) ||
+    { log "apt-get source libsrtp2=$LIBSRTP_DEB_VERSION failed"; return 1; }
+  srtp_sources_ok "$1/dl" || { log "libsrtp2 $LIBSRTP_DEB_VERSION sources do not match the pinned SHA-256 sums"; return 1; }
+  mkdir -p "$SRTP_SRC_DIR.tmp.$$"
+  cp "$1/dl"/libsrtp2_* "$SRTP_SRC_DIR.tmp.$$/"
+  rm -rf "$SRTP_SRC_DIR" && mv "$SRTP_SRC_DIR.tmp.$$" "$SRTP_SRC_DIR"
+}
+# Builds a static libsrtp2 (OpenSSL crypto) into $1/srtp-prefix and runs
+# libsrtp's own test suite against it.
+build_libsrtp() {
+  local b="$1" s="$1/libsrtp2-src"
+  dpkg-source --no-check -x "$SRTP_SRC_DIR/libsrtp2_$LIBSRTP_DEB_VERSION.dsc" "$s" >/dev/null || return 1
+  meson setup "$b/srtp-out" "$s" --buildtype=release -Db_ndebug=true -Ddefault_library=static \
+    -Db_staticpic=true -Dcrypto-library=openssl -Dcrypto-library-kdf=disabled -Dtests=enabled \
+    -Dpcap-tests=disabled -Ddoc=disabled --prefix="$b/srtp-prefix" --libdir=lib >/dev/null || return 1
+  ninja -C "$b/srtp-out" "${NINJA_JOBS[@]}" >/dev/null || return 1
+  # The rtpw shell tests need UDP sockets on loopback; the driver tests are what matter.
+  meson test -C "$b/srtp-out" --no-rebuild --print-errorlogs \
+    srtp_driver test_srtp replay_driver roc_driver rdbx_driver cipher_driver kernel_driver datatypes_driver env >/dev/null ||
+    { log "libsrtp's own tests failed (see $b/srtp-out/meson-logs/testlog.txt)"; cp "$b/srtp-out/meson-logs/testlog.txt" "$CACHE_DIR/libsrtp-testlog.txt" 2>/dev/null; return 1; }
+  meson install -C "$b/srtp-out" --no-rebuild >/dev/null || return 1
+  [[ -f "$b/srtp-prefix/lib/libsrtp2.a" ]] || return 1
+}
 
 # 4. Worker sources: from node_modules, or fetched from the npm registry.
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")"
@@ -143,22 +213,62 @@ if ! grep -qF '((operationType & BIO_CB_RETURN) != 0)' "$DTLS" ||
   die "DtlsTransport.cpp BIO callback patch did NOT apply (source changed?). Refusing to build a worker that crashes on DTLS."
 fi
 
-# 6. Build (~4-5 min on 2 cores). Only the worker executable: the static
+# 5d. libsrtp on OpenSSL (static), else Debian's shared NSS build.
+NINJA_JOBS=()
+[[ -n "${MEDIASOUP_WORKER_JOBS:-}" ]] && NINJA_JOBS=(-j "$MEDIASOUP_WORKER_JOBS")
+SRTP_FLAVOUR=nss
+if [[ "${MEDIASOUP_SRTP:-nss}" != openssl ]]; then
+  SRTP_WHY="MEDIASOUP_SRTP=nss"
+elif ! fetch_libsrtp_source "$WORK"; then
+  SRTP_WHY="libsrtp2 $LIBSRTP_DEB_VERSION source package not reachable (no deb-src access?)"
+elif ! build_libsrtp "$WORK"; then
+  SRTP_WHY="libsrtp2 $LIBSRTP_DEB_VERSION OpenSSL build or its tests failed"
+else
+  SRTP_FLAVOUR=openssl
+  export PKG_CONFIG_PATH="$WORK/srtp-prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  log "libsrtp $LIBSRTP_DEB_VERSION built on OpenSSL (static), its tests passed"
+fi
+if [[ $SRTP_FLAVOUR == nss && "${MEDIASOUP_SRTP:-nss}" != openssl ]]; then
+  log "libsrtp: Debian's libsrtp2 (NSS crypto); MEDIASOUP_SRTP=openssl builds libsrtp on OpenSSL instead"
+elif [[ $SRTP_FLAVOUR == nss ]]; then
+  log "WARNING: $SRTP_WHY."
+  log "WARNING: falling back to Debian's libsrtp2 (NSS crypto): works, but SRTP costs several times more CPU per packet."
+fi
+
+# 6. Build (~5-6 min on 2 cores). Only the worker executable: the static
 # library, tests and fuzzer targets need things we do not provide.
-start=$SECONDS
-meson setup "$W/out" "$W" --buildtype=release -Db_ndebug=true --wrap-mode=nodownload
-# Nothing orders the flatbuffers header generation before the sources that
-# include FBS/*.h, so generate them first.
-ninja -C "$W/out" fbs/FBS
-ninja -C "$W/out" mediasoup-worker
+# (Called from `if`: errexit is off inside, hence the explicit returns.)
 BUILT="$W/out/mediasoup-worker"
-worker_runs "$BUILT" || die "built worker does not run (expected exit code 41 with empty env)"
+build_worker() {
+  rm -rf "$W/out"
+  meson setup "$W/out" "$W" --buildtype=release -Db_ndebug=true --wrap-mode=nodownload || return 1
+  # Nothing orders the flatbuffers header generation before the sources that
+  # include FBS/*.h, so generate them first.
+  ninja -C "$W/out" "${NINJA_JOBS[@]}" fbs/FBS || return 1
+  ninja -C "$W/out" "${NINJA_JOBS[@]}" mediasoup-worker || return 1
+  worker_runs "$BUILT" || { log "built worker does not run (expected exit code 41 with empty env)"; return 1; }
+  if [[ $SRTP_FLAVOUR == openssl ]] && ldd "$BUILT" | grep -qE 'libsrtp2|libnss3'; then
+    log "worker still links the shared (NSS) libsrtp2 instead of the static OpenSSL build"
+    return 1
+  fi
+}
+start=$SECONDS
+if ! build_worker; then
+  [[ $SRTP_FLAVOUR == openssl ]] || die "worker build failed"
+  # Never leave a machine without a worker: one more try on Debian's libsrtp2.
+  SRTP_FLAVOUR=nss SRTP_WHY="worker build with the OpenSSL libsrtp failed"
+  log "WARNING: $SRTP_WHY; building again against Debian's libsrtp2 (NSS)"
+  export PKG_CONFIG_PATH="${PKG_CONFIG_PATH#"$WORK/srtp-prefix/lib/pkgconfig"}"
+  PKG_CONFIG_PATH="${PKG_CONFIG_PATH#:}"
+  build_worker || die "worker build failed"
+fi
 log "built in $((SECONDS - start))s"
 
 # 7. Atomic install into the cache.
 tmp="$CACHED_BIN.tmp.$$"
 cp "$BUILT" "$tmp"
 chmod 755 "$tmp"
+if [[ $SRTP_FLAVOUR == openssl ]]; then echo "openssl (libsrtp $LIBSRTP_DEB_VERSION, static)" >"$SRTP_NOTE"; else echo "$SRTP_WHY" >"$SRTP_NOTE"; fi
 mv -f "$tmp" "$CACHED_BIN"
-log "installed $CACHED_BIN"
+log "installed $CACHED_BIN (SRTP: $SRTP_FLAVOUR)"
 echo "$CACHED_BIN" >&3

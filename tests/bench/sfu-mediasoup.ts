@@ -1,0 +1,81 @@
+/**
+ * mediasoup for the SFU bench: one worker per binary (old and new builds side by side), one plain-RTP producer
+ * fed by the paced sender, one PlainTransport + SRTP consumer per receiver, as a site's console would get.
+ * mediasoup picks its binary once per process, so MEDIASOUP_WORKER_BIN points at a tiny exec wrapper that
+ * runs whichever binary BENCH_WORKER_BIN names when the worker is spawned (same pid: exec).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { types } from 'mediasoup';
+import { EXT_ABS_SEND_TIME, EXT_TRANSPORT_CC, PAYLOAD_TYPE } from './sfu-capture.ts';
+
+export const MS_SSRC = 0x1a2b3c4d;
+let mediasoup: typeof import('mediasoup');
+
+export async function prepareWorkerWrapper(dir: string): Promise<void> {
+  const wrapper = path.join(dir, 'mediasoup-worker');
+  fs.writeFileSync(wrapper, '#!/bin/sh\nexec "$BENCH_WORKER_BIN" "$@"\n', { mode: 0o755 });
+  process.env.MEDIASOUP_WORKER_BIN = wrapper;
+  mediasoup = await import('mediasoup');
+}
+
+export interface MediasoupSfu {
+  pid: number;
+  rtpPort: number;
+  addReceiver(port: number, srtpKeyBase64: string): Promise<types.Consumer>;
+  forwardedPackets(): Promise<number>;
+  removeReceivers(): void;
+  close(): void;
+}
+
+export async function startMediasoup(bin: string, cpu: string): Promise<MediasoupSfu> {
+  process.env.BENCH_WORKER_BIN = bin;
+  const worker = await mediasoup.createWorker({ logLevel: 'error' });
+  execFileSync('taskset', ['-a', '-cp', cpu, String(worker.pid)], { stdio: 'ignore' });
+  const router = await worker.createRouter({
+    mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }],
+  });
+  const inbound = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+  const producer = await inbound.produce({
+    kind: 'video',
+    rtpParameters: {
+      codecs: [{
+        mimeType: 'video/VP8', payloadType: PAYLOAD_TYPE, clockRate: 90000,
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'transport-cc' }],
+      }],
+      headerExtensions: [
+        { uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time', id: EXT_ABS_SEND_TIME },
+        { uri: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01', id: EXT_TRANSPORT_CC },
+      ],
+      encodings: [{ ssrc: MS_SSRC }],
+      rtcp: { cname: 'bench', reducedSize: true },
+    },
+  });
+  let outbound: { transport: types.PlainTransport; consumer: types.Consumer }[] = [];
+  return {
+    pid: worker.pid,
+    rtpPort: inbound.tuple.localPort,
+    async addReceiver(port, key) {
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true,
+        srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+      });
+      await transport.connect({ ip: '127.0.0.1', port, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key } });
+      // The receiver advertises what a browser does (all of the router's capabilities: NACK, PLI, transport-cc).
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+      outbound.push({ transport, consumer });
+      return consumer;
+    },
+    async forwardedPackets() {
+      let n = 0;
+      for (const { consumer } of outbound) for (const s of await consumer.getStats()) if (s.type === 'outbound-rtp') n += s.packetCount;
+      return n;
+    },
+    removeReceivers() {
+      for (const { transport } of outbound) transport.close();
+      outbound = [];
+    },
+    close: () => worker.close(),
+  };
+}

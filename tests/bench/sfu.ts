@@ -1,0 +1,191 @@
+/**
+ * npm run bench:sfu — what one forwarded 720p VP8 packet costs the SFU, printed only (no assertions).
+ *
+ * One recorded 720p VP8 stream (sfu-capture.ts, ~1.5 Mb/s, Chrome-like pacing) is fanned out over SRTP to N
+ * receivers on loopback, by each mediasoup worker binary (PlainTransport + SRTP consumers) and by Janus (Debian
+ * package; VideoRoom remote publisher + SRTP rtp_forward), one at a time, interleaved, N after N. The SFUs are
+ * pinned to CPU 0, this process (sender, receivers) to CPU 1. SFU CPU time comes from /proc/<pid>/task/<tid>/schedstat (all threads);
+ * forwarded packets from the worker's stats (mediasoup) and the namespace's kernel UDP counters (both).
+ * Run inside a private network namespace (scripts/bench-sfu.sh does: `unshare -n`).
+ *
+ * Env: SFU_BENCH_WORKERS="label=/path,label=/path" (default: the worker npm start uses),
+ *      SFU_BENCH_N="50,150,300", SFU_BENCH_SECONDS=8, SFU_BENCH_ROUNDS=2, SFU_BENCH_JANUS=0 to skip Janus,
+ *      SFU_BENCH_PERF=<label> (or 1: the first) to print a perf profile of that SFU at the largest N.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { resolveWorkerBin } from '../../sfu/workerBin.ts';
+import { loadCapture, PacedSender, TARGET_KBPS, FPS } from './sfu-capture.ts';
+import { janusAvailable, JANUS_REMOTE_SSRC, startJanus } from './sfu-janus.ts';
+import { MS_SSRC, prepareWorkerWrapper, startMediasoup } from './sfu-mediasoup.ts';
+
+const SFU_CPU = '0';
+const OWN_CPU = '1';
+const Ns = (process.env.SFU_BENCH_N ?? '50,150,300').split(',').map(Number);
+const SECONDS = Number(process.env.SFU_BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.SFU_BENCH_ROUNDS ?? 2);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+if (os.cpus().length < 2) throw new Error('bench:sfu needs 2 CPUs (the SFU on one, sender and receivers on the other)');
+execFileSync('taskset', ['-a', '-cp', OWN_CPU, String(process.pid)], { stdio: 'ignore' });
+
+/** On-CPU nanoseconds of all threads of a process (schedstat: ns precision, unlike /proc/<pid>/stat's ticks). */
+function cpuNs(pid: number): number {
+  let ns = 0;
+  for (const t of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+  return ns;
+}
+/** UDP datagrams sent in this network namespace (only the bench's processes live in it). */
+function udpOut(): number {
+  const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const [names, values] = lines.map((l) => l.split(/\s+/));
+  return Number(values![names!.indexOf('OutDatagrams')]);
+}
+
+// Receivers: plain UDP sockets that count what arrives (they do not decrypt: SRTP adds its 10-byte tag).
+let received = 0;
+let receivedBytes = 0;
+const sockets: dgram.Socket[] = [];
+async function receiverPorts(n: number): Promise<number[]> {
+  while (sockets.length < n) {
+    const s = dgram.createSocket('udp4');
+    s.on('message', (m) => { received++; receivedBytes += m.length; });
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+    sockets.push(s);
+  }
+  return sockets.slice(0, n).map((s) => s.address().port);
+}
+
+interface Sfu {
+  label: string;
+  pid: number;
+  rtpPort: number;
+  ssrc: number;
+  setReceivers(n: number): Promise<void>;
+  forwarded(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+// Resolved before prepareWorkerWrapper() points MEDIASOUP_WORKER_BIN at the wrapper.
+const workers = process.env.SFU_BENCH_WORKERS
+  ? process.env.SFU_BENCH_WORKERS.split(',').map((kv) => kv.split('=') as [string, string])
+  : [[path.basename(resolveWorkerBin()), resolveWorkerBin()] as [string, string]];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sfu-'));
+await prepareWorkerWrapper(tmp);
+
+const sfus: Sfu[] = [];
+for (const [label, bin] of workers) {
+  const ms = await startMediasoup(bin, SFU_CPU);
+  sfus.push({
+    label, pid: ms.pid, rtpPort: ms.rtpPort, ssrc: MS_SSRC,
+    async setReceivers(n) {
+      ms.removeReceivers();
+      for (const port of await receiverPorts(n)) await ms.addReceiver(port, randomBytes(30).toString('base64'));
+    },
+    forwarded: () => ms.forwardedPackets(),
+    async stop() { ms.close(); },
+  });
+}
+if (process.env.SFU_BENCH_JANUS !== '0' && janusAvailable()) {
+  const janus = await startJanus(path.join(tmp, 'janus'), SFU_CPU);
+  let forwards: number[] = [];
+  sfus.push({
+    label: 'janus', pid: janus.pid, rtpPort: janus.rtpPort, ssrc: JANUS_REMOTE_SSRC,
+    async setReceivers(n) {
+      for (const id of forwards) await janus.unforward(id);
+      forwards = [];
+      for (const port of await receiverPorts(n)) forwards.push(await janus.forward(port, randomBytes(30).toString('base64')));
+    },
+    forwarded: async () => undefined,
+    stop: () => janus.stop(),
+  });
+} else if (process.env.SFU_BENCH_JANUS !== '0') {
+  console.log('Janus not installed (Debian package "janus"): mediasoup only');
+}
+
+const frames = loadCapture();
+const sender = new PacedSender(frames);
+await sender.bind();
+const kbps = (frames.reduce((n, f) => n + f.length, 0) * 8 * FPS) / frames.length / 1000;
+console.log(`capture: ${frames.length} frames 1280x720 VP8 @ ${FPS} fps, ${kbps.toFixed(0)} kb/s (target ${TARGET_KBPS}), ` +
+  `${sender.packetRate.toFixed(0)} RTP packets/s; SFUs on CPU ${SFU_CPU}, sender and receivers on CPU ${OWN_CPU}`);
+
+interface Point { usPerPacket: number; forwarded: number; kernel: number; receivedShare: number; pktPerStream: number; srtpOverhead: number }
+const results = new Map<string, Point[]>();
+
+async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
+  await sfu.setReceivers(n);
+  sender.sendTo(sfu.rtpPort, sfu.ssrc);
+  await sleep(1500); // consumers start on the capture's first (key)frame; let RTCP and the pacer settle
+  const t0 = performance.now();
+  const a = { cpu: cpuNs(sfu.pid), out: udpOut(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
+  let profile = '';
+  if (perf) {
+    profile = execFileSync('sh', ['-c',
+      `perf record -q -g -o ${tmp}/perf.data -p ${sfu.pid} -- sleep ${SECONDS} 2>/dev/null && ` +
+      `perf report -q -i ${tmp}/perf.data --stdio --no-children --sort dso,symbol --percent-limit 1.5 -g none 2>/dev/null | head -n 40`,
+    ], { encoding: 'utf8' });
+  } else await sleep(SECONDS * 1000);
+  const b = { cpu: cpuNs(sfu.pid), out: udpOut(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
+  const secs = (performance.now() - t0) / 1000;
+  sender.stop();
+  const sent = b.sent - a.sent;
+  const kernel = b.out - a.out - sent; // the SFU's datagrams: RTP to receivers plus its RTCP (< 1 %)
+  const forwarded = a.fwd !== undefined && b.fwd !== undefined ? b.fwd - a.fwd : kernel;
+  const rx = b.rx - a.rx;
+  const point: Point = {
+    usPerPacket: (b.cpu - a.cpu) / 1000 / forwarded, forwarded, kernel, receivedShare: rx / forwarded,
+    pktPerStream: sent / secs, srtpOverhead: rx ? (b.rxBytes - a.rxBytes) / rx : 0,
+  };
+  const key = `${sfu.label}@${n}`;
+  results.set(key, [...(results.get(key) ?? []), point]);
+  console.log(`  ${sfu.label.padEnd(32)} N=${String(n).padStart(4)}: ${point.usPerPacket.toFixed(2)} µs/packet, ` +
+    `${(forwarded / secs).toFixed(0)} forwarded/s (kernel ${(kernel / secs).toFixed(0)}/s, sender ${point.pktPerStream.toFixed(0)}/s), ` +
+    `receivers got ${(point.receivedShare * 100).toFixed(1)} %`);
+  // A starved sender (loaded machine) sends fewer packets: per-second costs (timers, RTCP) then inflate µs/packet.
+  if (point.pktPerStream < 0.9 * sender.packetRate) console.log('    (sender fell behind the capture: this machine is too loaded for sound figures)');
+  if (forwarded < 0.9 * n * point.pktPerStream) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
+  if (profile) console.log(`perf profile of ${sfu.label} at N=${n} (self time, ≥ 1.5 %):\n${profile}`);
+}
+
+for (let round = 0; round < ROUNDS; round++) {
+  console.log(`round ${round + 1}/${ROUNDS}`);
+  for (const n of Ns) {
+    // Alternate the order so drift on a shared machine does not favour one SFU.
+    const order = round % 2 ? [...sfus].reverse() : sfus;
+    for (const sfu of order) await phase(sfu, n);
+  }
+}
+if (process.env.SFU_BENCH_PERF) {
+  const target = sfus.find((s) => s.label === process.env.SFU_BENCH_PERF) ?? sfus[0]!;
+  await phase(target, Ns[Ns.length - 1]!, true);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cell = (label: string, n: number) => {
+  const pts = results.get(`${label}@${n}`) ?? [];
+  return pts.length ? median(pts.map((p) => p.usPerPacket)) : NaN;
+};
+const rate = median([...results.values()].flat().map((p) => p.pktPerStream));
+console.log(`\nSFU CPU per forwarded packet (median of ${ROUNDS}), streams per core = 1 s / (µs per packet × ${rate.toFixed(0)} packets/s):`);
+const janus = sfus.find((s) => s.label === 'janus');
+for (const n of Ns) {
+  const cols = sfus.map((s) => {
+    const us = cell(s.label, n);
+    const ratio = janus && s !== janus ? ` (${(us / cell('janus', n)).toFixed(2)} × janus)` : '';
+    return `${s.label}: ${us.toFixed(2)} µs ≈ ${Math.round(1e6 / (us * rate))} streams/core${ratio}`;
+  });
+  console.log(`  N=${String(n).padStart(4)}  ${cols.join(' | ')}`);
+}
+const overhead = median([...results.values()].flat().map((p) => p.srtpOverhead).filter(Boolean));
+console.log(`mean datagram: sent ${(sender.sentBytes / sender.sent).toFixed(0)} B, received ${overhead.toFixed(0)} B ` +
+  '(SRTP adds a 10-byte tag; mediasoup also rewrites the header extensions per consumer)');
+
+for (const sfu of sfus) await sfu.stop();
+for (const s of sockets) s.close();
+fs.rmSync(tmp, { recursive: true, force: true });
+process.exit(0);
