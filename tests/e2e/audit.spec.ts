@@ -21,6 +21,9 @@ test('the audit administrator finds a failed sign-in and verifies the chain; the
   await expect(sys.getByTestId('current-user')).toHaveText('系统管理员');
   await expect(sys.getByTestId('nav-audit')).toHaveCount(0);
   await expect(sys.getByTestId('nav-password-reset')).toHaveCount(0);
+  // 三员分立: no business section either (its pages would show nothing the administrator may act on).
+  await expect(sys.getByTestId('side-menu')).toHaveCount(0);
+  await expect(sys.getByTestId('nav-reports')).toHaveCount(0);
 
   const auditor = await (await browser.newContext()).newPage();
   await login(auditor, 'auditadmin');

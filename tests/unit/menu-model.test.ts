@@ -37,9 +37,13 @@ describe('menu sections', () => {
 
   it('the leaders’ board only for leaders and duty officers', () => {
     expect(visibleSections(['info_officer']).map((s) => s.key)).not.toContain('board');
-    expect(visibleSections(['sys_admin']).map((s) => s.key)).not.toContain('board');
+    expect(visibleSections(['leader', 'sys_admin']).map((s) => s.key)).toContain('board');
     expect(visibleSections(['duty_officer']).map((s) => s.key)).toContain('board');
   });
+});
+
+it.each([[['sys_admin']], [['security_admin']], [['audit_admin']], [['sys_admin', 'audit_admin']]])('an administrator without a business role (%j) sees no business section', (roles) => {
+  expect(visibleSections(roles)).toEqual([]);
 });
 
 describe('report counts on the menu', () => {

@@ -4,6 +4,7 @@
  * Pure: the table test is tests/unit/menu-model.test.ts.
  */
 import type { ReportDto } from '../../../../contract/reports';
+import { ADMIN_ROLES } from '../../../../contract/org';
 
 export type SectionKey = 'home' | 'reports' | 'instructions' | 'board' | 'duty' | 'information' | 'platform';
 
@@ -35,7 +36,15 @@ export function sectionOf(routeName: string | null | undefined): Section | null 
   return SECTIONS.find((s) => s.routes.includes(routeName) || (s.prefix !== undefined && routeName.startsWith(s.prefix))) ?? null;
 }
 
-export const visibleSections = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => !s.roles || s.roles.some((r) => roles.includes(r)));
+/**
+ * The sections a user sees. An administrator who holds no business role (三员分立) sees none: the business pages
+ * would show nothing they may act on; their own pages are linked from the header.
+ */
+export function visibleSections(roles: readonly string[]): Section[] {
+  const business = roles.some((r) => !(ADMIN_ROLES as readonly string[]).includes(r));
+  if (!business) return [];
+  return SECTIONS.filter((s) => !s.roles || s.roles.some((r) => roles.includes(r)));
+}
 
 /** i18n key of a page's own crumb (after its section), or null when the section's name says it all. */
 export function pageLabel(routeName: string): string | null {
