@@ -90,16 +90,11 @@ export class BulletinService {
     if (p.end.getTime() > now.getTime()) throw scoringErrors.periodOpen();
     if (await repo.bulletinRow(this.ctx.db, user.unitCode, p.key)) throw scoringErrors.published();
     const year = localDateOf(now).slice(0, 4);
-    const n = (await repo.bulletinsPublishedIn(this.ctx.db, user.unitCode, new Date(`${year}-01-01T00:00:00+08:00`))) + 1;
-    const data = { ...(await compute(this.ctx, user.unitCode, p, now)), docNumber: docNumberOf(this.ctx.tree.get(user.unitCode)?.name ?? '', year, n) };
-    const row = await this.ctx.db
-      .insertInto('info_bulletins')
-      .values({ office_code: user.unitCode, period: p.key, period_kind: p.kind, data: JSON.stringify(data), published_by: user.id, published_at: now })
-      .onConflict((oc) => oc.columns(['office_code', 'period']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!row) throw scoringErrors.published();
-    const text = `${data.officeName}印发《${p.label}政务信息工作通报》`;
+    const computed = await compute(this.ctx, user.unitCode, p, now);
+    const data = (n: number) => ({ ...computed, docNumber: docNumberOf(this.ctx.tree.get(user.unitCode)?.name ?? '', year, n) });
+    const id = await repo.insertBulletinNumbered(this.ctx.db, { office: user.unitCode, period: p.key, periodKind: p.kind, yearFrom: new Date(`${year}-01-01T00:00:00+08:00`), by: user.id, at: now, data });
+    if (!id) throw scoringErrors.published();
+    const text = `${computed.officeName}印发《${p.label}政务信息工作通报》`;
     for (const u of rankedUnitsOf(this.ctx.tree, user.unitCode)) this.ctx.io.to(`unit:${u.code}`).emit('information:notice', { itemId: null, issueId: null, action: 'bulletin', text, at: now.toISOString() });
     return this.get(user, p.key);
   }

@@ -105,3 +105,24 @@ export const bulletinList = (db: Db, offices: readonly string[]) =>
 /** How many bulletins the office published since `from` (the running number of its 发文字号). */
 export const bulletinsPublishedIn = async (db: Db, office: string, from: Date) =>
   Number((await db.selectFrom('info_bulletins').select((eb) => eb.fn.countAll<string>().as('n')).where('office_code', '=', office).where('published_at', '>=', from).executeTakeFirst())?.n ?? 0);
+
+/**
+ * 印发 under the office's lock: the running number of its 发文字号 is counted and the bulletin stored in one
+ * transaction, so two bulletins published at the same instant never share a number. Null: already published.
+ */
+export async function insertBulletinNumbered(
+  db: Kysely<Database>,
+  b: { office: string; period: string; periodKind: 'month' | 'quarter' | 'half' | 'year'; yearFrom: Date; by: number; at: Date; data: (n: number) => unknown },
+): Promise<string | null> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`info_bulletins:${b.office}`}))`.execute(trx);
+    const n = (await bulletinsPublishedIn(trx, b.office, b.yearFrom)) + 1;
+    const row = await trx
+      .insertInto('info_bulletins')
+      .values({ office_code: b.office, period: b.period, period_kind: b.periodKind, data: JSON.stringify(b.data(n)), published_by: b.by, published_at: b.at })
+      .onConflict((oc) => oc.columns(['office_code', 'period']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row ? String(row.id) : null;
+  });
+}
