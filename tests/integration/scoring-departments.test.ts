@@ -160,4 +160,14 @@ describe(`department ranking on ${db!.name}`, () => {
     }
     expect(flat.indexOf('各处室（内设机构）报送')).toBeGreaterThan(flat.indexOf('各盟市报送'));
   }, 240_000);
+
+  it('two bulletins published at the same instant get consecutive 发文字号, never the same', async () => {
+    const region = await login('150000-editor');
+    at('2037-07-01T09:00:00+08:00');
+    const [month, quarter] = await Promise.all([region.post('/api/scoring/bulletins', { period: '2037-06' }), region.post('/api/scoring/bulletins', { period: '2037-Q2' })]);
+    expect([month.status, quarter.status]).toEqual([201, 201]);
+    const numbers = [month.body.bulletin.docNumber, quarter.body.bulletin.docNumber].sort();
+    // May's bulletin (the test above) is No. 1 of 2037; these two take 2 and 3 in whichever order they ran.
+    expect(numbers).toEqual(['内政信通〔2037〕2号', '内政信通〔2037〕3号']);
+  }, 120_000);
 });
