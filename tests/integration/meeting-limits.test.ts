@@ -46,8 +46,20 @@ describe(`meeting hub limits and failed writes (${db!.name})`, () => {
   it('a control change the database does not store is refused to the chair, and not applied', async () => {
     const { db: kdb } = srv.app.ctx;
     // The database refuses every write to the meeting (as it did for a banner with a NUL in it).
-    await sql`create function refuse_meeting_write() returns trigger language plpgsql as $$ begin raise exception 'write refused for the test'; end $$`.execute(kdb);
-    await sql`create trigger refuse_meeting_write before update on meetings for each row execute function refuse_meeting_write()`.execute(kdb);
+    // Test set-up as the database owner: the application's own role (tl_app) may not create functions or triggers.
+    const asOwner = (run: (c: typeof kdb) => Promise<unknown>) =>
+      kdb.connection().execute(async (c) => {
+        await sql`reset role`.execute(c);
+        try {
+          await run(c);
+        } finally {
+          await sql`set role tl_app`.execute(c);
+        }
+      });
+    await asOwner(async (c) => {
+      await sql`create function refuse_meeting_write() returns trigger language plpgsql as $$ begin raise exception 'write refused for the test'; end $$`.execute(c);
+      await sql`create trigger refuse_meeting_write before update on meetings for each row execute function refuse_meeting_write()`.execute(c);
+    });
     try {
       const r = await codeOf(request(chair, 'control', { command: { type: 'muteAll', lock: true } }));
       expect(r).toBe('CONTROL_NOT_SAVED');
@@ -55,8 +67,10 @@ describe(`meeting hub limits and failed writes (${db!.name})`, () => {
       expect(state!.muteLocked).toEqual([]); // not applied in memory either: what the chair sees is what is stored
       expect(await codeOf(request(chair, 'control', { command: { type: 'banner', text: '请各会场注意' } }))).toBe('CONTROL_NOT_SAVED');
     } finally {
-      await sql`drop trigger refuse_meeting_write on meetings`.execute(kdb);
-      await sql`drop function refuse_meeting_write()`.execute(kdb);
+      await asOwner(async (c) => {
+        await sql`drop trigger refuse_meeting_write on meetings`.execute(c);
+        await sql`drop function refuse_meeting_write()`.execute(c);
+      });
     }
     // Stored again: the change is applied and it is in the database.
     const ok = await request(chair, 'control', { command: { type: 'banner', text: '请各会场注意' } });
