@@ -1,6 +1,5 @@
 /** HTTP client of /api/information; wire types come from the shared contract. */
 import { api } from '../shared/api';
-import { AppError, fromWire } from '../shared/errors';
 import type {
   AdoptBody,
   AdoptionDto,
@@ -30,16 +29,6 @@ const qs = (params: Record<string, string | number | undefined>) => {
   return str ? `?${str}` : '';
 };
 
-/** The shared client has GET/POST only; saving a draft is an idempotent PUT of the client-chosen id. */
-async function put<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(path, { method: 'PUT', credentials: 'same-origin', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch((e: unknown) => {
-    throw new AppError('NETWORK', e instanceof Error ? e.message : '');
-  });
-  const data = (await res.json().catch(() => undefined)) as any;
-  if (!res.ok) throw fromWire(data?.error, res.status);
-  return data as T;
-}
-
 export interface ListParams {
   page: number;
   pageSize: number;
@@ -52,7 +41,7 @@ export const infoApi = {
   items: (box: 'mine' | 'signoff', p: ListParams & { state?: string }) => api.get<Paged<ItemDto>>(`${base}/items${qs({ box, ...p })}`),
   item: (id: string) => api.get<{ item: ItemDto }>(`${base}/items/${id}`),
   history: (id: string) => api.get<{ revisions: { version: number; title: string; body: string; editedAt: string; editedBy: string; note: string }[] }>(`${base}/items/${id}/history`),
-  save: (id: string, body: SaveItemBody) => put<{ item: ItemDto }>(`${base}/items/${id}`, body),
+  save: (id: string, body: SaveItemBody) => api.put<{ item: ItemDto }>(`${base}/items/${id}`, body),
   submit: (id: string) => api.post<{ item: ItemDto }>(`${base}/items/${id}/submit`),
   signoff: (id: string, body: SignoffBody) => api.post<{ item: ItemDto }>(`${base}/items/${id}/signoff`, body),
   instruct: (id: string, body: InstructBody) => api.post<{ instruction: InfoInstructionDto }>(`${base}/items/${id}/instructions`, body),
@@ -79,7 +68,7 @@ export const infoApi = {
   feedback: (id: string, body: FeedbackBody) => api.post(`${base}/instructions/${id}/feedback`, body),
   notices: () => api.get<{ notices: NoticeDto[] }>(`${base}/notices`),
   officers: () => api.get<{ unitCode: string; officers: OfficerDto[]; signoffUserId: number | null; people: { id: number; name: string; roles: string[] }[] }>(`${base}/officers`),
-  setOfficers: (body: OfficersBody) => put<{ officers: OfficerDto[]; signoffUserId: number | null }>(`${base}/officers`, body),
+  setOfficers: (body: OfficersBody) => api.put<{ officers: OfficerDto[]; signoffUserId: number | null }>(`${base}/officers`, body),
   directPoints: () => api.get<{ points: DirectPointDto[] }>(`${base}/direct-points`),
   addDirectPoint: (unitCode: string, note: string) => api.post<{ points: DirectPointDto[] }>(`${base}/direct-points`, { unitCode, note }),
   dropDirectPoint: (id: string) => api.post<{ points: DirectPointDto[] }>(`${base}/direct-points/${id}/drop`),

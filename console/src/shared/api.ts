@@ -42,4 +42,6 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  /** An idempotent write of a client-chosen resource (a draft by its id, a scheme version). */
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
 };

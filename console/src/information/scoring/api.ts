@@ -1,18 +1,8 @@
 /** HTTP client of /api/scoring; wire types come from the shared contract. */
 import { api } from '../../shared/api';
-import { AppError, fromWire } from '../../shared/errors';
 import type { BulletinDto, BulletinListRowDto, QuotaProgressDto, RequestBody, RequestDto, SchemeBody, SchemeVersionDto } from '../../../../contract/scoring';
 
 const base = '/api/scoring';
-
-async function put<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(path, { method: 'PUT', credentials: 'same-origin', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch((e: unknown) => {
-    throw new AppError('NETWORK', e instanceof Error ? e.message : '');
-  });
-  const data = (await res.json().catch(() => undefined)) as any;
-  if (!res.ok) throw fromWire(data?.error, res.status);
-  return data as T;
-}
 
 export interface Reminder {
   kind: string;
@@ -23,7 +13,7 @@ export interface Reminder {
 
 export const scoringApi = {
   scheme: () => api.get<{ officeCode: string; current: SchemeVersionDto; versions: SchemeVersionDto[] }>(`${base}/scheme`),
-  saveScheme: (b: SchemeBody) => put<{ officeCode: string; current: SchemeVersionDto; versions: SchemeVersionDto[] }>(`${base}/scheme`, b),
+  saveScheme: (b: SchemeBody) => api.put<{ officeCode: string; current: SchemeVersionDto; versions: SchemeVersionDto[] }>(`${base}/scheme`, b),
   quota: (view: 'own' | 'office', month?: string) => api.get<{ progress: QuotaProgressDto }>(`${base}/quota?view=${view}${month ? `&month=${month}` : ''}`),
   reminders: () => api.get<{ reminders: Reminder[] }>(`${base}/reminders`),
   requests: (box: 'issued' | 'received') => api.get<{ requests: RequestDto[] }>(`${base}/requests?box=${box}`),
