@@ -12,14 +12,14 @@ import { checkPastTime } from '../http/validate.ts';
 import { unitRoom } from '../realtime/rooms.ts';
 import type { LogCreateBody, LogEditBody, LogListQuery } from '../../contract/dutyRequests.ts';
 import type { LogEntryDto } from '../../contract/duty.ts';
-import { DUTY_ROLES, readUnit, writeUnit } from './access.ts';
+import { DUTY_ROLES, writeUnit } from './access.ts';
 import { getLogEntry, insertLog, listLog, logByRequestId, logRevisions, updateLog } from './logRepo.ts';
 import { localMidnight } from './rules.ts';
 
 const checkCallTime = (t: string) => checkPastTime(t, 'callTime', '来电时间');
 
-export async function logFor(ctx: AppContext, user: SessionUser, unitQuery: unknown, q: LogListQuery): Promise<LogEntryDto[]> {
-  const unit = readUnit(ctx, user, unitQuery);
+/** `unit`: already checked as readable by the caller (access.ts readUnit). */
+export async function logFor(ctx: AppContext, unit: string, q: LogListQuery): Promise<LogEntryDto[]> {
   return listLog(ctx.db, unit, q, q.date ? new Date(localMidnight(q.date)!) : null);
 }
 

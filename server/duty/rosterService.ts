@@ -10,7 +10,7 @@ import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import type { PersonIn, RosterFillBody, RosterSlotBody } from '../../contract/dutyRequests.ts';
 import type { OnDutyUnit, RosterEntryDto } from '../../contract/duty.ts';
-import { MANAGER_ROLES, pushRosterChanged, readUnit, writeUnit } from './access.ts';
+import { MANAGER_ROLES, pushRosterChanged, writeUnit } from './access.ts';
 import { buildRosterWorkbook, parseRosterWorkbook } from './excel.ts';
 import { currentRoster, onDutyEntries, sameSlot, saveSettings, settingsFor, settingsOf, unitPeople, writeSlot } from './repo.ts';
 import { addDays, checkPattern, localDate, localMidnight, localTime, monthRange, rotation, slotAt, slotStartingAt, slotsForDates } from './rules.ts';
@@ -68,8 +68,8 @@ export async function rosterView(ctx: AppContext, unit: string, from: string, to
   return { settings, slots: out };
 }
 
-export async function rosterFor(ctx: AppContext, user: SessionUser, unitQuery: unknown, from: string, to: string) {
-  const unit = readUnit(ctx, user, unitQuery);
+/** `unit`: already checked as readable by the caller (access.ts readUnit). */
+export async function rosterFor(ctx: AppContext, user: SessionUser, unit: string, from: string, to: string) {
   checkRange(from, to);
   const view = await rosterView(ctx, unit, from, to);
   return { unitCode: unit, from, to, ...view, canEdit: unit === user.unitCode && hasAnyRole(user, MANAGER_ROLES) };
@@ -122,8 +122,8 @@ export async function fillRoster(ctx: AppContext, user: SessionUser, body: Roste
 }
 
 /** The month's roster as the Excel sheet offices print and sign. */
-export async function exportRoster(ctx: AppContext, user: SessionUser, unitQuery: unknown, month: string) {
-  const unit = readUnit(ctx, user, unitQuery);
+/** `unit`: already checked as readable by the caller (access.ts readUnit). */
+export async function exportRoster(ctx: AppContext, unit: string, month: string) {
   const { from, to } = monthRange(month);
   const view = await rosterView(ctx, unit, from, to);
   const u = ctx.tree.get(unit)!;
@@ -139,7 +139,7 @@ export async function exportRoster(ctx: AppContext, user: SessionUser, unitQuery
         note: s.entry?.note ?? '',
       })),
   );
-  return { unit, unitName: u.name, buf };
+  return { unitName: u.name, buf };
 }
 
 /** mode=strict: any bad row → nothing imported; mode=valid: import the good rows. */

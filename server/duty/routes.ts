@@ -42,9 +42,9 @@ export function dutyRoutes(ctx: AppServices): Router {
 
   r.get('/roster', async (req, res) => {
     const user = currentUser(res);
-    readUnit(ctx, user, req.query.unit); // scope before validation: an outsider learns nothing from messages
+    const unit = readUnit(ctx, user, req.query.unit); // scope before validation: an outsider learns nothing from messages
     const q = parse(body.rosterQuery, { from: req.query.from, to: req.query.to });
-    res.json(await rosterFor(ctx, user, req.query.unit, q.from, q.to));
+    res.json(await rosterFor(ctx, user, unit, q.from, q.to));
   });
 
   r.get('/roster/history', async (req, res) => {
@@ -62,10 +62,9 @@ export function dutyRoutes(ctx: AppServices): Router {
   });
 
   r.get('/roster/export', async (req, res) => {
-    const user = currentUser(res);
-    readUnit(ctx, user, req.query.unit);
+    const unit = readUnit(ctx, currentUser(res), req.query.unit);
     const q = parse(body.rosterExportQuery, { month: req.query.month });
-    const { unit, unitName, buf } = await exportRoster(ctx, user, req.query.unit, q.month);
+    const { unitName, buf } = await exportRoster(ctx, unit, q.month);
     const filename = `${unitName}-${q.month}-值班表.xlsx`;
     res.setHeader('Content-Type', XLSX);
     res.setHeader('Content-Disposition', `attachment; filename="roster-${unit}-${q.month}.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`);
@@ -133,9 +132,8 @@ export function dutyRoutes(ctx: AppServices): Router {
   // ------------------------------------------------------------------ duty log (值班日志)
 
   r.get('/log', async (req, res) => {
-    const user = currentUser(res);
-    readUnit(ctx, user, req.query.unit);
-    res.json({ entries: await logFor(ctx, user, req.query.unit, parse(body.logListQuery, req.query)) });
+    const unit = readUnit(ctx, currentUser(res), req.query.unit);
+    res.json({ entries: await logFor(ctx, unit, parse(body.logListQuery, req.query)) });
   });
 
   r.post('/log', async (req, res) => {
