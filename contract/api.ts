@@ -52,7 +52,7 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'GET /api/meetings/:id/recordings', summary: '录像 list' },
   { route: 'GET /api/meetings/:id/recordings/:recId', summary: '录像 file', produces: 'video/webm' },
   // urgent reports
-  { route: 'GET /api/reports/', summary: 'Reports I may read' },
+  { route: 'GET /api/reports/', summary: 'One page of the reports I may read, and those waiting for me', query: reports.reportListQuery },
   { route: 'POST /api/reports/', summary: '文字报 (idempotent by requestId)', body: reports.createReportBody },
   { route: 'POST /api/reports/phone', summary: '电话报', body: reports.phoneReportBody },
   { route: 'GET /api/reports/incidents', summary: 'Incidents I may see' },

@@ -184,6 +184,8 @@ export interface BoardData {
   openByUnit: { unitCode: string; unitName: string; count: number }[];
   timeliness: TimelinessRow[];
   pendingInstructions: InstructionDto[];
+  /** Reports submitted today (Beijing time) that I may read. */
+  todayReports: number;
 }
 
 /** The written report's fields as the console's form holds them. */
@@ -279,6 +281,41 @@ export const rulesBody = z
       seen.add(key);
     });
   });
+
+// ---------- the reports list (paged on the server) ----------
+
+export const REPORT_SORTS = ['createdAt', 'eventTime', 'grade'] as const;
+export type ReportSort = (typeof REPORT_SORTS)[number];
+export const REPORT_PAGE_SIZES = [10, 20, 50, 100] as const;
+
+/** GET /api/reports: one page of the reports I may read, filtered and sorted by the server. */
+export const reportListQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  grade: z.coerce.number().int().min(1).max(4).optional(),
+  state: z.enum(REPORT_STATES).optional(),
+  kind: z.enum(REPORT_KINDS).optional(),
+  /** Only this unit and the units below it (within my own subtree). */
+  unit: unitCode().optional(),
+  /** Words in the title or place (only of reports whose content I may read). */
+  q: z.string().trim().max(100).optional(),
+  sort: z.enum(REPORT_SORTS).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
+export type ReportListQuery = Partial<z.output<typeof reportListQuery>>;
+
+export interface ReportPage {
+  reports: ReportDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /**
+   * Reports waiting for my office or me, whatever page I look at (at most 200): delivered here and not yet
+   * signed for (签收), and for leaders my unit's reports and relays waiting for sign-off. Alarms and the menu's
+   * counts come from here.
+   */
+  waiting: ReportDto[];
+}
 
 // ---------- pushes ----------
 

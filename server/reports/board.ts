@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
+import { todayReports } from './listService.ts';
 import { incidentDtos, visibleIncidentRows } from './repo.ts';
 import { clearedFor } from './workflow.ts';
 import type { BoardData, InstructionDto, TimelinessRow} from '../../contract/reports.ts';
@@ -158,6 +159,7 @@ export async function boardData(ctx: AppContext, user: SessionUser, month?: stri
     openByUnit: [...byUnit].map(([unitCode, count]) => ({ unitCode, unitName: tree.get(unitCode)?.name ?? unitCode, count })).sort((a, b) => b.count - a.count),
     timeliness: [...rows.values()].sort((a, b) => b.missing + b.late - (a.missing + a.late) || a.unitCode.localeCompare(b.unitCode)),
     pendingInstructions: instructions.filter((x) => x.targets.some((t) => !t.doneAt)),
+    todayReports: await todayReports(ctx, user, now),
   };
 }
 

@@ -30,19 +30,6 @@ export async function loadRules(db: Db): Promise<DeadlineRule[]> {
   return rows.map((r) => ({ grade: r.grade, level: r.level, kind: r.kind, minutes: r.minutes }));
 }
 
-/** The reports list of a unit: its own in every state and the sent ones of `units` (its subtree), newest first. */
-export async function listedReportIds(db: Db, ownUnit: string, units: string[], limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('urgent_reports')
-    .select('id')
-    .where('unit_code', 'in', units)
-    .where((eb) => eb.or([eb('unit_code', '=', ownUnit), eb('state', '=', 'sent')]))
-    .orderBy('created_at', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 export async function loadSettings(db: Db): Promise<Settings> {
   const s = await db.selectFrom('report_settings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   return { followupTimes: s.followup_times, directCopyMaxGrade: s.direct_copy_max_grade, warnMinutes: s.warn_minutes };

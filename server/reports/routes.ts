@@ -7,9 +7,11 @@ import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleMonth, uu
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { eventDtos, incidentDtos, listedReportIds, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
+import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
+import { reportPage } from './listService.ts';
 import { saveRules } from './writeRepo.ts';
 import type { HopAction } from './workflow.ts';
+import { reportListQuery } from '../../contract/reports.ts';
 import { commentBody, createReportBody, demandBody, editReportBody, feedbackBody, hopBody, instructionBody, phoneReportBody, rulesBody } from '../../contract/reports.ts';
 import { boardData, boardWorkbook, instructionDtos } from './board.ts';
 import { officialDocx } from '../documents/official.ts';
@@ -39,15 +41,12 @@ export function reportRoutes(ctx: AppServices): Router {
   const r = Router();
   const { service } = ctx.reports;
 
-  // My unit's reports in every state, and the sent reports of every unit below.
-  r.get('/', async (_req, res) => {
+  // One page of my unit's reports in every state and the sent reports of every unit below, plus what waits for me.
+  r.get('/', async (req, res) => {
     const user = currentUser(res);
-    const units = ctx.tree.subtree(user.unitCode).map((u) => u.code);
-    const ids = await listedReportIds(ctx.db, user.unitCode, units, 500);
-    const reports = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { ids }));
-    reports.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    markClassifiedRead(res, 'report', reports.filter((x) => !x.redacted));
-    res.json({ reports });
+    const page = await reportPage(ctx, user, parse(reportListQuery, req.query));
+    markClassifiedRead(res, 'report', [...page.reports, ...page.waiting].filter((x) => !x.redacted));
+    res.json(page);
   });
 
   // A written report (首报 by default; 续报/终报 with incidentId): stored, submitted for sign-off, or signed.

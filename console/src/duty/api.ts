@@ -1,13 +1,8 @@
-import { api } from '../shared/api';
+import { api, queryString } from '../shared/api';
 import { AppError, fromWire } from '../shared/errors';
 import type { DutyPerson, DutySettings, HandoverDto as Handover, HandoverState, LogEntryDto as LogEntry, LogFields, OnDutyUnit, RosterEntryDto as RosterEntry, RosterView, SwapDto as Swap, UnitPerson } from '../../../contract/duty';
 
-const q = (params: Record<string, string | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v) s.set(k, v);
-  const str = s.toString();
-  return str ? `?${str}` : '';
-};
+const q = queryString;
 
 export type PersonInput = { userId: number; phone?: string } | { userId: null; name: string; phone: string };
 

@@ -1,5 +1,5 @@
 /** HTTP client of /api/information; wire types come from the shared contract. */
-import { api } from '../shared/api';
+import { api, queryString } from '../shared/api';
 import type {
   AdoptBody,
   AdoptionDto,
@@ -22,12 +22,7 @@ import type {
 import type { DepartmentDto, RegisterDepartmentBody } from '../../../contract/informationDepartments';
 
 const base = '/api/information';
-const qs = (params: Record<string, string | number | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
-  const str = s.toString();
-  return str ? `?${str}` : '';
-};
+const qs = queryString;
 
 export interface ListParams {
   page: number;

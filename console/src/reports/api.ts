@@ -1,6 +1,6 @@
 /** HTTP client of /api/reports (urgent reports, incidents, instructions, deadline rules); wire types from the contract. */
 import type { z } from 'zod';
-import { api } from '../shared/api';
+import { api, queryString } from '../shared/api';
 import type {
   BoardData,
   CreateReportBody,
@@ -9,6 +9,8 @@ import type {
   InstructionDto,
   PhoneReportBody,
   ReportDto,
+  ReportListQuery,
+  ReportPage,
   demandBody,
   feedbackBody,
   instructionBody,
@@ -19,7 +21,7 @@ export type RulesBody = z.input<typeof rulesBody>;
 export type RulesAnswer = Pick<RulesBody, 'rules'> & { settings: Omit<RulesBody, 'rules'> };
 
 export const reportsApi = {
-  reports: () => api.get<{ reports: ReportDto[] }>('/api/reports'),
+  reports: (query: ReportListQuery) => api.get<ReportPage>(`/api/reports${queryString(query)}`),
   report: (id: string) => api.get<{ report: ReportDto }>(`/api/reports/${encodeURIComponent(id)}`),
   /** Idempotent on `requestId`: a retry after a lost response returns the same report. */
   createWritten: (body: CreateReportBody) => api.post<{ report: ReportDto }>('/api/reports', body),

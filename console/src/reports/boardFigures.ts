@@ -29,15 +29,14 @@ interface InstructionLike {
 }
 
 export function headlineFigures(
-  board: { open: unknown[]; openByGrade: Record<'1' | '2' | '3' | '4', number>; timeliness: TimelinessLike[]; pendingInstructions: InstructionLike[] },
-  reports: { submittedAt: string | null }[],
+  board: { open: unknown[]; openByGrade: Record<'1' | '2' | '3' | '4', number>; timeliness: TimelinessLike[]; pendingInstructions: InstructionLike[]; todayReports: number },
   now: Date,
 ): HeadlineFigures {
-  const today = beijingDay(now);
   const settled = board.timeliness.reduce((n, r) => n + r.onTime + r.late + r.missing, 0);
   const bad = board.timeliness.reduce((n, r) => n + r.late + r.missing, 0);
   return {
-    todayReports: reports.filter((r) => r.submittedAt && beijingDay(r.submittedAt) === today).length,
+    // Counted by the server over every report I may read (the console holds one page of them).
+    todayReports: board.todayReports,
     openIncidents: board.open.length,
     openByGrade: board.openByGrade,
     lateRate: settled ? Math.round((bad / settled) * 100) : null,

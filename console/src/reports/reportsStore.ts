@@ -8,6 +8,12 @@ import { useSocketStore } from '../shared/socketStore';
 import type { ReportDto as FullReport, Grade, IncidentDto as Incident, ReportKind, WrittenFields } from '../../../contract/reports';
 import { syncServerNow } from './useNow';
 import { formatDateTime } from '../shared/format';
+import { waitsForMe } from '../shared/menu/menuModel';
+import type { ReportListQuery } from '../../../contract/reports';
+
+/** What the reports list asks the server for (all fields set: the table binds to them). */
+export type ListQuery = Required<Pick<ReportListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & Omit<ReportListQuery, 'page' | 'pageSize' | 'sort' | 'order'>;
+const DEFAULT_QUERY: ListQuery = { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' };
 
 const FRESH_MS = 60_000;
 const newestFirst = (a: FullReport, b: FullReport) => b.createdAt.localeCompare(a.createdAt);
@@ -45,7 +51,12 @@ export const useReportsStore = defineStore('reports', () => {
   const socket = useSocketStore();
   const alertStore = useAlertStore();
 
+  /** The page of the reports list on screen, as the server sorted and filtered it. */
   const reports = ref<FullReport[]>([]);
+  const total = ref(0);
+  const query = ref<ListQuery>({ ...DEFAULT_QUERY });
+  /** Reports waiting for my office or me, whatever page is shown: alarms and the menu's counts. */
+  const waiting = ref<FullReport[]>([]);
   const incidents = ref<Incident[]>([]);
   const loaded = ref(false);
   const loading = ref(false);
@@ -59,10 +70,11 @@ export const useReportsStore = defineStore('reports', () => {
     settleReport(r);
     const i = reports.value.findIndex((x) => x.id === r.id);
     if (i >= 0) reports.value[i] = r;
-    else {
-      reports.value.push(r);
-      reports.value.sort(newestFirst);
-    }
+    // Not on this page: where it belongs is the server's sorting; refetch the page soon.
+    else reloadPageSoon();
+    const w = waiting.value.filter((x) => x.id !== r.id);
+    if (auth.user && waitsForMe(r, auth.user.unitCode, auth.user.roles)) w.unshift(r);
+    waiting.value = w.sort(newestFirst);
     bump(r.incidentId);
   }
 
@@ -122,25 +134,61 @@ export const useReportsStore = defineStore('reports', () => {
     settleIncidents(res.incidents);
   }
 
+  async function loadPage(): Promise<void> {
+    const res = await reportsApi.reports(query.value);
+    // A page beyond the end (the list shrank under a filter): go to the last page that exists.
+    const last = Math.max(1, Math.ceil(res.total / res.pageSize));
+    if (res.reports.length === 0 && res.total > 0 && query.value.page > last) {
+      query.value = { ...query.value, page: last };
+      return loadPage();
+    }
+    const known = new Set(waiting.value.map((r) => r.id));
+    // Reports delivered to my office and not yet acknowledged stay loud, also after a reload or reconnect.
+    const missed = res.waiting.filter((r) => (!loaded.value || !known.has(r.id)) && r.hops.some((h) => h.unitCode === auth.user?.unitCode && h.state === 'received'));
+    reports.value = res.reports;
+    total.value = res.total;
+    waiting.value = res.waiting;
+    loaded.value = true;
+    res.reports.forEach(settleReport);
+    res.waiting.forEach(settleReport);
+    missed.forEach((r) => received(r));
+  }
+
   async function load(): Promise<void> {
     if (!auth.user) return;
     loading.value = true;
     error.value = null;
     try {
-      const [res] = await Promise.all([reportsApi.reports(), loadIncidents()]);
-      const known = new Set(reports.value.map((r) => r.id));
-      const next = [...res.reports].sort(newestFirst);
-      // Reports delivered to my office and not yet acknowledged stay loud, also after a reload or reconnect.
-      const missed = next.filter((r) => (!loaded.value || !known.has(r.id)) && r.hops.some((h) => h.unitCode === auth.user?.unitCode && h.state === 'received'));
-      reports.value = next;
-      loaded.value = true;
-      next.forEach(settleReport);
-      missed.forEach((r) => received(r));
+      await Promise.all([loadPage(), loadIncidents()]);
     } catch (e) {
       error.value = e;
     } finally {
       loading.value = false;
     }
+  }
+
+  /** Changes what the list shows (page, size, filters, sort) and fetches it. */
+  async function setQuery(next: Partial<ListQuery>): Promise<void> {
+    const resetPage = Object.keys(next).some((k) => k !== 'page');
+    query.value = { ...query.value, ...next, ...(resetPage && next.page === undefined ? { page: 1 } : {}) };
+    loading.value = true;
+    error.value = null;
+    try {
+      await loadPage();
+    } catch (e) {
+      error.value = e;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  let pageTimer: ReturnType<typeof setTimeout> | null = null;
+  function reloadPageSoon(): void {
+    if (pageTimer || !loaded.value) return;
+    pageTimer = setTimeout(() => {
+      pageTimer = null;
+      void loadPage().catch(() => undefined);
+    }, 300);
   }
 
   let reloadTimer: ReturnType<typeof setTimeout> | null = null;
@@ -294,6 +342,9 @@ export const useReportsStore = defineStore('reports', () => {
     () => auth.user?.id,
     () => {
       reports.value = [];
+      waiting.value = [];
+      total.value = 0;
+      query.value = { ...DEFAULT_QUERY };
       incidents.value = [];
       loaded.value = false;
       error.value = null;
@@ -301,5 +352,5 @@ export const useReportsStore = defineStore('reports', () => {
     },
   );
 
-  return { reports, incidents, loaded, loading, error, fresh, changed, load, loadIncidents, submit, recordPhone, act, upsert };
+  return { reports, total, query, waiting, incidents, loaded, loading, error, fresh, changed, load, setQuery, loadIncidents, submit, recordPhone, act, upsert };
 });

@@ -7,6 +7,7 @@ const en: typeof zhCN = {
   },
   common: {
     cancel: 'Cancel',
+    chooseUnit: 'Choose a unit',
     loading: 'Loading…',
     refresh: 'Refresh',
     retry: 'Retry',

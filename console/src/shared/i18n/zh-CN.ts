@@ -6,6 +6,7 @@ export default {
   },
   common: {
     cancel: '取消',
+    chooseUnit: '选择单位',
     loading: '加载中…',
     refresh: '刷新',
     retry: '重试',

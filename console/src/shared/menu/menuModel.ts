@@ -63,6 +63,15 @@ export interface MenuCounts {
   toSignOff: number;
 }
 
+/** Whether a report waits for my office or me: the server's `waiting` rule, applied to live pushes. */
+export function waitsForMe(r: ReportDto, unitCode: string, roles: readonly string[]): boolean {
+  const signs = roles.includes('leader');
+  const hop = r.hops.find((h) => h.unitCode === unitCode);
+  if (hop?.state === 'received') return true;
+  if (!signs) return false;
+  return (r.unitCode === unitCode && r.state === 'pending_signoff') || hop?.state === 'relay_pending';
+}
+
 export function reportCounts(reports: readonly ReportDto[], unitCode: string, roles: readonly string[]): MenuCounts {
   const signs = roles.includes('leader');
   let toAcknowledge = 0;
