@@ -2,6 +2,7 @@
 const zhCN = {
   reportList: {
     report: '报告',
+    reportedAt: '报送时间',
     anyGrade: '全部等级',
     anyState: '全部状态',
     anyUnit: '全部单位',
@@ -14,6 +15,7 @@ const zhCN = {
 const en: typeof zhCN = {
   reportList: {
     report: 'Report',
+    reportedAt: 'Sent at',
     anyGrade: 'Any grade',
     anyState: 'Any state',
     anyUnit: 'Any unit',
