@@ -61,3 +61,10 @@ ensure_console_built() {
   say "building the console (vite)"
   npx vite build --config console/vite.config.ts --logLevel warn
 }
+
+# Runs a command in a fresh network namespace with only loopback up (root, or an unprivileged user namespace).
+in_netns() {
+  if [ "$(id -u)" = 0 ]; then unshare -n bash -c 'ip link set lo up && exec "$@"' _ "$@";
+  elif unshare -rn true 2>/dev/null; then unshare -rn bash -c 'ip link set lo up && exec "$@"' _ "$@";
+  else say "no network namespace available: running on the host's loopback"; "$@"; fi
+}

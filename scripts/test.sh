@@ -33,13 +33,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   say "Postgres $("$PGBIN/postgres" --version | awk '{print $3}') for tests at $PGTMP"
 fi
 
-# Media never leaves the machine: the suites run in a fresh network namespace with only loopback up.
-in_netns() {
-  if [ "$(id -u)" = 0 ]; then unshare -n bash -c 'ip link set lo up && exec "$@"' _ "$@";
-  elif unshare -rn true 2>/dev/null; then unshare -rn bash -c 'ip link set lo up && exec "$@"' _ "$@";
-  else say "no network namespace available: running on the host's loopback"; "$@"; fi
-}
-
+# Media never leaves the machine: the suites run in a fresh network namespace with only loopback up (in_netns).
 say "unit + integration (vitest)"
 in_netns npx vitest run
 say "end-to-end (playwright, chromium)"

@@ -24,7 +24,7 @@ test('county phone report → written report → sign-off → city acknowledges 
   await expect(countyDuty.getByTestId('phone-callee')).toHaveValue('呼和浩特市值班室');
   await countyDuty.getByTestId('phone-title').fill(title);
   await countyDuty.getByTestId('phone-place').fill('新城区海拉尔东路');
-  await countyDuty.getByTestId('phone-grade').selectOption('2');
+  await countyDuty.getByTestId('phone-grade-2').click();
   await countyDuty.getByTestId('phone-summary').fill('燃气泄漏，正在疏散居民');
   await countyDuty.getByTestId('phone-submit').click();
   // The city is alerted live (no reload) that a phone report arrived.
@@ -73,7 +73,7 @@ test('county phone report → written report → sign-off → city acknowledges 
 
   // A sibling county never sees it.
   await sibling.goto('/reports');
-  await sibling.getByTestId('incident-filter').selectOption('all');
+  await sibling.getByTestId('incident-filter').getByText('全部').click();
   await expect(sibling.getByTestId('incident-item').filter({ hasText: title })).toHaveCount(0);
 
   // 续报一 and 终报, signed directly by the county leader, close the incident everywhere.
@@ -123,7 +123,7 @@ test.describe('deadlines at chosen instants (Beijing time)', () => {
       });
       await fillDateTime(countyDuty, 'report-event-time', eventTime);
       await countyDuty.getByTestId('report-place').fill('玉泉区某仓库');
-      await countyDuty.getByTestId('report-grade').selectOption('3');
+      await countyDuty.getByTestId('report-grade-3').click();
       await countyDuty.getByTestId('report-summary').fill('仓库起火，消防已到场');
       await countyDuty.getByTestId('report-submit').click();
       await countyDuty.getByTestId('report-open-incident').click();
