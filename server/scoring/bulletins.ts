@@ -157,6 +157,19 @@ export class BulletinService {
       { header: '得分', key: 'points', width: 8 },
     ];
     b.people.forEach((x) => p.addRow(x));
+    // The yearly assessment's award lists (考核评比), as the screen and the Word show them.
+    if (b.awards) {
+      const a = wb.addWorksheet('年度考核');
+      a.columns = [
+        { header: '奖项', key: 'award', width: 14 },
+        { header: '名称', key: 'name', width: 20 },
+        { header: '得分', key: 'points', width: 8 },
+      ];
+      const unitPoints = (name: string) => b.rows.find((r) => r.unitName === name)?.points;
+      for (const name of b.awards.units) a.addRow({ award: '先进单位', name, points: unitPoints(name) });
+      for (const name of b.awards.departments) a.addRow({ award: '先进处室', name, points: unitPoints(name) });
+      for (const name of b.awards.people) a.addRow({ award: '优秀信息员', name, points: b.people.find((x) => x.name === name)?.points });
+    }
     return { filename: `${b.officeName}${b.label}政务信息通报.xlsx`, data: Buffer.from(await wb.xlsx.writeBuffer()) };
   }
 }

@@ -170,4 +170,27 @@ describe(`department ranking on ${db!.name}`, () => {
     // May's bulletin (the test above) is No. 1 of 2037; these two take 2 and 3 in whichever order they ran.
     expect(numbers).toEqual(['内政信通〔2037〕2号', '内政信通〔2037〕3号']);
   }, 120_000);
+
+  it('the yearly assessment’s award lists are in the Excel as on the screen: 先进单位, 先进处室, 优秀信息员', async () => {
+    const region = await login('150000-editor');
+    at('2037-07-02T09:00:00+08:00');
+    const b = (await region.get('/api/scoring/bulletins/2037')).body.bulletin;
+    // So far in 2037 (the draft): 包头市 and 社会救助处 lead with points, so each list has someone on it.
+    expect(b.awards.units).toContain('包头市');
+    expect(b.awards.departments).toContain('内蒙古自治区社会救助处');
+    expect(b.awards.people.length).toBeGreaterThan(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download(region, '/api/scoring/bulletins/2037/xlsx')) as never);
+    const rows = (wb.getWorksheet('年度考核')!.getSheetValues() as unknown[][]).slice(2).map((r) => [r[1], r[2], r[3]]);
+    const pointsOf = (name: string) => b.rows.find((r: any) => r.unitName === name)?.points;
+    expect(rows).toEqual([
+      ...b.awards.units.map((n: string) => ['先进单位', n, pointsOf(n)]),
+      ...b.awards.departments.map((n: string) => ['先进处室', n, pointsOf(n)]),
+      ...b.awards.people.map((n: string) => ['优秀信息员', n, b.people.find((p: any) => p.name === n).points]),
+    ]);
+    // A month has no assessment sheet.
+    const month = new ExcelJS.Workbook();
+    await month.xlsx.load((await download(region, '/api/scoring/bulletins/2037-05/xlsx')) as never);
+    expect(month.getWorksheet('年度考核')).toBeUndefined();
+  }, 120_000);
 });
