@@ -113,6 +113,11 @@ test('the bulletin’s ranking charts and Excel hold its tables’ numbers; depa
     });
   expect(asScreen('排名')).toEqual(divisions);
   expect(asScreen('处室排名')).toEqual(departments);
+  // Adopted by publication: on the row's details and in the sheet's last column.
+  await editor.getByTestId('bulletin-table').locator('tr.el-table__row', { hasText: '昆都仑区' }).click();
+  await expect(editor.getByTestId('bulletin-bypub-150203')).toHaveText('按刊物采用：包头市·信息专报 1');
+  const kundulun = (wb.getWorksheet('排名')!.getSheetValues() as unknown[][]).find((v) => v?.[2] === '昆都仑区')!;
+  expect(kundulun[15]).toBe('包头市·信息专报 1');
 
   // The quarter so far: October and November. The trend's lines and the heat map's rows add up to the table.
   await editor.getByTestId('bulletin-kind').click();

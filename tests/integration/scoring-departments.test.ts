@@ -126,6 +126,11 @@ describe(`department ranking on ${db!.name}`, () => {
     ]);
     // Every point of a row is the sum of its lines.
     for (const r of b.rows) expect(b.lines.filter((l: any) => l.unitCode === r.unitCode).reduce((s: number, l: any) => s + l.points, 0)).toBe(r.points);
+    // Delivered: each department keeps the 约稿 it was sent and the published bulletin among its reminders.
+    const kept = (await info2.get('/api/scoring/reminders')).body.reminders.map((r: any) => [r.kind, r.text]);
+    expect(kept).toContainEqual(['bulletin', '内蒙古自治区印发《2037年5月政务信息工作通报》']);
+    expect(kept).toContainEqual(['request_new', '内蒙古自治区约稿：《社会救助兜底保障情况》']);
+    expect((await cityInfo.get('/api/scoring/reminders')).body.reminders.map((r: any) => r.kind)).toContain('bulletin'); // the cities too
     // The departments see the bulletin that ranks them.
     expect((await info2.get('/api/scoring/bulletins/2037-05?office=150000')).body.bulletin.rows).toEqual(b.rows);
 
@@ -144,6 +149,8 @@ describe(`department ranking on ${db!.name}`, () => {
     const sheet = (name: string) => (wb.getWorksheet(name)!.getSheetValues() as unknown[][]).slice(2).map((r) => [r[1], r[2], r[9]]);
     expect(sheet('排名')).toEqual(divisions.map((r: any) => [r.rank, r.unitName, r.points]));
     expect(sheet('处室排名')).toEqual(depts.map((r: any) => [r.rank, r.unitName, r.points]));
+    // Adoptions by publication: 社会救助处's one in the region's 《政务信息》.
+    expect((wb.getWorksheet('处室排名')!.getSheetValues() as unknown[][])[2]![15]).toBe('内蒙古自治区·政务信息 1');
 
     // PDF: read back with pdftotext, the departments' table with the same ranks and points.
     const pdf = await download(info1, '/api/scoring/bulletins/2037-05/pdf?office=150000');
