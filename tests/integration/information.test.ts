@@ -128,6 +128,9 @@ describe.each(testDatabases())('information work on $name', (target) => {
     expect((await region.post(`/api/information/issues/${issue.id}/submit`, {})).body.issue.state).toBe('pending_signoff');
     expect((await region.post(`/api/information/issues/${issue.id}/signoff`, { decision: 'sign' })).body.error.code).toBe('ROLE_FORBIDDEN');
     expect((await regionLeader.post(`/api/information/issues/${issue.id}/signoff`, { decision: 'sign' })).body.issue.signedBy).toBe('内蒙古自治区带班领导');
+    // Signed but not yet published: its Word and PDF are the office's alone, not yet the distribution's.
+    const fileStatus = async (c: Client, f: string) => (await fetch(`${srv.baseUrl}/api/information/issues/${issue.id}/${f}`, { headers: { cookie: c.cookie } })).status;
+    for (const f of ['docx', 'pdf']) expect([await fileStatus(city, f), await fileStatus(region, f)]).toEqual([404, 200]);
     const pushed = nextEvent(citySocket, 'information:issue', (p: any) => p.id === issue.id);
     expect((await region.post(`/api/information/issues/${issue.id}/publish`, {})).body.issue.state).toBe('published');
     expect((await pushed).publicationName).toBe('要情快报');
