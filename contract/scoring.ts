@@ -258,3 +258,10 @@ export interface BulletinListRowDto {
 
 export const publishBody = z.object({ period: periodKey });
 export const bulletinQuery = z.object({ period: periodKey, office: z.string().regex(/^[0-9]{6}$/).optional() });
+
+/** Adoptions by publication, most first: 包头市·信息专报 2、内蒙古自治区·政务信息 1 (as the screen lists them). */
+export const byPublicationText = (m: Record<string, number> | undefined) =>
+  Object.entries(m ?? {})
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `${k} ${n}`)
+    .join('、');

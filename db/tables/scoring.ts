@@ -40,7 +40,8 @@ export interface InfoRequestAnswerTable {
 
 export interface InfoReminderTable {
   unit_code: string;
-  kind: 'quota' | 'request';
+  /** quota and request: the ticker's reminders; request_new and bulletin: a 约稿 or a published bulletin delivered. */
+  kind: 'quota' | 'request' | 'request_new' | 'bulletin';
   ref: string;
   text: string;
   at: FactTime;

@@ -3,9 +3,10 @@
  * the red 发文机关标志 35 mm into the 版心, 发文字号 and the red rule, the title, 主送机关, body and tables, the
  * signature four characters in from the right, the 版记 at the foot of the last page between its rules, and
  * "— n —" page numbers 7 mm below the 版心 (odd pages right, even left). Chinese in Noto Sans SC (cjkFont.ts).
+ * A 简报 (official.ts) puts its 编发 line over the red rule and its 报 / 送 / 发 lines in the 版记.
  */
 import PDFDocument from 'pdfkit';
-import { issuerSize, MM, PAGE_MM, SIZE, type Block, type OfficialDoc } from './official.ts';
+import { footLines, issuedByRight, issuerSize, metaTitle, MM, PAGE_MM, SIZE, type Block, type OfficialDoc } from './official.ts';
 import { lineCount, lineHeightOf, paragraph, type ParaOptions } from './pdfText.ts';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -58,12 +59,12 @@ function table(doc: Doc, b: Extract<Block, { kind: 'table' }>): void {
 
 /** Height of the 版记: its lines of 4号 and the gaps around its rules. */
 function footHeight(doc: Doc, d: OfficialDoc): number {
-  const cc = d.cc.length ? lineCount(doc, `抄送：${d.cc.join('，')}。`, { ...FOOT, width: WIDTH - 2 * SIZE.foot }) : 0;
-  return (cc + 1) * lineHeightOf(FOOT) + (d.cc.length ? 3 : 2) * 6;
+  const lines = footLines(d).reduce((n, text) => n + lineCount(doc, text, { ...FOOT, width: WIDTH - 2 * SIZE.foot }), 0);
+  return (lines + 1) * lineHeightOf(FOOT) + (footLines(d).length + 2) * 6;
 }
 
 export function officialPdf(d: OfficialDoc): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margins: { ...MARGINS }, bufferPages: true, info: { Title: d.title, Author: d.printer.office, Creator: d.printer.office }, lang: 'zh-CN' });
+  const doc = new PDFDocument({ size: 'A4', margins: { ...MARGINS }, bufferPages: true, info: { Title: metaTitle(d), Author: d.printer.office, Creator: d.printer.office }, lang: 'zh-CN' });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c) => chunks.push(c));
@@ -80,21 +81,38 @@ export function officialPdf(d: OfficialDoc): Promise<Buffer> {
   doc.fillColor('black');
   doc.y += SIZE.line;
   const numberY = doc.y;
-  if (d.signer) {
+  const upward = !!d.signer && !d.issuedBy;
+  if (upward) {
     paragraph(doc, d.docNumber ?? '', BODY);
     doc.y = numberY;
     paragraph(doc, `签发人：${d.signer}`, { ...BODY, align: 'right' });
   } else paragraph(doc, d.docNumber ?? '', { ...BODY, align: 'center' });
-  // The red rule 4 mm below the 发文字号.
-  const ruleY = numberY + SIZE.body * 1.2 + 4 * MM;
+  // The red rule 4 mm below the 发文字号 (below a 简报's 编发 line).
+  let ruleY = numberY + SIZE.body * 1.2 + 4 * MM;
+  if (d.issuedBy) {
+    const y = doc.y;
+    paragraph(doc, d.issuedBy.office, BODY);
+    doc.y = y;
+    paragraph(doc, issuedByRight(d), { ...BODY, align: 'right' });
+    ruleY = y + SIZE.body * 1.2 + 3 * MM;
+  }
   hline(doc, ruleY, RED, 1.2);
-  doc.y = ruleY + SIZE.line * 2 - SIZE.body;
-  paragraph(doc, d.title, { size: SIZE.title, weight: 700, align: 'center', lineGap: 4 });
-  doc.y += SIZE.line / 2;
+  doc.y = ruleY + (d.title ? SIZE.line * 2 - SIZE.body : SIZE.line / 2);
+  if (d.title) {
+    paragraph(doc, d.title, { size: SIZE.title, weight: 700, align: 'center', lineGap: 4 });
+    doc.y += SIZE.line / 2;
+  }
   if (d.addressee) paragraph(doc, `${d.addressee}：`, BODY);
 
   for (const b of d.blocks) {
     if (b.kind === 'table') table(doc, b);
+    else if (b.kind === 'title') {
+      // A title is kept with the first lines of its item.
+      if (doc.y + SIZE.itemTitle * 1.6 + 2 * SIZE.line > doc.page.height - MARGINS.bottom) newPage(doc);
+      else doc.y += SIZE.line / 2;
+      paragraph(doc, b.text, { size: SIZE.itemTitle, weight: 700, align: 'center', lineGap: 6 });
+      doc.y += 4;
+    } else if (b.kind === 'source') paragraph(doc, b.text, { ...BODY, align: 'right' });
     else paragraph(doc, b.text, { ...BODY, indent: 2 * SIZE.body, weight: b.kind === 'heading' ? 700 : 400 });
   }
 
@@ -116,9 +134,9 @@ export function officialPdf(d: OfficialDoc): Promise<Buffer> {
   let y = doc.page.height - MARGINS.bottom - h;
   hline(doc, y, 'black', 0.35 * MM);
   y += 6;
-  if (d.cc.length) {
+  for (const text of footLines(d)) {
     doc.y = y;
-    paragraph(doc, `抄送：${d.cc.join('，')}。`, { ...FOOT, x: MARGINS.left + SIZE.foot, width: WIDTH - 2 * SIZE.foot });
+    paragraph(doc, text, { ...FOOT, x: MARGINS.left + SIZE.foot, width: WIDTH - 2 * SIZE.foot });
     y = doc.y;
     hline(doc, y, 'black', 0.25 * MM);
     y += 6;

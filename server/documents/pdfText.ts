@@ -119,10 +119,3 @@ export function paragraph(doc: Doc, text: string, o: ParaOptions): void {
   doc.x = doc.page.margins.left;
 }
 
-/** One line with text at the left margin and at the right margin. */
-export function twoSided(doc: Doc, leftText: string, rightText: string, size: number): void {
-  const y = doc.y;
-  paragraph(doc, leftText, { size });
-  doc.y = y;
-  paragraph(doc, rightText, { size, align: 'right' });
-}

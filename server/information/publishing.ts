@@ -9,10 +9,11 @@ import { unitRoom } from '../realtime/rooms.ts';
 import { errors } from '../http/errors.ts';
 import { CLASSIFICATIONS, chineseDate, INFO_EVENTS, issueLabel, issueYear } from '../../contract/information.ts';
 import type { IssueDto, IssueListQuery, Paged, PublicationBody, PublicationDto } from '../../contract/information.ts';
-import { bulletinDocx, type BulletinInput } from '../documents/bulletin.ts';
-import { bulletinPdf } from '../documents/bulletinPdf.ts';
+import { officialDocx, type OfficialDoc } from '../documents/official.ts';
+import { officialPdf } from '../documents/officialPdf.ts';
 import { adoptionDto, publicationDto } from './dto.ts';
 import { infoErrors, refused } from './errors.ts';
+import { issueDocument } from './issueDocument.ts';
 import * as repo from './repo.ts';
 import { checkId } from './service.ts';
 import { decideIssue, EDIT_ROLES, type IssueAction } from './workflow.ts';
@@ -173,35 +174,30 @@ export class PublishingService {
     return rows.map((r) => r.unit_code);
   }
 
-  /** The issue as a Word bulletin: only signed or published issues have a 签发人 to print. */
+  /** The issue as a Word 简报 (GB/T 9704 shape): only signed or published issues have a 签发人 to print. */
   async docx(user: SessionUser, id: string): Promise<{ filename: string; data: Buffer }> {
-    const { name, input } = await this.bulletin(user, id);
-    return { filename: `${name}.docx`, data: await bulletinDocx(input) };
+    const { name, model } = await this.document(user, id);
+    return { filename: `${name}.docx`, data: await officialDocx(model) };
   }
 
-  /** The same bulletin as PDF (red masthead, Chinese in the embedded Noto Sans SC). */
+  /** The same 简报 as PDF, from the same model (Chinese in the embedded Noto Sans SC). */
   async pdf(user: SessionUser, id: string): Promise<{ filename: string; data: Buffer }> {
-    const { name, input } = await this.bulletin(user, id);
-    return { filename: `${name}.pdf`, data: await bulletinPdf(input) };
+    const { name, model } = await this.document(user, id);
+    return { filename: `${name}.pdf`, data: await officialPdf(model) };
   }
 
-  private async bulletin(user: SessionUser, id: string): Promise<{ name: string; input: BulletinInput }> {
+  private async document(user: SessionUser, id: string): Promise<{ name: string; model: OfficialDoc }> {
     const dto = await this.issue(user, id);
     if (dto.state !== 'signed' && dto.state !== 'published') throw infoErrors.state();
     const s = (await repo.issueRow(this.db, id))!;
     const maxCls = Math.max(0, ...(await repo.adoptionsOf(this.db, { issueId: id })).map((a) => a.classification));
-    const tree = this.ctx.tree;
-    const input: BulletinInput = {
-      masthead: dto.publicationName,
-      issueLabel: dto.label,
-      office: dto.officeName,
-      signer: dto.signedBy ?? '',
+    const model = issueDocument(dto, {
+      tree: this.ctx.tree,
+      distribution: s.distribution,
+      cc: s.cc,
+      classificationMark: maxCls > 0 ? CLASSIFICATIONS[maxCls]!.zh : null,
       date: chineseDate(new Date(dto.publishedAt ?? dto.signedAt!)),
-      classificationMark: maxCls > 0 ? CLASSIFICATIONS[maxCls]!.zh : undefined,
-      items: dto.items.map((i) => ({ title: i.title, body: i.body, source: i.unitName })),
-      sendTo: s.distribution.map((c) => tree.get(c)?.name ?? c),
-      cc: s.cc.map((c) => tree.get(c)?.name ?? c),
-    };
-    return { name: `${dto.publicationName}${dto.label}`, input };
+    });
+    return { name: `${dto.publicationName}${dto.label}`, model };
   }
 }

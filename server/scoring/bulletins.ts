@@ -10,7 +10,7 @@ import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
 import { chineseDate } from '../../contract/information.ts';
-import { localDateOf, periodRange, RANK_GROUPS, type BulletinDto, type BulletinListRowDto, type PeriodRange, type RankGroup } from '../../contract/scoring.ts';
+import { byPublicationText, localDateOf, periodRange, RANK_GROUPS, type BulletinDto, type BulletinListRowDto, type PeriodRange, type RankGroup } from '../../contract/scoring.ts';
 import { officialDocx } from '../documents/official.ts';
 import { officialPdf } from '../documents/officialPdf.ts';
 import { bulletinDocument } from './bulletinDocument.ts';
@@ -95,7 +95,10 @@ export class BulletinService {
     const id = await repo.insertBulletinNumbered(this.ctx.db, { office: user.unitCode, period: p.key, periodKind: p.kind, yearFrom: new Date(`${year}-01-01T00:00:00+08:00`), by: user.id, at: now, data });
     if (!id) throw scoringErrors.published();
     const text = `${computed.officeName}印发《${p.label}政务信息工作通报》`;
-    for (const u of rankedUnitsOf(this.ctx.tree, user.unitCode)) this.ctx.io.to(`unit:${u.code}`).emit('information:notice', { itemId: null, issueId: null, action: 'bulletin', text, at: now.toISOString() });
+    // Delivered: a row each unit keeps among its reminders (read later too), and a notice to its open consoles.
+    const units = rankedUnitsOf(this.ctx.tree, user.unitCode);
+    await repo.addReminders(this.ctx.db, units.map((u) => ({ unitCode: u.code, kind: 'bulletin' as const, ref: `${user.unitCode}:${p.key}`, text, at: now })));
+    for (const u of units) this.ctx.io.to(`unit:${u.code}`).emit('information:notice', { itemId: null, issueId: null, action: 'bulletin', text, at: now.toISOString() });
     return this.get(user, p.key);
   }
 
@@ -129,8 +132,17 @@ export class BulletinService {
       { header: '迟报', key: 'late', width: 8 },
       { header: '超时未报', key: 'missing', width: 10 },
       { header: '漏报', key: 'demanded', width: 8 },
+      { header: '按刊物采用', key: 'byPublication', width: 40 },
     ];
-    const row = (r: BulletinDto['rows'][number]) => ({ ...r, change: r.change ?? '', requests: `${r.requests.onTime}/${r.requests.late}/${r.requests.missing}`, late: r.timeliness.late, missing: r.timeliness.missing, demanded: r.timeliness.demanded });
+    const row = (r: BulletinDto['rows'][number]) => ({
+      ...r,
+      change: r.change ?? '',
+      requests: `${r.requests.onTime}/${r.requests.late}/${r.requests.missing}`,
+      late: r.timeliness.late,
+      missing: r.timeliness.missing,
+      demanded: r.timeliness.demanded,
+      byPublication: byPublicationText(r.byPublication),
+    });
     for (const r of b.rows.filter((x) => x.group === 'division')) s.addRow(row(r));
     // The office's departments are ranked among themselves, on their own sheet.
     const depts = b.rows.filter((x) => x.group === 'department');
@@ -157,6 +169,19 @@ export class BulletinService {
       { header: '得分', key: 'points', width: 8 },
     ];
     b.people.forEach((x) => p.addRow(x));
+    // The yearly assessment's award lists (考核评比), as the screen and the Word show them.
+    if (b.awards) {
+      const a = wb.addWorksheet('年度考核');
+      a.columns = [
+        { header: '奖项', key: 'award', width: 14 },
+        { header: '名称', key: 'name', width: 20 },
+        { header: '得分', key: 'points', width: 8 },
+      ];
+      const unitPoints = (name: string) => b.rows.find((r) => r.unitName === name)?.points;
+      for (const name of b.awards.units) a.addRow({ award: '先进单位', name, points: unitPoints(name) });
+      for (const name of b.awards.departments) a.addRow({ award: '先进处室', name, points: unitPoints(name) });
+      for (const name of b.awards.people) a.addRow({ award: '优秀信息员', name, points: b.people.find((x) => x.name === name)?.points });
+    }
     return { filename: `${b.officeName}${b.label}政务信息通报.xlsx`, data: Buffer.from(await wb.xlsx.writeBuffer()) };
   }
 }

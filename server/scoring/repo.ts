@@ -1,6 +1,7 @@
 /** SQL of scoring: schemes, the period's facts (receipts, adoptions, instructions), requests, reminders, bulletins. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { InfoReminderTable } from '../../db/tables/scoring.ts';
 
 type Db = Kysely<Database>;
 const orNone = (xs: readonly string[]) => (xs.length ? [...xs] : ['000000']);
@@ -87,7 +88,7 @@ export const userNames = async (db: Db, ids: readonly number[]) => {
 };
 
 /** Records reminders once each, in one statement; returns those that are new (only they are pushed). */
-export async function addReminders(db: Db, rows: readonly { unitCode: string; kind: 'quota' | 'request'; ref: string; text: string; at: Date }[]): Promise<{ unitCode: string; text: string }[]> {
+export async function addReminders(db: Db, rows: readonly { unitCode: string; kind: InfoReminderTable['kind']; ref: string; text: string; at: Date }[]): Promise<{ unitCode: string; text: string }[]> {
   if (!rows.length) return [];
   const inserted = await db
     .insertInto('info_reminders')

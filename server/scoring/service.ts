@@ -133,7 +133,10 @@ export class ScoringService {
         await trx.insertInto('info_requests').values({ id: b.id, office_code: user.unitCode, topic: b.topic, requirements: b.requirements, deadline, created_by: user.id, created_at: now }).execute();
         await trx.insertInto('info_request_targets').values(targets.map((t) => ({ request_id: b.id, unit_code: t }))).execute();
       });
-      for (const t of targets) this.ctx.io.to(`unit:${t}`).emit('information:notice', { itemId: null, issueId: null, action: 'request', text: `${this.name(user.unitCode)}约稿：《${b.topic}》`, at: now.toISOString() });
+      // Delivered: kept among each target's reminders, and pushed to its open consoles.
+      const text = `${this.name(user.unitCode)}约稿：《${b.topic}》`;
+      await repo.addReminders(this.db, targets.map((t) => ({ unitCode: t, kind: 'request_new' as const, ref: b.id, text, at: now })));
+      for (const t of targets) this.ctx.io.to(`unit:${t}`).emit('information:notice', { itemId: null, issueId: null, action: 'request', text, at: now.toISOString() });
     }
     const rows = await repo.requestRows(this.db, { ids: [b.id] });
     return (await this.requestDtos(user, rows, false))[0]!;

@@ -89,7 +89,7 @@ test('a county department submits → the county adopts, records 民政部’s a
   await download.saveAs(file);
   expect(execFileSync('pdfinfo', [file]).toString('utf8')).toMatch(/Pages:\s+1\b/);
   const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8').replace(/\s+/g, '');
-  for (const s of ['政务信息', `（${label}）`, title.replace(/\s+/g, ''), '（新城区办公室）', '签发人：新城区带班领导', '2026年3月1日印发', '抄送：呼和浩特市']) expect(text).toContain(s);
+  for (const s of ['政务信息', `第${label.replace(/^\d+年第/, '')}`, '新城区编', title.replace(/\s+/g, ''), '（新城区办公室）', '签发人：新城区带班领导', '2026年3月1日印发', '报：呼和浩特市。']) expect(text).toContain(s);
   // The department reads the published issue in its archive.
   await officer.goto('/information/archive');
   await expect(officer.getByTestId('archive-table')).toContainText(label);

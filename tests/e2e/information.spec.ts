@@ -100,7 +100,7 @@ test('county drafts → leader signs with secrecy review → city adopts and for
     const file = test.info().outputPath('issue.docx');
     await download.saveAs(file);
     const xml = execFileSync('unzip', ['-p', file, 'word/document.xml']).toString('utf8');
-    for (const s of ['政务信息', '2027年第1期', edited, '（新城区）', '签发人：内蒙古自治区带班领导', '2027年1月1日', '发送：']) expect(xml).toContain(s);
+    for (const s of ['政务信息', '第1期', '内蒙古自治区编', edited, '（新城区）', '签发人：内蒙古自治区带班领导', '2027年1月1日', '发：呼和浩特市']) expect(xml).toContain(s);
     // The city reads it in its archive, found by the text of the item.
     await city.goto('/information/archive');
     await city.getByTestId('archive-search').fill('126户');

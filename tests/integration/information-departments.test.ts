@@ -110,7 +110,7 @@ describe.each(testDatabases())('departments as submitting units on $name', (targ
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-dept-pdf-')), 'issue.pdf');
     fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-    for (const s of ['政务信息', '（2026年第1期）', '签发人：新城区带班领导', item.title, '（新城区办公室）', '抄送：呼和浩特市']) expect(text).toContain(s);
+    for (const s of ['政务信息', '第1期', '新城区编', '签发人：新城区带班领导', item.title, '（新城区办公室）', '报：呼和浩特市。', '发：新城区办公室，新城区社会救助股。']) expect(text).toContain(s);
     expect((await siblingCounty.get(`/api/information/issues/${issue.id}`)).status).toBe(404);
     const archive = (await otherDept.get('/api/information/issues')).body.rows;
     expect(archive.map((i: any) => i.id)).toContain(issue.id);

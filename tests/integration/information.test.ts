@@ -128,6 +128,9 @@ describe.each(testDatabases())('information work on $name', (target) => {
     expect((await region.post(`/api/information/issues/${issue.id}/submit`, {})).body.issue.state).toBe('pending_signoff');
     expect((await region.post(`/api/information/issues/${issue.id}/signoff`, { decision: 'sign' })).body.error.code).toBe('ROLE_FORBIDDEN');
     expect((await regionLeader.post(`/api/information/issues/${issue.id}/signoff`, { decision: 'sign' })).body.issue.signedBy).toBe('内蒙古自治区带班领导');
+    // Signed but not yet published: its Word and PDF are the office's alone, not yet the distribution's.
+    const fileStatus = async (c: Client, f: string) => (await fetch(`${srv.baseUrl}/api/information/issues/${issue.id}/${f}`, { headers: { cookie: c.cookie } })).status;
+    for (const f of ['docx', 'pdf']) expect([await fileStatus(city, f), await fileStatus(region, f)]).toEqual([404, 200]);
     const pushed = nextEvent(citySocket, 'information:issue', (p: any) => p.id === issue.id);
     expect((await region.post(`/api/information/issues/${issue.id}/publish`, {})).body.issue.state).toBe('published');
     expect((await pushed).publicationName).toBe('要情快报');
@@ -137,8 +140,14 @@ describe.each(testDatabases())('information work on $name', (target) => {
     const res = await fetch(`${srv.baseUrl}/api/information/issues/${issue.id}/docx`, { headers: { cookie: city.cookie } });
     expect(res.status).toBe(200);
     const xml = await (await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()))).file('word/document.xml')!.async('string');
-    for (const s of ['要情快报', issue.label, edited.title, '新城区', '签发人：内蒙古自治区带班领导', '发送：']) expect(xml).toContain(s);
+    for (const s of ['要情快报', `第${issue.number}期`, '内蒙古自治区编', edited.title, '（新城区）', '签发人：内蒙古自治区带班领导', '发：呼和浩特市']) expect(xml).toContain(s);
     expect((await anon.get(`/api/information/issues/${issue.id}/docx`)).status).toBe(401);
+    // Both downloads are exports in the audit trail, by who took them.
+    expect((await fetch(`${srv.baseUrl}/api/information/issues/${issue.id}/pdf`, { headers: { cookie: city.cookie } })).status).toBe(200);
+    const trail = (await (await login('auditadmin')).get('/api/audit?pageSize=200')).body.entries as { action: string; username: string; status: number; target: string }[];
+    for (const f of ['docx', 'pdf']) {
+      expect(trail.find((e) => e.action === `export GET /api/information/issues/:id/${f}` && e.target === `/api/information/issues/${issue.id}/${f}`)).toMatchObject({ username: '150100-editor', status: 200 });
+    }
 
     // The archive finds it by the text of its items.
     expect((await city.get(`/api/information/issues?q=${encodeURIComponent('126户')}`)).body.rows.map((r: any) => r.id)).toEqual([issue.id]);

@@ -126,6 +126,11 @@ describe(`department ranking on ${db!.name}`, () => {
     ]);
     // Every point of a row is the sum of its lines.
     for (const r of b.rows) expect(b.lines.filter((l: any) => l.unitCode === r.unitCode).reduce((s: number, l: any) => s + l.points, 0)).toBe(r.points);
+    // Delivered: each department keeps the 约稿 it was sent and the published bulletin among its reminders.
+    const kept = (await info2.get('/api/scoring/reminders')).body.reminders.map((r: any) => [r.kind, r.text]);
+    expect(kept).toContainEqual(['bulletin', '内蒙古自治区印发《2037年5月政务信息工作通报》']);
+    expect(kept).toContainEqual(['request_new', '内蒙古自治区约稿：《社会救助兜底保障情况》']);
+    expect((await cityInfo.get('/api/scoring/reminders')).body.reminders.map((r: any) => r.kind)).toContain('bulletin'); // the cities too
     // The departments see the bulletin that ranks them.
     expect((await info2.get('/api/scoring/bulletins/2037-05?office=150000')).body.bulletin.rows).toEqual(b.rows);
 
@@ -144,6 +149,8 @@ describe(`department ranking on ${db!.name}`, () => {
     const sheet = (name: string) => (wb.getWorksheet(name)!.getSheetValues() as unknown[][]).slice(2).map((r) => [r[1], r[2], r[9]]);
     expect(sheet('排名')).toEqual(divisions.map((r: any) => [r.rank, r.unitName, r.points]));
     expect(sheet('处室排名')).toEqual(depts.map((r: any) => [r.rank, r.unitName, r.points]));
+    // Adoptions by publication: 社会救助处's one in the region's 《政务信息》.
+    expect((wb.getWorksheet('处室排名')!.getSheetValues() as unknown[][])[2]![15]).toBe('内蒙古自治区·政务信息 1');
 
     // PDF: read back with pdftotext, the departments' table with the same ranks and points.
     const pdf = await download(info1, '/api/scoring/bulletins/2037-05/pdf?office=150000');
@@ -169,5 +176,28 @@ describe(`department ranking on ${db!.name}`, () => {
     const numbers = [month.body.bulletin.docNumber, quarter.body.bulletin.docNumber].sort();
     // May's bulletin (the test above) is No. 1 of 2037; these two take 2 and 3 in whichever order they ran.
     expect(numbers).toEqual(['内政信通〔2037〕2号', '内政信通〔2037〕3号']);
+  }, 120_000);
+
+  it('the yearly assessment’s award lists are in the Excel as on the screen: 先进单位, 先进处室, 优秀信息员', async () => {
+    const region = await login('150000-editor');
+    at('2037-07-02T09:00:00+08:00');
+    const b = (await region.get('/api/scoring/bulletins/2037')).body.bulletin;
+    // So far in 2037 (the draft): 包头市 and 社会救助处 lead with points, so each list has someone on it.
+    expect(b.awards.units).toContain('包头市');
+    expect(b.awards.departments).toContain('内蒙古自治区社会救助处');
+    expect(b.awards.people.length).toBeGreaterThan(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download(region, '/api/scoring/bulletins/2037/xlsx')) as never);
+    const rows = (wb.getWorksheet('年度考核')!.getSheetValues() as unknown[][]).slice(2).map((r) => [r[1], r[2], r[3]]);
+    const pointsOf = (name: string) => b.rows.find((r: any) => r.unitName === name)?.points;
+    expect(rows).toEqual([
+      ...b.awards.units.map((n: string) => ['先进单位', n, pointsOf(n)]),
+      ...b.awards.departments.map((n: string) => ['先进处室', n, pointsOf(n)]),
+      ...b.awards.people.map((n: string) => ['优秀信息员', n, b.people.find((p: any) => p.name === n).points]),
+    ]);
+    // A month has no assessment sheet.
+    const month = new ExcelJS.Workbook();
+    await month.xlsx.load((await download(region, '/api/scoring/bulletins/2037-05/xlsx')) as never);
+    expect(month.getWorksheet('年度考核')).toBeUndefined();
   }, 120_000);
 });
