@@ -10,6 +10,7 @@ import type { ControlState } from './meetingControl.ts';
 import type { ChatMessage, MeetingDto, PeerInfo, ProducerInfo, signallingSchemas } from './meetings.ts';
 import type { PlatformAlertPush, PlatformConvenedPush } from './platform.ts';
 import type { Grade, IdNotice, ReportDto, ReportPush } from './reports.ts';
+import type { DialPush, voiceSchemas } from './voice.ts';
 
 /** The answer every acked client→server socket event gets (server/realtime/ack.ts sends it). */
 export type AckResult<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
@@ -60,6 +61,8 @@ export interface ServerToClientEvents {
   /** The units whose audio the SFU forwards now: the N loudest unmuted (last-N); consoles subscribe to them. */
   'audio:audible': (p: { meetingId: string; units: string[] }) => void;
   chat: (p: ChatMessage) => void;
+  /** A site the chair dialled (呼叫会场): ringing → joined / busy / noAnswer / failed / cancelled, then ended. */
+  'voice:dial': (p: DialPush) => void;
   'devicetest:closed': (p: { reason: 'timeout' | 'worker' }) => void;
   // routine information
   'information:notice': (p: NoticePush) => void;
@@ -93,6 +96,8 @@ export interface ClientToServerEvents {
   control: Request<Sig['control'], { control: ControlState }>;
   'stats:report': Request<Sig['stats']>;
   chat: Request<Sig['chat']>;
+  'voice:dial': Request<(typeof voiceSchemas)['dial'], DialPush>;
+  'voice:hangup': Request<(typeof voiceSchemas)['hangup']>;
   'devicetest:start': Untyped;
   'devicetest:connect': Untyped;
   'devicetest:produce': Untyped;

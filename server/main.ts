@@ -37,7 +37,7 @@ const port = await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST
 
 // Voice access (语音接入): our SIP endpoint on VOICE_SIP_PORT (default 5060; 'off' disables it). A failure
 // to start (port taken, espeak-ng or ffmpeg missing) is logged and the rest of the product runs on.
-const { VoiceService } = await import('./voice/voiceService.ts');
+const { VoiceService, trunkFromEnv } = await import('./voice/voiceService.ts');
 let voice: Awaited<ReturnType<typeof VoiceService.start>> | null = null;
 if ((process.env.VOICE_SIP_PORT ?? '5060') !== 'off') {
   voice = await VoiceService.start(
@@ -50,6 +50,9 @@ if ((process.env.VOICE_SIP_PORT ?? '5060') !== 'off') {
       maxCalls: Number(process.env.VOICE_MAX_CALLS ?? 50),
       maxCallMinutes: Number(process.env.VOICE_MAX_CALL_MINUTES ?? 240),
       promptDir: path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'), 'voice-prompts'),
+      realm: process.env.VOICE_REALM ?? 'threelevel',
+      ringSeconds: Number(process.env.VOICE_RING_SECONDS ?? 45),
+      trunk: trunkFromEnv(process.env),
     },
   ).catch((e: Error) => {
     log.error({ err: e.message }, 'voice access (SIP) not started');

@@ -61,6 +61,12 @@ export interface VoiceUnitPhoneTable {
   number: string;
   unit_code: string;
   created_at: ServerTime;
+  /** Digest HA1 = H(number:realm:password), MD5 and SHA-256 (migration 020); null: no password set. */
+  ha1_md5: string | null;
+  ha1_sha256: string | null;
+  /** The realm the HA1s were computed for (VOICE_REALM at the time). */
+  realm: string | null;
+  enabled: Generated<boolean>;
 }
 
 export interface MeetingTables {

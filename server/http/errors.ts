@@ -39,6 +39,12 @@ export const errors = {
   badCommand: () => new ApiError(400, 'BAD_COMMAND', '当前状态下不能执行此操作'),
   meetingLocked: () => new ApiError(423, 'MEETING_LOCKED', '会议已锁定，不能再加入'),
   meetingRemoved: () => new ApiError(403, 'MEETING_REMOVED', '本会场已被主会场移出会议'),
+  // Voice access: the chair's dial-out (呼叫会场)
+  voiceOff: () => new ApiError(503, 'VOICE_OFF', '未启用语音接入，不能呼叫电话'),
+  voiceBusy: () => new ApiError(503, 'VOICE_BUSY', '同时进行的电话呼叫已达上限，请稍后再呼叫'),
+  voiceNoTrunk: () => new ApiError(409, 'VOICE_NO_TRUNK', '未配置电话中继，只能呼叫已注册的单位电话'),
+  voiceTrunkDown: () => new ApiError(503, 'VOICE_TRUNK_DOWN', '电话中继无法连接，请稍后再试'),
+  voiceNoPhone: () => new ApiError(409, 'VOICE_NO_PHONE', '该单位没有登记电话，请输入号码呼叫'),
   /** A media server fault: the internal text stays in the log, never in the message. */
   mediaFailed: () => new ApiError(500, 'MEDIA_FAILED', '媒体服务出错，请稍后重试'),
   payloadTooLarge: (limit: string) => new ApiError(413, 'PAYLOAD_TOO_LARGE', `提交内容过大（上限 ${limit}）`),

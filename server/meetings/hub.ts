@@ -27,7 +27,8 @@ import {
   type ControlState,
   type Effect,
 } from '../../contract/meetingControl.ts';
-import { CHAT_PER_MINUTE, type PeerInfo, type ProducerInfo, type SiteHealth } from '../../contract/meetings.ts';
+import { CHAT_PER_MINUTE, type MeetingDto, type PeerInfo, type ProducerInfo, type SiteHealth } from '../../contract/meetings.ts';
+import type { DialPush } from '../../contract/voice.ts';
 import { MeetingRecorders } from './meetingRecorders.ts';
 import { checkJoinPin } from './pin.ts';
 import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, recordPhoneJoin, saveControl } from './repo.ts';
@@ -87,6 +88,12 @@ const controlError = (code: ControlErrorCode): ApiError =>
     BAD_COMMAND: errors.badCommand,
   })[code]();
 
+/** What the hub needs of the voice service for dial-out (an interface here keeps the import one-way). */
+export interface PhoneDialer {
+  dial(meeting: MeetingDto, unitCode: string, number?: string): Promise<DialPush>;
+  hangupDial(meetingId: string, callId: string): Promise<void>;
+}
+
 export class MeetingHub implements SignallingHub {
   readonly #rooms = new Map<string, Promise<MeetingRoom>>();
   readonly #joined = new Map<string, Joined>(); // socket id → meeting
@@ -99,6 +106,7 @@ export class MeetingHub implements SignallingHub {
   readonly #patrolTimers = new Map<string, ReturnType<typeof setInterval>>();
   readonly #recorders: MeetingRecorders;
   readonly #phones = new Map<string, PhoneSite>(); // peer id → phone call
+  #dialer: PhoneDialer | null = null;
 
   constructor(private readonly deps: Deps) {
     this.#recorders = new MeetingRecorders({
@@ -111,6 +119,38 @@ export class MeetingHub implements SignallingHub {
     deps.pool.on('workerReplaced', (slot, error) =>
       deps.log.error({ worker: slot.index, err: error.message }, 'mediasoup worker died and was replaced; its meetings restart'),
     );
+  }
+
+  /** The voice service places the chair's calls (main.ts sets it when SIP is on; null: dial-out refused). */
+  setDialer(dialer: PhoneDialer | null): void {
+    this.#dialer = dialer;
+  }
+
+  /** A dialled site's progress (ringing → joined / busy / no answer …) to the meeting's consoles. */
+  dialPush(p: DialPush): void {
+    this.deps.io.to(meetingChannel(p.meetingId)).emit('voice:dial', p);
+  }
+
+  /** The chair calls a site into the meeting (呼叫会场): only the meeting's chair. */
+  async dial(user: SessionUser, meetingId: string, unitCode: string, number: string | undefined): Promise<DialPush> {
+    const meeting = await this.#chairMeeting(user, meetingId);
+    const control = await this.#control(meetingId);
+    if (!control.units.includes(unitCode)) throw errors.unitNotInMeeting();
+    if (control.removed.includes(unitCode)) throw errors.badCommand();
+    return this.#dialer!.dial(meeting, unitCode, number);
+  }
+
+  async hangupDial(user: SessionUser, meetingId: string, callId: string): Promise<void> {
+    await this.#chairMeeting(user, meetingId);
+    await this.#dialer!.hangupDial(meetingId, callId);
+  }
+
+  async #chairMeeting(user: SessionUser, meetingId: string): Promise<MeetingDto> {
+    const meeting = await findMeeting(this.deps.db, this.deps.tree, meetingId);
+    if (!meeting || meeting.status === 'ended') throw errors.meetingEnded();
+    if (!this.isChair(user, meeting.hostUnitCode)) throw errors.controlForbidden();
+    if (!this.#dialer) throw errors.voiceOff();
+    return meeting;
   }
 
   /** Where recordings go: <root>/<meetingId>/<timestamp>.webm. */

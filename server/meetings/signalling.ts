@@ -10,6 +10,8 @@ import { clock } from '../clock.ts';
 import { acked } from '../realtime/ack.ts';
 import { signallingSchemas as schemas } from '../../contract/meetings.ts';
 import type { Actor, Command, ControlState } from '../../contract/meetingControl.ts';
+import type { DialPush } from '../../contract/voice.ts';
+import { voiceSchemas } from '../../contract/voice.ts';
 import { attachDeviceTest } from './deviceTest.ts';
 import type { MeetingRoom } from '../../sfu/MeetingRoom.ts';
 
@@ -22,6 +24,8 @@ export interface SignallingHub {
   command(meetingId: string, cmd: Command, actor: Actor): Promise<ControlState>;
   isChair(user: SessionUser, hostUnitCode: string): boolean;
   chat(user: SessionUser, meetingId: string, text: string, toUnitCode: string | null | undefined): Promise<void>;
+  dial(user: SessionUser, meetingId: string, unitCode: string, number: string | undefined): Promise<DialPush>;
+  hangupDial(user: SessionUser, meetingId: string, callId: string): Promise<void>;
 }
 
 export function attachSignalling(socket: Socket, hub: SignallingHub, deps: Parameters<typeof attachDeviceTest>[1]): void {
@@ -125,6 +129,17 @@ export function attachSignalling(socket: Socket, hub: SignallingHub, deps: Param
   on('chat', schemas.chat, async ({ text, toUnitCode }) => {
     const { meetingId } = joined();
     await hub.chat(user, meetingId, text, toUnitCode);
+  });
+
+  // Dial-out (呼叫会场): the chair calls a site's phone into the meeting; progress comes as voice:dial pushes.
+  on('voice:dial', voiceSchemas.dial, async ({ unitCode, number }) => {
+    const { meetingId } = joined();
+    return hub.dial(user, meetingId, unitCode, number);
+  });
+
+  on('voice:hangup', voiceSchemas.hangup, async ({ callId }) => {
+    const { meetingId } = joined();
+    await hub.hangupDial(user, meetingId, callId);
   });
 
   socket.on('disconnect', () => void hub.leave(socket));

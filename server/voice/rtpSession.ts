@@ -30,8 +30,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
 
   private constructor(
     readonly socket: dgram.Socket,
-    readonly law: G711,
-    readonly dtmfPayloadType: number | null,
+    public law: G711,
+    public dtmfPayloadType: number | null,
   ) {
     super();
     socket.on('message', (buf, rinfo) => this.#onPacket(buf, rinfo));
@@ -49,6 +49,12 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
 
   get port(): number {
     return this.socket.address().port;
+  }
+
+  /** Dial-out: the codec and key payload type are known only from the callee's answer. */
+  negotiate(law: G711, dtmfPayloadType: number | null): void {
+    this.law = law;
+    this.dtmfPayloadType = dtmfPayloadType;
   }
 
   /** Where the phone's SDP says it sends from and listens: the only address we accept RTP from. */

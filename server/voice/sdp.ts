@@ -76,3 +76,30 @@ export function writeAudioAnswer(offer: AudioOffer, local: { address: string; po
     ],
   });
 }
+
+/** Our offer when we place a call (dial-out): PCMA and PCMU at 8 kHz, 20 ms, RFC 4733 keys on 101. */
+export function writeAudioOffer(local: { address: string; port: number; sessionId: number }): string {
+  return write({
+    version: 0,
+    origin: { username: '-', sessionId: local.sessionId, sessionVersion: 1, netType: 'IN', ipVer: 4, address: local.address },
+    name: '-',
+    connection: { version: 4, ip: local.address },
+    timing: { start: 0, stop: 0 },
+    media: [
+      {
+        type: 'audio',
+        port: local.port,
+        protocol: 'RTP/AVP',
+        payloads: '8 0 101',
+        rtp: [
+          { payload: 8, codec: 'PCMA', rate: 8000 },
+          { payload: 0, codec: 'PCMU', rate: 8000 },
+          { payload: 101, codec: 'telephone-event', rate: 8000 },
+        ],
+        fmtp: [{ payload: 101, config: '0-15' }],
+        ptime: 20,
+        direction: 'sendrecv',
+      },
+    ],
+  });
+}

@@ -47,7 +47,7 @@ const COMPACT: Record<string, string> = {
 };
 const CANONICAL: Record<string, string> = Object.fromEntries(
   ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Content-Length', 'Content-Type', 'Max-Forwards', 'Allow',
-    'Supported', 'User-Agent', 'Server', 'Route', 'Record-Route', 'Authorization', 'WWW-Authenticate', 'Expires',
+    'Supported', 'User-Agent', 'Server', 'Route', 'Record-Route', 'Authorization', 'WWW-Authenticate', 'Proxy-Authorization', 'Proxy-Authenticate', 'Expires',
     'Accept', 'Subject', 'Content-Encoding', 'Event', 'Require', 'Unsupported', 'Retry-After', 'Reason']
     .map((h) => [h.toLowerCase(), h]),
 );

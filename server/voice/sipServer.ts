@@ -14,6 +14,7 @@ import {
   frameLength,
   header,
   parseSip,
+  parseCSeq,
   parseVia,
   responseTo,
   serialize,
@@ -67,6 +68,8 @@ interface SipServerEvents {
 export interface SipServerOptions {
   host: string;
   port: number;
+  /** Address written into our Vias (behind NAT / Kamailio). */
+  advertise?: string;
   udp?: boolean;
   tcp?: boolean;
   timers?: Timers;
@@ -110,7 +113,7 @@ export class SipServer extends EventEmitter<SipServerEvents> {
     }
     if (opts.tcp !== false) {
       const port = s.#udp ? s.#udp.address().port : opts.port;
-      const tcp = net.createServer((c) => s.#onConnection(c));
+      const tcp = net.createServer((c) => void s.#onConnection(c));
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
         tcp.listen(port, opts.host, () => resolve());
@@ -129,9 +132,39 @@ export class SipServer extends EventEmitter<SipServerEvents> {
     return this.opts.host;
   }
 
-  /** Send a non-INVITE request (BYE) in a client transaction; resolves with its final response or null on Timer F. */
-  request(req: SipRequest, to: Source): Promise<SipResponse | null> {
-    const via = `SIP/2.0/${to.transport} ${this.opts.host}:${this.port};branch=${newBranch()};rport`;
+  /** A Via of ours for a new client transaction toward `to`. */
+  newVia(to: Source, branch = newBranch()): string {
+    return `SIP/2.0/${to.transport} ${this.opts.advertise ?? this.opts.host}:${this.port};branch=${branch};rport`;
+  }
+
+  /** Responses of one client transaction (branch + CSeq method); returns the unsubscribe. */
+  watch(branch: string, method: string, onResponse: (res: SipResponse) => void): () => void {
+    const key = `${branch}|${method}`;
+    this.#client.set(key, onResponse);
+    return () => {
+      if (this.#client.get(key) === onResponse) this.#client.delete(key);
+    };
+  }
+
+  /** Send bytes as they are (the INVITE client transaction, ACKs). */
+  send(wire: string, to: Source): void {
+    this.#send(wire, to);
+  }
+
+  /** Where to send requests to a host: over UDP as is, over TCP on a new connection of ours (read like accepted ones). */
+  async connect(transport: 'UDP' | 'TCP', address: string, port: number): Promise<Source> {
+    if (transport === 'UDP') return { transport, address, port };
+    const c = net.connect(port, address);
+    await new Promise<void>((resolve, reject) => {
+      c.once('connect', () => resolve());
+      c.once('error', reject);
+      setTimeout(() => reject(new Error('TCP connect timeout')), 64 * this.timers.t1).unref?.();
+    });
+    return this.#onConnection(c);
+  }
+
+  /** Send a non-INVITE request (BYE, CANCEL) in a client transaction; resolves with its final response or null on Timer F. */
+  request(req: SipRequest, to: Source, via = this.newVia(to)): Promise<SipResponse | null> {
     req.headers.unshift(['Via', via]);
     const branch = parseVia(via)!.params.branch;
     const wire = serialize(req);
@@ -139,12 +172,12 @@ export class SipServer extends EventEmitter<SipServerEvents> {
       const timers: ReturnType<typeof setTimeout>[] = [];
       const done = (res: SipResponse | null) => {
         for (const t of timers) clearTimeout(t);
-        this.#client.delete(branch);
+        unwatch();
         this.#pending.delete(done);
         resolve(res);
       };
       this.#pending.add(done);
-      this.#client.set(branch, (res) => {
+      const unwatch = this.watch(branch, req.method, (res) => {
         if (res.status >= 200) done(res);
       });
       this.#send(wire, to);
@@ -176,12 +209,15 @@ export class SipServer extends EventEmitter<SipServerEvents> {
 
   // ---- transports ------------------------------------------------------------------------------
 
-  #onConnection(c: net.Socket): void {
-    if (this.#conns.size >= 512) return void c.destroy();
+  #onConnection(c: net.Socket): Source {
+    const source: Source = { transport: 'TCP', address: c.remoteAddress ?? '', port: c.remotePort ?? 0, socket: c };
+    if (this.#conns.size >= 512) {
+      c.destroy();
+      return source;
+    }
     this.#conns.add(c);
     c.setTimeout(10 * 60_000, () => c.destroy()); // idle connection
     let buf = Buffer.alloc(0);
-    const source: Source = { transport: 'TCP', address: c.remoteAddress ?? '', port: c.remotePort ?? 0, socket: c };
     c.on('data', (chunk) => {
       buf = Buffer.concat([buf, chunk]);
       try {
@@ -209,6 +245,7 @@ export class SipServer extends EventEmitter<SipServerEvents> {
     });
     c.on('error', () => undefined);
     c.on('close', () => this.#conns.delete(c));
+    return source;
   }
 
   #send(wire: string, to: Source): void {
@@ -230,7 +267,8 @@ export class SipServer extends EventEmitter<SipServerEvents> {
     }
     if (msg.kind === 'response') {
       const branch = parseVia(header(msg, 'Via')!)?.params.branch;
-      if (branch) this.#client.get(branch)?.(msg);
+      const method = parseCSeq(header(msg, 'CSeq')!)?.method;
+      if (branch && method) this.#client.get(`${branch}|${method}`)?.(msg);
       return;
     }
     this.#onRequest(msg, source);

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema.ts';
 import { PhoneLeg } from '../../sfu/phoneLeg.ts';
 import type { MeetingDto } from '../../contract/meetings.ts';
-import { ApiError } from '../http/errors.ts';
+import type { DialPush } from '../../contract/voice.ts';
+import { ApiError, errors } from '../http/errors.ts';
 import type { MeetingHub } from '../meetings/hub.ts';
 import { checkJoinPin } from '../meetings/pin.ts';
 import { findMeeting } from '../meetings/repo.ts';
@@ -17,13 +18,31 @@ import type { OrgTree } from '../org/tree.ts';
 import { loadPrompts, type PromptName, type Prompts } from './prompts.ts';
 import { infoDigit } from './rtp.ts';
 import { RtpSession } from './rtpSession.ts';
-import { parseAudioOffer, SdpError, writeAudioAnswer, type AudioOffer } from './sdp.ts';
+import { NonceBook, type DigestAlgorithm } from './digest.ts';
+import { byeInDialog, OutboundCall, type DialTarget, type Dialog } from './dialOut.ts';
+import { Registrar } from './registrar.ts';
+import { parseAudioOffer, SdpError, writeAudioAnswer, writeAudioOffer, type AudioOffer } from './sdp.ts';
 import { header, headers, parseNameAddr, parseUri, type SipRequest } from './sipMessage.ts';
 import { newTag, SipServer, type IncomingRequest, type Source, type Timers } from './sipServer.ts';
-import { meetingIdByAccessNumber, unitOfPhone } from './voiceRepo.ts';
+import { meetingIdByAccessNumber, phoneRecord, phonesOfUnit, unitOfPhone } from './voiceRepo.ts';
 
 export const WRONG_PINS_PER_CALL = 3;
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO';
+export const DEFAULT_REALM = 'threelevel';
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER';
+
+/** The operator's trunk for dial-out to any number (VOICE_TRUNK_*). */
+export interface TrunkOptions {
+  host: string;
+  port: number;
+  transport: 'UDP' | 'TCP';
+  /** Host part of the request-URI (default: host). */
+  domain?: string;
+  /** Digest credentials, when the trunk challenges our INVITEs. */
+  user?: string;
+  password?: string;
+  /** Our number in From (default: user, else the access number). */
+  caller?: string;
+}
 
 export interface VoiceOptions {
   host: string;
@@ -38,6 +57,13 @@ export interface VoiceOptions {
   timers?: Timers;
   /** Seconds the caller has to key a number or PIN before the call ends. */
   keyTimeoutSec?: number;
+  /** Digest realm for REGISTER and challenged INVITEs (the registered phones' HA1s are computed for it). */
+  realm?: string;
+  /** Challenge algorithms, preferred first (RFC 8760: SHA-256 before MD5). */
+  digestAlgorithms?: DigestAlgorithm[];
+  trunk?: TrunkOptions | null;
+  /** Seconds a dialled site may ring before we CANCEL (无人接听). */
+  ringSeconds?: number;
 }
 
 interface Deps {
@@ -52,7 +78,6 @@ interface Call {
   invite: SipRequest;
   source: Source;
   localTag: string;
-  localSeq: number;
   offer: AudioOffer;
   answer: string;
   rtp: RtpSession;
@@ -69,10 +94,37 @@ interface Call {
   peerId: string | null;
   timers: ReturnType<typeof setTimeout>[];
   keyTimer: ReturnType<typeof setTimeout> | null;
+  /** What our BYE needs (from the INVITE we answered, or the dialog our dial-out set up). */
+  dialog: Dialog;
+  /** A call the chair placed (dial-out): its progress is pushed to the meeting. */
+  dialled: DialPush | null;
+}
+
+interface PendingDial {
+  push: DialPush;
+  call: OutboundCall;
+}
+
+/** VOICE_TRUNK_HOST=host[:port] (+ _TRANSPORT udp|tcp, _DOMAIN, _USER, _PASSWORD, _CALLER); unset: no trunk. */
+export function trunkFromEnv(env: Record<string, string | undefined>): TrunkOptions | null {
+  const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(env.VOICE_TRUNK_HOST ?? '');
+  if (!m) return null;
+  return {
+    host: m[1],
+    port: Number(m[2] ?? 5060),
+    transport: (env.VOICE_TRUNK_TRANSPORT ?? 'udp').toLowerCase() === 'tcp' ? 'TCP' : 'UDP',
+    domain: env.VOICE_TRUNK_DOMAIN || undefined,
+    user: env.VOICE_TRUNK_USER || undefined,
+    password: env.VOICE_TRUNK_PASSWORD || undefined,
+    caller: env.VOICE_TRUNK_CALLER || undefined,
+  };
 }
 
 export class VoiceService {
   readonly calls = new Map<string, Call>();
+  readonly dialling = new Map<string, PendingDial>();
+  readonly registrar = new Registrar();
+  readonly nonces: NonceBook;
 
   private constructor(
     readonly deps: Deps,
@@ -80,6 +132,7 @@ export class VoiceService {
     readonly sip: SipServer,
     readonly prompts: Prompts,
   ) {
+    this.nonces = new NonceBook(opts.realm ?? DEFAULT_REALM, undefined, undefined, opts.digestAlgorithms);
     sip.on('request', (r) => void this.#onRequest(r).catch((e: Error) => deps.log.error({ err: e.message }, 'SIP request failed')));
     sip.on('cancelled', (callId) => void this.#end(this.calls.get(callId), false));
     sip.on('ackTimeout', (callId) => void this.#end(this.calls.get(callId), true));
@@ -88,9 +141,11 @@ export class VoiceService {
 
   static async start(deps: Deps, opts: VoiceOptions): Promise<VoiceService> {
     const prompts = await loadPrompts(opts.promptDir);
-    const sip = await SipServer.listen({ host: opts.host, port: opts.port, timers: opts.timers });
+    const sip = await SipServer.listen({ host: opts.host, port: opts.port, timers: opts.timers, advertise: opts.advertise });
     deps.log.info({ sip: `${opts.host}:${sip.port} udp+tcp`, accessNumber: opts.accessNumber }, 'voice access listening');
-    return new VoiceService(deps, opts, sip, prompts);
+    const service = new VoiceService(deps, opts, sip, prompts);
+    deps.hub.setDialer(service);
+    return service;
   }
 
   get port(): number {
@@ -98,6 +153,8 @@ export class VoiceService {
   }
 
   async close(): Promise<void> {
+    this.deps.hub.setDialer(null);
+    for (const d of this.dialling.values()) d.call.cancel();
     await Promise.all([...this.calls.values()].map((c) => this.#end(c, true)));
     await this.sip.close();
   }
@@ -134,8 +191,7 @@ export class VoiceService {
       case 'CANCEL':
         return; // answered by the transaction layer
       case 'REGISTER':
-        // Registration is Kamailio's job in front of us (README): we are the meetings' application server.
-        return r.respond(405, { toTag: newTag(), headers: [['Allow', ALLOW]] });
+        return this.#onRegister(r);
       default:
         return r.respond(501, { toTag: newTag(), headers: [['Allow', ALLOW]] });
     }
@@ -158,6 +214,8 @@ export class VoiceService {
     }
     const unitCode = await unitOfPhone(this.deps.db, phone);
     if (!unitCode) return fail(403, 'Number Not Registered');
+    // A number with a digest password must prove it (anyone can write any number into From).
+    if (!(await this.#authenticated(r, phone))) return;
     if (meeting && !meeting.units.some((u) => u.code === unitCode)) return fail(403, 'Not Invited');
     let offer: AudioOffer;
     try {
@@ -170,14 +228,126 @@ export class VoiceService {
     rtp.setRemote({ address: offer.address, port: offer.port });
     const answer = writeAudioAnswer(offer, { address: this.opts.advertise ?? this.opts.host, port: rtp.port, sessionId: Date.now() % 1e9 });
     const call: Call = {
-      id: callId, invite: msg, source: r.source, localTag: tag, localSeq: 1, offer, answer, rtp, phone, unitCode,
+      id: callId, invite: msg, source: r.source, localTag: tag, offer, answer, rtp, phone, unitCode,
       unitName: this.deps.tree.get(unitCode)?.name ?? unitCode, meeting, stage: meeting ? 'pin' : 'number', digits: '',
       wrong: 0, acked: false, chain: Promise.resolve(), leg: null, peerId: null, timers: [], keyTimer: null,
+      dialog: { from: `${header(msg, 'To')};tag=${tag}`, to: header(msg, 'From')!, target: parseNameAddr(header(msg, 'Contact') ?? '')?.uri ?? parseNameAddr(header(msg, 'From')!)!.uri, routes: headers(msg, 'Record-Route'), nextCseq: 2 },
+      dialled: null,
     };
     this.calls.set(callId, call);
     rtp.on('key', (k) => this.#onKey(call, k));
     r.respond(200, { toTag: tag, headers: [['Contact', this.#contact(r.source)], ['Allow', ALLOW], ['Content-Type', 'application/sdp']], body: answer });
     this.deps.log.info({ callId, phone, unit: unitCode, dialled }, 'phone call answered');
+  }
+
+  /** Digest check of a request from a registered number with a password (none set: nothing to prove). */
+  async #authenticated(r: IncomingRequest, number: string): Promise<boolean> {
+    const rec = await phoneRecord(this.deps.db, number);
+    if (!rec?.ha1) return true;
+    const ha1 = rec.ha1;
+    const given = header(r.msg, 'Authorization');
+    const check = given ? this.nonces.verify(given, r.msg.method, (user, alg) => (user === number && ha1.realm === this.nonces.realm ? (alg === 'MD5' ? ha1.md5 : ha1.sha256) : null)) : null;
+    if (check?.result === 'ok') return true;
+    if (check?.result === 'bad') this.deps.log.warn({ number, method: r.msg.method, from: r.source.address }, 'SIP digest refused');
+    r.respond(401, { toTag: newTag(), headers: this.nonces.challenges(check?.result === 'stale').map((c): [string, string] => ['WWW-Authenticate', c]) });
+    return false;
+  }
+
+  /** REGISTER of a unit's phone: only numbers with a password (an unauthenticated binding would steal its calls). */
+  async #onRegister(r: IncomingRequest): Promise<void> {
+    const number = parseUri(parseNameAddr(header(r.msg, 'To')!)?.uri ?? '')?.user ?? '';
+    const rec = /^[0-9+*#]{3,32}$/.test(number) ? await phoneRecord(this.deps.db, number) : null;
+    if (!rec) return r.respond(404, { toTag: newTag() });
+    if (!rec.enabled || !rec.ha1) return r.respond(403, { toTag: newTag(), reason: rec.enabled ? 'Password Required' : 'Disabled' });
+    if (!(await this.#authenticated(r, number))) return;
+    const out = this.registrar.register(number, r.msg, r.source);
+    if (out.status !== 200) return r.respond(out.status, { toTag: newTag(), reason: out.reason, headers: out.headers });
+    this.deps.log.info({ number, unit: rec.unitCode, bindings: out.bindings.length }, 'phone registered');
+    r.respond(200, { toTag: newTag(), headers: [...this.registrar.contactHeaders(out.bindings), ['Date', new Date().toUTCString()]] });
+  }
+
+  // ---- dial-out (呼叫会场) ------------------------------------------------------------------------
+
+  /**
+   * The chair calls a site: `number` through the trunk, else the unit's registered phone (at the contact it
+   * registered, else its number through the trunk). Returns at once; progress goes out as voice:dial pushes.
+   */
+  async dial(meeting: MeetingDto, unitCode: string, number?: string): Promise<DialPush> {
+    if (this.calls.size + this.dialling.size >= this.opts.maxCalls) throw errors.voiceBusy();
+    const unit = meeting.units.find((u) => u.code === unitCode);
+    if (!unit) throw errors.unitNotInMeeting();
+    const target = await this.#targetOf(unitCode, number);
+    const rtp = await RtpSession.open(this.opts.host, 'PCMA', 101);
+    const advertise = this.opts.advertise ?? this.opts.host;
+    const offer = writeAudioOffer({ address: advertise, port: rtp.port, sessionId: Date.now() % 1e9 });
+    const out = new OutboundCall(this.sip, target.dial, offer, {
+      ringMs: (this.opts.ringSeconds ?? 45) * 1000,
+      contact: `<sip:${target.dial.fromUser}@${advertise}:${this.sip.port};transport=${target.dial.to.transport.toLowerCase()}>`,
+    });
+    const push: DialPush = { meetingId: meeting.id, callId: out.callId, unitCode, unitName: unit.name, number: target.number, state: 'ringing' };
+    this.dialling.set(out.callId, { push, call: out });
+    this.deps.hub.dialPush(push);
+    this.deps.log.info({ callId: out.callId, meetingId: meeting.id, unit: unitCode, number: target.number, uri: target.dial.uri }, 'dial-out');
+    void this.#connect(meeting, out, push, rtp).catch((e: Error) => {
+      this.deps.log.error({ callId: out.callId, err: e.message }, 'dial-out failed');
+      rtp.close();
+      this.dialling.delete(out.callId);
+      this.deps.hub.dialPush({ ...push, state: 'failed' });
+    });
+    return push;
+  }
+
+  /** The chair cancels a ringing call or hangs up a dialled one. */
+  async hangupDial(meetingId: string, callId: string): Promise<void> {
+    const pending = this.dialling.get(callId);
+    if (pending?.push.meetingId === meetingId) return pending.call.cancel();
+    const call = this.calls.get(callId);
+    if (call?.dialled?.meetingId === meetingId) return this.#goodbye(call, 'removed');
+    throw errors.notFound('呼叫');
+  }
+
+  async #targetOf(unitCode: string, number: string | undefined): Promise<{ number: string; dial: DialTarget }> {
+    const trunk = this.opts.trunk;
+    const viaTrunk = async (n: string) => {
+      if (!trunk) throw errors.voiceNoTrunk();
+      const to = await this.sip.connect(trunk.transport, trunk.host, trunk.port).catch(() => {
+        throw errors.voiceTrunkDown();
+      });
+      const credentials = trunk.user && trunk.password ? { user: trunk.user, password: trunk.password } : undefined;
+      return { number: n, dial: { uri: `sip:${n}@${trunk.domain ?? trunk.host}`, to, fromUser: trunk.caller ?? trunk.user ?? this.opts.accessNumber, fromHost: trunk.domain ?? trunk.host, credentials } };
+    };
+    if (number) return viaTrunk(number);
+    const phones = await phonesOfUnit(this.deps.db, unitCode);
+    for (const n of phones) {
+      const b = this.registrar.bindings(n)[0];
+      if (b) return { number: n, dial: { uri: b.uri, to: b.source, fromUser: this.opts.accessNumber, fromHost: this.opts.advertise ?? this.opts.host } };
+    }
+    if (!phones.length) throw errors.voiceNoPhone();
+    return viaTrunk(phones[0]);
+  }
+
+  async #connect(meeting: MeetingDto, out: OutboundCall, push: DialPush, rtp: RtpSession): Promise<void> {
+    const result = await out.run();
+    this.dialling.delete(out.callId);
+    if (!result.ok) {
+      rtp.close();
+      this.deps.log.info({ callId: out.callId, state: result.state, status: result.status }, 'dial-out not answered');
+      return this.deps.hub.dialPush({ ...push, state: result.state, ...(result.status ? { status: result.status } : {}) });
+    }
+    const answer = result.answer;
+    rtp.negotiate(answer.codec, answer.dtmfPayloadType);
+    rtp.setRemote({ address: answer.address, port: answer.port });
+    const call: Call = {
+      id: out.callId, invite: { kind: 'request', method: 'INVITE', uri: out.target.uri, headers: [], body: '' }, source: out.target.to, localTag: out.localTag,
+      offer: answer, answer: '', rtp, phone: push.number, unitCode: push.unitCode, unitName: push.unitName, meeting, stage: 'joined', digits: '', wrong: 0,
+      acked: true, chain: Promise.resolve(), leg: null, peerId: null, timers: [], keyTimer: null, dialog: result.dialog, dialled: push,
+    };
+    this.calls.set(call.id, call);
+    rtp.start();
+    call.timers.push(setTimeout(() => void this.#end(call, true), this.opts.maxCallMinutes * 60_000));
+    // The chair called this site: no PIN to key.
+    await this.#join(call);
+    if (call.stage === 'joined') this.deps.hub.dialPush({ ...push, state: 'joined' });
   }
 
   #contact(source: Source): string {
@@ -317,23 +487,8 @@ export class VoiceService {
     call.rtp.close();
     if (call.peerId) await this.deps.hub.leavePhone(call.peerId);
     this.deps.log.info({ callId: call.id, phone: call.phone }, 'phone call ended');
+    if (call.dialled) this.deps.hub.dialPush({ ...call.dialled, state: 'ended' });
     if (!sendBye) return;
-    const inv = call.invite;
-    const target = parseNameAddr(header(inv, 'Contact') ?? '')?.uri ?? parseNameAddr(header(inv, 'From')!)!.uri;
-    const bye: SipRequest = {
-      kind: 'request',
-      method: 'BYE',
-      uri: target,
-      headers: [
-        ...headers(inv, 'Record-Route').map((r): [string, string] => ['Route', r]),
-        ['Max-Forwards', '70'],
-        ['From', `${header(inv, 'To')};tag=${call.localTag}`],
-        ['To', header(inv, 'From')!],
-        ['Call-ID', call.id],
-        ['CSeq', `${++call.localSeq} BYE`],
-      ],
-      body: '',
-    };
-    void this.sip.request(bye, call.source); // its answer (or Timer F) changes nothing here
+    void byeInDialog(this.sip, call.id, call.dialog, call.source); // its answer (or Timer F) changes nothing here
   }
 }
