@@ -146,8 +146,21 @@ a=fmtp:101 0-15`;
  * What the called phone does (dial-out tests): `answer` rings, answers with PCMA, plays sipp's recorded voice
  * and waits for our BYE; `busy` rings and answers 486; `ring` rings until our CANCEL (200 + 487).
  */
-export function uasScenario(kind: 'answer' | 'busy' | 'ring', opts: { pcap?: string; requireAuth?: boolean } = {}): string {
-  const head = `<recv request="INVITE" crlf="true"/>\n<send>${uasResponse('100 Trying')}</send>\n<send>${uasResponse('180 Ringing')}</send>`;
+export function uasScenario(kind: 'answer' | 'busy' | 'ring', opts: { pcap?: string; auth?: { user: string; password: string } } = {}): string {
+  // A trunk that challenges (401, MD5, qop=auth) and answers only a right Authorization; a wrong one gets 403.
+  const challenge = opts.auth
+    ? `<recv request="INVITE" crlf="true"/>
+<send>${uasResponse('401 Unauthorized', 'WWW-Authenticate: Digest realm="trunk.example", nonce="b6f3c9d2e1a04758", algorithm=MD5, qop="auth"\n')}</send>
+<recv request="ACK"/>
+<recv request="INVITE" crlf="true"><action><verifyauth assign_to="authok" username="${opts.auth.user}" password="${opts.auth.password}"/></action></recv>
+<nop test="authok" next="authed"/>
+<send>${uasResponse('403 Forbidden')}</send>
+<recv request="ACK"/>
+<nop><action><exec int_cmd="stop_now"/></action></nop>
+<label id="authed"/>
+<send>${uasResponse('100 Trying')}</send>\n<send>${uasResponse('180 Ringing')}</send>`
+    : '';
+  const head = challenge || `<recv request="INVITE" crlf="true"/>\n<send>${uasResponse('100 Trying')}</send>\n<send>${uasResponse('180 Ringing')}</send>`;
   const body = {
     answer: `<pause milliseconds="500"/>
 <send retrans="500">${uasResponse('200 OK', 'Content-Type: application/sdp\n', UAS_SDP)}</send>

@@ -24,6 +24,7 @@ const LEADER_MOBILE = '13800471234';
 const DUTY_LINE = '04715550102'; // 新城区 duty phone, registers with a password
 const DUTY_PASSWORD = 'duty-line-2032';
 const OTHER_LINE = '04715550103'; // 回民区, no password: may not register
+const TRUNK_ACCOUNT = { user: 'hohhot-gov', password: 'trunk-secret-9' };
 
 describe('voice dial-out (sipp as the called phones)', () => {
   let srv: TestServer;
@@ -43,7 +44,7 @@ describe('voice dial-out (sipp as the called phones)', () => {
       {
         host: '127.0.0.1', port: 0, accessNumber: '8000', maxCalls: 10, maxCallMinutes: 5, promptDir: path.join(os.tmpdir(), 'threelevel-voice-prompts'),
         ringSeconds: 4, realm: 'threelevel', digestAlgorithms: ['MD5'], // sipp 3.6 answers MD5 challenges only
-        trunk: { host: '127.0.0.1', port: TRUNK_PORT, transport: 'UDP', caller: '04715550000' },
+        trunk: { host: '127.0.0.1', port: TRUNK_PORT, transport: 'UDP', caller: '04715550000', ...TRUNK_ACCOUNT },
       },
     );
     chair = await Client.login(srv.baseUrl, '150100-leader');
@@ -99,6 +100,17 @@ describe('voice dial-out (sipp as the called phones)', () => {
     expect(statesOf(dialled.callId)).toEqual(['ringing', 'joined', 'ended']);
     expect(await phonePeer(LEADER_MOBILE)).toBeUndefined();
   }, 90_000);
+
+  it('a trunk that challenges the INVITE gets our digest answer (MD5, qop=auth) and connects the call', async () => {
+    const uas = runSippXml(uasScenario('answer', { auth: TRUNK_ACCOUNT }), { port: TRUNK_PORT, mediaBase: 17500 });
+    await uas.ready;
+    const dialled = await request<DialPush>(chairSock, 'voice:dial', { unitCode: '150100', number: LEADER_MOBILE });
+    await until(() => statesOf(dialled.callId).some((s) => s !== 'ringing'), 20_000);
+    expect(statesOf(dialled.callId)).toEqual(['ringing', 'joined']);
+    await request(chairSock, 'voice:hangup', { callId: dialled.callId });
+    const res = await uas;
+    expect(res.code, res.output).toBe(0);
+  }, 60_000);
 
   it('a busy phone (486) shows 忙 (busy) and is ACKed', async () => {
     const uas = runSippXml(uasScenario('busy'), { port: TRUNK_PORT, mediaBase: 17100 });
