@@ -106,6 +106,16 @@ const zhCN = {
     trouble: '异常',
     offline: '未入会',
     att: { unit: '单位', person: '人员', firstJoin: '首次入会', times: '入会次数', minutes: '时长（分钟）', detail: '入会/离会明细', joined: '入会时间', left: '离会时间' },
+    dial: {
+      title: '呼叫会场（电话）',
+      unit: '以哪个会场入会',
+      numberHint: '号码（留空：呼叫该单位登记的电话）',
+      call: '呼叫',
+      cancel: '取消呼叫',
+      hangup: '挂断',
+      badNumber: '号码只能包含数字、+、* 和 #（3–32 位）',
+      state: { ringing: '正在呼叫…', joined: '已接通入会', busy: '对方忙', noAnswer: '无人接听', failed: '呼叫失败', cancelled: '已取消', ended: '已挂断' },
+    },
   },
 };
 
@@ -216,6 +226,16 @@ const en: typeof zhCN = {
     trouble: 'Trouble',
     offline: 'Not joined',
     att: { unit: 'Site', person: 'Person', firstJoin: 'First joined', times: 'Joins', minutes: 'Minutes', detail: 'Joins and leaves', joined: 'Joined', left: 'Left' },
+    dial: {
+      title: 'Call a site (phone)',
+      unit: 'Joins as site',
+      numberHint: 'Number (empty: the unit’s registered phone)',
+      call: 'Call',
+      cancel: 'Cancel call',
+      hangup: 'Hang up',
+      badNumber: 'Digits, +, * and # only (3–32)',
+      state: { ringing: 'Calling…', joined: 'Joined', busy: 'Busy', noAnswer: 'No answer', failed: 'Call failed', cancelled: 'Cancelled', ended: 'Hung up' },
+    },
   },
 };
 

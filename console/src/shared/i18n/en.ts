@@ -48,6 +48,11 @@ const en: typeof zhCN = {
     board: 'Board',
   },
   errors: {
+    VOICE_OFF: 'Voice access is off: phones cannot be called',
+    VOICE_BUSY: 'Too many phone calls at once; call again shortly',
+    VOICE_NO_TRUNK: 'No telephone trunk is configured: only registered unit phones can be called',
+    VOICE_TRUNK_DOWN: 'The telephone trunk cannot be reached; try again shortly',
+    VOICE_NO_PHONE: 'This unit has no registered phone: enter a number',
     CONTROL_FORBIDDEN: 'Only the main venue\'s chair can do this',
     MUTE_LOCKED: 'The main venue has locked your microphone',
     VIDEO_LOCKED: 'The main venue has turned off your camera',

@@ -47,6 +47,11 @@ export default {
     board: '领导看板',
   },
   errors: {
+    VOICE_OFF: '未启用语音接入，不能呼叫电话',
+    VOICE_BUSY: '同时进行的电话呼叫已达上限，请稍后再呼叫',
+    VOICE_NO_TRUNK: '未配置电话中继，只能呼叫已注册的单位电话',
+    VOICE_TRUNK_DOWN: '电话中继无法连接，请稍后再试',
+    VOICE_NO_PHONE: '该单位没有登记电话，请输入号码呼叫',
     CONTROL_FORBIDDEN: '只有主会场的主持人可以执行此操作',
     MUTE_LOCKED: '主会场已锁定静音，暂不能打开麦克风',
     VIDEO_LOCKED: '主会场已关闭本会场视频，暂不能打开摄像头',
