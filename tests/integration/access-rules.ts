@@ -186,6 +186,18 @@ export const SOCKET_RULES: SocketRule[] = [
     allow: [{ as: '150100-leader', setup: 'join', payload: () => ({ command: { type: 'layout', layout: '4' } }) }, { as: `${C}-venue`, setup: 'join', payload: () => ({ command: { type: 'raiseHand' } }) }],
     deny: [{ as: `${C}-venue`, setup: 'join', payload: () => ({ command: { type: 'muteAll' } }), code: 'CONTROL_FORBIDDEN' }, { as: '150103-venue', payload: () => ({ command: { type: 'raiseHand' } }), code: 'NOT_IN_MEETING' }],
   },
+  {
+    event: 'voice:dial',
+    who: "the meeting's chair only (呼叫会场; here voice access is off, so the chair gets VOICE_OFF, not a refusal)",
+    allow: [{ as: '150100-leader', setup: 'join', payload: () => ({ unitCode: C, number: '13800471234' }) }],
+    deny: [{ as: `${C}-venue`, setup: 'join', payload: () => ({ unitCode: C, number: '13800471234' }), code: 'CONTROL_FORBIDDEN' }, { as: '150103-venue', payload: () => ({ unitCode: C }), code: 'NOT_IN_MEETING' }],
+  },
+  {
+    event: 'voice:hangup',
+    who: "the meeting's chair only",
+    allow: [{ as: '150100-leader', setup: 'join', payload: () => ({ callId: 'no-such-call' }) }],
+    deny: [{ as: `${C}-venue`, setup: 'join', payload: () => ({ callId: 'no-such-call' }), code: 'CONTROL_FORBIDDEN' }, { as: '150103-venue', payload: () => ({ callId: 'x' }), code: 'NOT_IN_MEETING' }],
+  },
   { event: 'devicetest:start', who: 'any session (one test per socket)', allow: [{ as: `${C}-venue`, payload: () => ({}) }], deny: [], denyNote: 'every site may test its own devices; one per socket (DEVICE_TEST_BUSY)' },
   deviceTest('devicetest:connect', () => ({ transportId: 'nope', dtlsParameters: {} })),
   deviceTest('devicetest:produce', () => ({ kind: 'audio', rtpParameters: {} })),
