@@ -12,6 +12,7 @@ import * as platform from './platform.ts';
 import * as reports from './reports.ts';
 import * as scoring from './scoring.ts';
 import { auditQuery } from './audit.ts';
+import { voicePhoneCreate, voicePhoneUpdate } from './voice.ts';
 
 export interface ApiRoute {
   /** "METHOD /path" with Express parameters (:id). */
@@ -145,6 +146,9 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'POST /api/information/direct-points/:id/drop', summary: 'Drop a 直报点' },
   { route: 'GET /api/information/notices', summary: 'My notices' },
   // audit trail (安全审计员 only)
+  { route: 'GET /api/voice/phones', summary: "Units' registered phones (system administrator; passwords never shown)" },
+  { route: 'POST /api/voice/phones', summary: 'Register a unit phone (digest password set once, kept only as HA1)', body: voicePhoneCreate },
+  { route: 'PUT /api/voice/phones/:number', summary: 'Change a registered phone: unit, enabled, a new password', body: voicePhoneUpdate },
   { route: 'GET /api/audit/', summary: 'Audit entries, newest first, filtered and paged', query: auditQuery },
   { route: 'GET /api/audit/verify', summary: 'Verify the hash chain; names the first broken link' },
   { route: 'GET /api/audit/export.xlsx', summary: 'Audit entries as Excel (filtered)', query: auditQuery, produces: XLSX },

@@ -13,6 +13,7 @@ import { requireUser, sessionToken } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { auditRequests } from './audit/middleware.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { voicePhoneRoutes } from './voice/phonesRoutes.ts';
 import { resolveSessionInfo } from './auth/sessions.ts';
 import { SocketSessions } from './auth/socketSessions.ts';
 import type { AppContext } from './context.ts';
@@ -137,6 +138,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/scoring', scoringRoutes(ctx));
   app.use('/api/platform', platformRoutes(ctx));
   app.use('/api/audit', auditRoutes(ctx));
+  app.use('/api/voice', voicePhoneRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {

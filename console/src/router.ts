@@ -19,6 +19,7 @@ export const router = createRouter({
     { path: '/meetings/:id/attendance', name: 'meeting-attendance', component: () => import('./meetings/control/AttendancePage.vue') },
     { path: '/account/password', name: 'account-password', component: () => import('./account/PasswordPage.vue') },
     { path: '/admin/audit', name: 'admin-audit', component: () => import('./audit/AuditPage.vue') },
+    { path: '/admin/voice-phones', name: 'admin-voice-phones', component: () => import('./voice/VoicePhonesPage.vue') },
     { path: '/admin/password-reset', name: 'admin-password-reset', component: () => import('./account/ResetPasswordPage.vue') },
     { path: '/reports', name: 'reports', component: () => import('./reports/ReportsPage.vue') },
     { path: '/reports/incidents/:id', name: 'incident', component: () => import('./reports/IncidentPage.vue') },

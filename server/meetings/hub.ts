@@ -92,6 +92,8 @@ const controlError = (code: ControlErrorCode): ApiError =>
 export interface PhoneDialer {
   dial(meeting: MeetingDto, unitCode: string, number?: string): Promise<DialPush>;
   hangupDial(meetingId: string, callId: string): Promise<void>;
+  /** Until when a number is registered (the registrar's newest binding), if it is. */
+  registeredUntil(number: string): Date | null;
 }
 
 export class MeetingHub implements SignallingHub {
@@ -124,6 +126,11 @@ export class MeetingHub implements SignallingHub {
   /** The voice service places the chair's calls (main.ts sets it when SIP is on; null: dial-out refused). */
   setDialer(dialer: PhoneDialer | null): void {
     this.#dialer = dialer;
+  }
+
+  /** Until when a unit's phone is registered with our registrar (null: not registered, or voice off). */
+  registeredUntil(number: string): Date | null {
+    return this.#dialer?.registeredUntil(number) ?? null;
   }
 
   /** A dialled site's progress (ringing → joined / busy / no answer …) to the meeting's consoles. */

@@ -46,3 +46,20 @@ export async function accessNumberOf(db: Kysely<Database>, meetingId: string): P
   const row = await db.selectFrom('meetings').select('access_number').where('id', '=', meetingId).executeTakeFirst();
   return row?.access_number ?? null;
 }
+
+export async function listPhones(db: Kysely<Database>): Promise<{ number: string; unitCode: string; enabled: boolean; hasPassword: boolean }[]> {
+  const rows = await db.selectFrom('voice_unit_phones').select(['number', 'unit_code', 'enabled', 'ha1_md5']).orderBy('unit_code').orderBy('number').limit(5000).execute();
+  return rows.map((r) => ({ number: r.number, unitCode: r.unit_code, enabled: r.enabled, hasPassword: r.ha1_md5 !== null }));
+}
+
+export async function insertPhone(db: Kysely<Database>, p: { number: string; unitCode: string; enabled: boolean; digest: { realm: string; md5: string; sha256: string } | null }): Promise<void> {
+  await db
+    .insertInto('voice_unit_phones')
+    .values({ number: p.number, unit_code: p.unitCode, enabled: p.enabled, realm: p.digest?.realm ?? null, ha1_md5: p.digest?.md5 ?? null, ha1_sha256: p.digest?.sha256 ?? null })
+    .execute();
+}
+
+export async function updatePhone(db: Kysely<Database>, number: string, p: { unitCode?: string; enabled?: boolean }): Promise<void> {
+  const set = { ...(p.unitCode ? { unit_code: p.unitCode } : {}), ...(p.enabled !== undefined ? { enabled: p.enabled } : {}) };
+  if (Object.keys(set).length) await db.updateTable('voice_unit_phones').set(set).where('number', '=', number).execute();
+}

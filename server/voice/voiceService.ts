@@ -297,6 +297,11 @@ export class VoiceService {
     return push;
   }
 
+  registeredUntil(number: string): Date | null {
+    const b = this.registrar.bindings(number)[0];
+    return b ? new Date(b.expiresAt) : null;
+  }
+
   /** The chair cancels a ringing call or hangs up a dialled one. */
   async hangupDial(meetingId: string, callId: string): Promise<void> {
     const pending = this.dialling.get(callId);

@@ -1,0 +1,58 @@
+/** Messages of the registered-phones page (语音接入 · 单位登记电话), under the key 'voicePhones'. */
+const zhCN = {
+  voicePhones: {
+    nav: '登记电话',
+    title: '单位登记电话（语音接入）',
+    hint: '登记的号码来电时以该单位身份入会；设置了密码的号码须通过摘要认证，可注册（REGISTER）并被主会场呼叫。密码只在设置时输入，此后不再显示。',
+    number: '号码',
+    unit: '单位',
+    password: '摘要认证密码',
+    passwordHint: '8–64 位；留空表示不设密码（不能注册）',
+    enabled: '启用',
+    status: '注册状态',
+    registered: '已注册至 {time}',
+    notRegistered: '未注册',
+    hasPassword: '已设密码',
+    noPassword: '未设密码',
+    add: '登记',
+    setPassword: '重设密码',
+    newPassword: '新密码',
+    save: '保存',
+    cancel: '取消',
+    added: '已登记 {number}',
+    saved: '已保存',
+    empty: '尚无登记电话',
+    badNumber: '号码只能包含数字、+、* 和 #（3–32 位）',
+    badPassword: '密码须为 8–64 位',
+  },
+};
+
+const en: typeof zhCN = {
+  voicePhones: {
+    nav: 'Unit phones',
+    title: 'Registered unit phones (voice access)',
+    hint: 'A call from a registered number joins as its unit; a number with a password must pass digest authentication, may REGISTER and can be called by the chair. The password is entered only when set and never shown again.',
+    number: 'Number',
+    unit: 'Unit',
+    password: 'Digest password',
+    passwordHint: '8–64 characters; empty: no password (cannot register)',
+    enabled: 'Enabled',
+    status: 'Registration',
+    registered: 'Registered until {time}',
+    notRegistered: 'Not registered',
+    hasPassword: 'Password set',
+    noPassword: 'No password',
+    add: 'Register',
+    setPassword: 'Reset password',
+    newPassword: 'New password',
+    save: 'Save',
+    cancel: 'Cancel',
+    added: 'Registered {number}',
+    saved: 'Saved',
+    empty: 'No registered phones yet',
+    badNumber: 'Digits, +, * and # only (3–32)',
+    badPassword: 'The password must be 8–64 characters',
+  },
+};
+
+export default { 'zh-CN': zhCN, en };
