@@ -1,19 +1,20 @@
 /**
- * The media of one phone call in a meeting (语音接入), through one GStreamer child process:
- *  - phone → meeting: G.711 RTP (forwarded by the call's RTP socket) is decoded, resampled and Opus-encoded
- *    by GStreamer; Node relays the Opus RTP into a PlainTransport producer, adding the RFC 6464 audio level
- *    it measured on the phone's own samples, so speaker detection and the recorder treat it like any mic;
- *  - meeting → phone: up to MIX_SLOTS other unmuted audio producers are consumed over PlainTransports into
- *    GStreamer's audiomixer (never the phone's own producer: no echo), encoded back to the phone's G.711
- *    law and handed to the call, which sends it at a steady 20 ms.
- * Each call decodes the sites it hears itself (one process per call, not one per meeting).
+ * The media of one phone call in a meeting (语音接入):
+ *  - phone → meeting, through this call's GStreamer child process: G.711 RTP (forwarded by the call's RTP socket)
+ *    is decoded, resampled and Opus-encoded; Node relays the Opus RTP into a PlainTransport producer, adding the
+ *    RFC 6464 audio level it measured on the phone's own samples, so speaker detection and the recorder treat it
+ *    like any mic;
+ *  - meeting → phone, through the meeting's one MeetingMixer (meetingMixer.ts): every heard site is decoded once
+ *    per meeting, and this phone gets 20 ms of PCM with every site but itself (no echo), which the call encodes
+ *    to its G.711 law and sends at a steady 20 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import type { MeetingRoom } from './MeetingRoom.ts';
+import { MeetingMixer, type MixListener } from './meetingMixer.ts';
 
-export const MIX_SLOTS = 6;
+export { MIX_SLOTS } from './meetingMixer.ts';
 const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 const AUDIO_LEVEL_ID = 1;
 const PHONE_OPUS_PT = 100;
@@ -24,8 +25,8 @@ export interface PhoneLegOptions {
   law: 'PCMU' | 'PCMA';
   /** Start with the phone's producer paused (its unit is muted). */
   paused: boolean;
-  /** G.711 bytes of the mix, as GStreamer produces them. */
-  onMix: (g711: Buffer) => void;
+  /** 20 ms of 8 kHz PCM: the meeting without this phone (mix-minus). */
+  onMix: (pcm: Int16Array) => void;
   onExit?: (code: number | null) => void;
   gstPath?: string;
 }
@@ -47,19 +48,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Slot {
-  port: number;
-  transport: types.PlainTransport;
-  consumer: types.Consumer | null;
-}
-
 export class PhoneLeg {
   #gst: ChildProcess | null = null;
   #closed = false;
   #level = 127;
   #voice = false;
-  #sync: ReturnType<typeof setInterval> | null = null;
-  readonly #listeners: (() => void)[] = [];
+  #mixer: MeetingMixer | null = null;
+  #listener: MixListener | null = null;
   /** Bytes GStreamer wrote to stderr (the last few KiB, for the log). */
   stderr = '';
   producer!: types.Producer;
@@ -69,28 +64,19 @@ export class PhoneLeg {
     readonly toGst: dgram.Socket,
     readonly gstInPort: number,
     readonly opusRelay: dgram.Socket,
-    readonly mixIn: dgram.Socket,
     readonly sendTransport: types.PlainTransport,
-    readonly slots: Slot[],
   ) {}
 
   static async start(opts: PhoneLegOptions): Promise<PhoneLeg> {
     const router = opts.room.router;
-    const [toGst, opusRelay, mixIn, gstInPort] = await Promise.all([bound(), bound(), bound(), freePort()]);
+    const [toGst, opusRelay, gstInPort] = await Promise.all([bound(), bound(), freePort()]);
     const sendTransport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
     await sendTransport.connect({ ip: '127.0.0.1', port: opusRelay.address().port });
-    const slots: Slot[] = [];
-    for (let i = 0; i < MIX_SLOTS; i++) {
-      const port = await freePort();
-      const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
-      await transport.connect({ ip: '127.0.0.1', port });
-      slots.push({ port, transport, consumer: null });
-    }
-    const leg = new PhoneLeg(opts, toGst, gstInPort, opusRelay, mixIn, sendTransport, slots);
+    const leg = new PhoneLeg(opts, toGst, gstInPort, opusRelay, sendTransport);
     try {
       await leg.#startGst();
       await leg.#produce();
-      leg.#wire();
+      await leg.#hear();
     } catch (e) {
       leg.close();
       throw e;
@@ -113,33 +99,21 @@ export class PhoneLeg {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#sync) clearInterval(this.#sync);
-    for (const off of this.#listeners) off();
+    if (this.#listener) this.#mixer?.leave(this.#listener);
     this.#gst?.kill('SIGKILL');
-    for (const s of this.slots) s.transport.close();
     this.sendTransport.close();
-    for (const s of [this.toGst, this.opusRelay, this.mixIn]) s.close();
+    for (const s of [this.toGst, this.opusRelay]) s.close();
   }
 
   #pipeline(): string[] {
     const law = this.opts.law;
-    const [dec, depay, enc, pay, pt] = law === 'PCMU' ? ['mulawdec', 'rtppcmudepay', 'mulawenc', 'rtppcmupay', 0] : ['alawdec', 'rtppcmadepay', 'alawenc', 'rtppcmapay', 8];
-    const opusPt = (this.opts.room.rtpCapabilities.codecs ?? []).find((c) => c.mimeType === 'audio/opus')?.preferredPayloadType ?? 100;
-    const ssrc = this.#ssrc;
+    const [dec, depay, pt] = law === 'PCMU' ? ['mulawdec', 'rtppcmudepay', 0] : ['alawdec', 'rtppcmadepay', 8];
     const p = [
       `udpsrc address=127.0.0.1 port=${this.gstInPort} caps="application/x-rtp,media=audio,clock-rate=8000,encoding-name=${law},payload=${pt}"`,
       '! rtpjitterbuffer latency=60 drop-on-latency=true ! ' + depay + ' ! ' + dec,
       '! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2',
-      `! opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=${PHONE_OPUS_PT} ssrc=${ssrc}`,
+      `! opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=${PHONE_OPUS_PT} ssrc=${this.#ssrc}`,
       `! udpsink host=127.0.0.1 port=${this.opusRelay.address().port} sync=false async=false`,
-      'audiomixer name=mix latency=40000000 ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1',
-      `! ${enc} ! ${pay} pt=${pt} min-ptime=20000000 max-ptime=20000000 ! udpsink host=127.0.0.1 port=${this.mixIn.address().port} sync=false async=false`,
-      // A silent live source keeps the mixer running (and the phone's 20 ms packets steady) while nobody speaks.
-      'audiotestsrc is-live=true wave=silence samplesperbuffer=960 ! audio/x-raw,rate=48000,channels=2 ! mix.',
-      ...this.slots.map(
-        (s) =>
-          `udpsrc address=127.0.0.1 port=${s.port} caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=${opusPt}" ! rtpjitterbuffer latency=60 drop-on-latency=true ! rtpopusdepay ! opusdec plc=true ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! mix.`,
-      ),
     ];
     return p.join(' ').match(/"[^"]*"|\S+/g)!.map((t) => t.replace(/^"(.*)"$/, '$1'));
   }
@@ -180,50 +154,26 @@ export class PhoneLeg {
     await room.addExternalProducer(this.opts.peerId, producer);
   }
 
-  #wire(): void {
-    this.mixIn.on('message', (pkt) => {
-      if (this.#closed || pkt.length <= 12) return;
-      const cc = pkt[0] & 0x0f;
-      this.opts.onMix(pkt.subarray(12 + cc * 4));
-    });
-    const room = this.opts.room;
-    // Two listeners per phone leg: a meeting with dozens of phones is expected, not a leak.
-    if (room.getMaxListeners() < 200) room.setMaxListeners(200);
-    const sync = () => void this.#syncSlots().catch(() => undefined);
-    room.on('producerAdded', sync);
-    room.on('producerPaused', sync);
-    this.#listeners.push(() => room.off('producerAdded', sync), () => room.off('producerPaused', sync));
-    this.#sync = setInterval(sync, 1000);
-    this.#sync.unref?.();
-    sync();
+  /** Join the meeting's mixer: this phone hears every heard site but itself. */
+  async #hear(): Promise<void> {
+    const listener: MixListener = {
+      producerId: () => this.producer?.id ?? null,
+      onMix: (pcm) => {
+        if (!this.#closed) this.opts.onMix(pcm);
+      },
+      onExit: (code) => {
+        this.stderr = `meeting mixer exited: ${this.#mixer?.stderr ?? ''}`;
+        if (!this.#closed) this.opts.onExit?.(code);
+      },
+    };
+    this.#listener = listener;
+    this.#mixer = await MeetingMixer.join(this.opts.room, listener, this.opts.gstPath);
+    if (this.#closed) this.#mixer.leave(listener);
   }
 
-  #syncing: Promise<void> = Promise.resolve();
-
-  /** Give the mixer's slots to the other sites' unmuted mics (first come); free the slots of the rest. */
-  #syncSlots(): Promise<void> {
-    this.#syncing = this.#syncing.then(async () => {
-      if (this.#closed) return;
-      const room = this.opts.room;
-      const wanted = room
-        .producers()
-        .filter((p) => p.kind === 'audio' && p.peerId !== this.opts.peerId && !p.paused)
-        .map((p) => p.producerId);
-      for (const s of this.slots) {
-        if (s.consumer && (s.consumer.closed || !wanted.includes(s.consumer.producerId))) {
-          s.consumer.close();
-          s.consumer = null;
-        }
-      }
-      const held = new Set(this.slots.map((s) => s.consumer?.producerId).filter(Boolean));
-      const caps: types.RtpCapabilities = { codecs: (room.rtpCapabilities.codecs ?? []).filter((c) => c.mimeType === 'audio/opus'), headerExtensions: [] };
-      for (const producerId of wanted.filter((id) => !held.has(id))) {
-        const free = this.slots.find((s) => !s.consumer);
-        if (!free || this.#closed) break;
-        free.consumer = await free.transport.consume({ producerId, rtpCapabilities: caps, paused: false });
-      }
-    });
-    return this.#syncing;
+  /** The meeting's decoder process (the bench counts it once per meeting). */
+  get mixerPid(): number | undefined {
+    return this.#mixer?.pid;
   }
 }
 

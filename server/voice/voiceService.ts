@@ -16,7 +16,7 @@ import { checkJoinPin } from '../meetings/pin.ts';
 import { findMeeting } from '../meetings/repo.ts';
 import type { OrgTree } from '../org/tree.ts';
 import { loadPrompts, type PromptName, type Prompts } from './prompts.ts';
-import { infoDigit } from './rtp.ts';
+import { encodeG711, infoDigit } from './rtp.ts';
 import { RtpSession } from './rtpSession.ts';
 import { NonceBook, type DigestAlgorithm } from './digest.ts';
 import { byeInDialog, OutboundCall, type DialTarget, type Dialog } from './dialOut.ts';
@@ -459,7 +459,7 @@ export class VoiceService {
         peerId: joined.peerId,
         law: call.offer.codec,
         paused: joined.muted,
-        onMix: (g711) => call.rtp.pushMix(g711),
+        onMix: (pcm) => call.rtp.pushMix(encodeG711(call.offer.codec, pcm)),
         onExit: (code) => {
           this.deps.log.error({ callId: call.id, code, stderr: call.leg?.stderr }, 'phone media gateway exited');
           void this.#end(call, true);
