@@ -1,6 +1,7 @@
 /**
  * npm run bench (voice access): CPU of phone legs — 1 call, then 20 in one meeting — while each phone plays
- * Debian sipp's recorded G.711 voice. Figures only. Counted: the GStreamer gateways, this Node process
+ * Debian sipp's recorded G.711 voice. Figures only. Counted: the GStreamer processes (one encoder per call, one
+ * decoder per meeting: meetingMixer.ts), this Node process
  * (SIP, RTP pacing, relays) and the mediasoup worker, over the same window; and how steady the 20 ms
  * packets toward the phones were (packets sent per call per second, 50 is exact).
  */

@@ -98,6 +98,9 @@ describe('voice dial-in (sipp)', () => {
     const callOf = (phone: string) => [...voice.calls.values()].find((c) => c.phone === phone);
     // Both joined, their gateways up and the "joined" prompts over.
     await until(() => [PHONE_A, PHONE_B].every((p) => callOf(p)?.leg?.producer && !callOf(p)!.rtp.playing), 30_000);
+    // One decoder process for the meeting, shared by both phones (each site is decoded once, not once per phone).
+    expect(callOf(PHONE_A)!.leg!.mixerPid).toBeGreaterThan(0);
+    expect(callOf(PHONE_B)!.leg!.mixerPid).toBe(callOf(PHONE_A)!.leg!.mixerPid);
     const rtpPortA = callOf(PHONE_A)!.rtp.port;
     const quiet = (xs: { level: number }[]) => xs.length >= 20 && xs.slice(-20).every((x) => x.level >= 70);
     await until(() => quiet(heard.B), 10_000); // nobody speaks yet: B hears silence
