@@ -146,7 +146,7 @@ a=fmtp:101 0-15`;
  * What the called phone does (dial-out tests): `answer` rings, answers with PCMA, plays sipp's recorded voice
  * and waits for our BYE; `busy` rings and answers 486; `ring` rings until our CANCEL (200 + 487).
  */
-export function uasScenario(kind: 'answer' | 'busy' | 'ring', opts: { pcap?: string; auth?: { user: string; password: string } } = {}): string {
+export function uasScenario(kind: 'answer' | 'busy' | 'ring', opts: { pcaps?: string[]; auth?: { user: string; password: string } } = {}): string {
   // A trunk that challenges (401, MD5, qop=auth) and answers only a right Authorization; a wrong one gets 403.
   const challenge = opts.auth
     ? `<recv request="INVITE" crlf="true"/>
@@ -165,7 +165,7 @@ export function uasScenario(kind: 'answer' | 'busy' | 'ring', opts: { pcap?: str
     answer: `<pause milliseconds="500"/>
 <send retrans="500">${uasResponse('200 OK', 'Content-Type: application/sdp\n', UAS_SDP)}</send>
 <recv request="ACK" crlf="true"/>
-<nop><action><exec play_pcap_audio="${opts.pcap ?? `${SIPP_PCAPS}/g711a.pcap`}"/></action></nop>
+${(opts.pcaps ?? [`${SIPP_PCAPS}/g711a.pcap`]).map((f) => `<nop><action><exec play_pcap_audio="${f}"/></action></nop>`).join('\n<pause milliseconds="4800"/>\n')}
 <recv request="BYE" timeout="60000"/>
 <send>${msg('SIP/2.0 200 OK\n[last_Via:]\n[last_From:]\n[last_To:]\n[last_Call-ID:]\n[last_CSeq:]\nContent-Length: 0')}</send>`,
     busy: `<pause milliseconds="300"/>
