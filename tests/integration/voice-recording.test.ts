@@ -71,7 +71,7 @@ describe('a phone in the recording', () => {
     const dir = path.join(hub.recordingsDir, meetingId);
     let file = '';
     await until(() => Boolean((file = fs.existsSync(dir) ? (fs.readdirSync(dir).find((f) => f.endsWith('.webm')) ?? '') : '')), 20_000);
-    const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', path.join(dir, file), '-map', '0:a', '-ac', '1', '-ar', '8000', '-f', 's16le', '-'], { maxBuffer: 64 << 20 });
+    const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', path.join(dir, file), '-map', '0:a', '-ac', '1', '-ar', '8000', '-f', 's16le', '-'], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
     const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length >> 1);
     expect(samples.length).toBeGreaterThan(8000 * 3); // seconds of audio
     // The loudest 100 ms window: speech, not Opus silence (RMS of silence is ~0; the recording's speech is thousands).
@@ -81,7 +81,7 @@ describe('a phone in the recording', () => {
       for (let i = at; i < at + 800; i++) sq += samples[i]! * samples[i]!;
       loudest = Math.max(loudest, Math.sqrt(sq / 800));
     }
-    expect(loudest).toBeGreaterThan(300);
+    expect(loudest, `loudest 100 ms RMS ${loudest.toFixed(0)}`).toBeGreaterThan(300);
   }, 120_000);
 });
 
