@@ -113,9 +113,11 @@ export class NonceBook {
   }
 
   /** Check an Authorization header against the HA1 we keep for its user (by algorithm). */
-  verify(authorization: string, method: string, ha1For: (user: string, alg: DigestAlgorithm) => string | null): { result: VerifyResult; user?: string } {
+  verify(authorization: string, method: string, ha1For: (user: string, alg: DigestAlgorithm) => string | null, requestUri?: string): { result: VerifyResult; user?: string } {
     const p = parseDigestHeader(authorization);
     if (!p?.username || !p.nonce || !p.response || !p.uri || p.realm !== this.realm) return { result: 'bad' };
+    // The answer must be for this request's URI (RFC 2617 §3.2.2.5), not one captured from another request.
+    if (requestUri !== undefined && p.uri.toLowerCase() !== requestUri.toLowerCase()) return { result: 'bad' };
     const alg = (p.algorithm ?? 'MD5').toUpperCase();
     if (alg !== 'MD5' && alg !== 'SHA-256') return { result: 'bad' };
     if ((p.qop ?? '').toLowerCase() !== 'auth' || !/^[0-9a-fA-F]{8}$/.test(p.nc ?? '') || !p.cnonce) return { result: 'bad' };

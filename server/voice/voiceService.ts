@@ -246,7 +246,7 @@ export class VoiceService {
     if (!rec?.ha1) return true;
     const ha1 = rec.ha1;
     const given = header(r.msg, 'Authorization');
-    const check = given ? this.nonces.verify(given, r.msg.method, (user, alg) => (user === number && ha1.realm === this.nonces.realm ? (alg === 'MD5' ? ha1.md5 : ha1.sha256) : null)) : null;
+    const check = given ? this.nonces.verify(given, r.msg.method, (user, alg) => (user === number && ha1.realm === this.nonces.realm ? (alg === 'MD5' ? ha1.md5 : ha1.sha256) : null), r.msg.uri) : null;
     if (check?.result === 'ok') return true;
     if (check?.result === 'bad') this.deps.log.warn({ number, method: r.msg.method, from: r.source.address }, 'SIP digest refused');
     r.respond(401, { toTag: newTag(), headers: this.nonces.challenges(check?.result === 'stale').map((c): [string, string] => ['WWW-Authenticate', c]) });

@@ -57,6 +57,7 @@ describe('NonceBook (our challenges)', () => {
     expect(ch.algorithm).toBe('SHA-256'); // preferred first (RFC 8760)
     expect(book.verify(authorize(ch, { ...cred, password: 'wrong-password' }, 'INVITE', 'sip:8000@h'), 'INVITE', ha1For).result).toBe('bad');
     expect(book.verify(authorize(ch, cred, 'INVITE', 'sip:8000@h'), 'BYE', ha1For).result).toBe('bad');
+    expect(book.verify(authorize(ch, cred, 'INVITE', 'sip:8000@h'), 'INVITE', ha1For, 'sip:100001@h').result).toBe('bad'); // another request-URI
     expect(book.verify(authorize({ ...ch, nonce: `${ch.nonce.split('.')[0]}.AAAAAAAAAAAAAAAAAAAAAA` }, cred, 'INVITE', 'sip:8000@h'), 'INVITE', ha1For).result).toBe('bad');
     expect(book.verify(authorize(ch, { ...cred, user: '999' }, 'INVITE', 'sip:8000@h'), 'INVITE', ha1For).result).toBe('bad');
     tick(5 * 60_000 + 1);
