@@ -8,16 +8,16 @@ test('the system administrator registers a unit phone with a password that is ne
   const page = await loginAs(browser, 'sysadmin');
   await page.getByTestId('nav-voice-phones').click();
   await expect(page.getByTestId('voice-phones-page')).toContainText('单位登记电话');
-  await page.getByTestId('phone-number').locator('input').fill('04716660911');
+  await page.getByTestId('phone-number').fill('04716660911');
   await page.getByTestId('phone-unit').click();
   await page.keyboard.type('武川');
   await page.locator('.el-select-dropdown__item', { hasText: '武川县' }).first().click();
-  await page.getByTestId('phone-password').locator('input').fill('Wuchuan@duty1');
+  await page.getByTestId('phone-password').fill('Wuchuan@duty1');
   await page.getByTestId('phone-add').click();
   const row = page.getByTestId('phone-table').locator('.el-table__body tr.el-table__row', { hasText: '04716660911' });
   await expect(row).toContainText('已设密码');
   await expect(row).toContainText('未注册');
-  await expect(page.getByTestId('phone-password').locator('input')).toHaveValue('');
+  await expect(page.getByTestId('phone-password')).toHaveValue('');
   await expect(page.locator('body')).not.toContainText('Wuchuan@duty1');
 
   const leader = await loginAs(browser, '150100-leader');
