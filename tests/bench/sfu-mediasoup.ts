@@ -22,6 +22,8 @@ export async function prepareWorkerWrapper(dir: string): Promise<void> {
 
 export interface MediasoupSfu {
   pid: number;
+  router: types.Router;
+  producerId: string;
   rtpPort: number;
   addReceiver(port: number, srtpKeyBase64: string): Promise<types.Consumer>;
   forwardedPackets(): Promise<number>;
@@ -55,6 +57,8 @@ export async function startMediasoup(bin: string, cpu: string): Promise<Mediasou
   let outbound: { transport: types.PlainTransport; consumer: types.Consumer }[] = [];
   return {
     pid: worker.pid,
+    router,
+    producerId: producer.id,
     rtpPort: inbound.tuple.localPort,
     async addReceiver(port, key) {
       const transport = await router.createPlainTransport({

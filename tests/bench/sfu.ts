@@ -10,7 +10,9 @@
  *
  * Env: SFU_BENCH_WORKERS="label=/path,label=/path" (default: the worker npm start uses),
  *      SFU_BENCH_N="50,150,300", SFU_BENCH_SECONDS=8, SFU_BENCH_ROUNDS=2, SFU_BENCH_JANUS=0 to skip Janus,
- *      SFU_BENCH_PERF=<label> (or 1: the first) to print a perf profile of that SFU at the largest N.
+ *      SFU_BENCH_PERF=<label> (or 1: the first) to print a perf profile of that SFU at the largest N,
+ *      SFU_BENCH_WEBRTC_N=50 (0: skip) for the WebRtcTransport point (real ICE + DTLS-SRTP, sfu-webrtc.ts) of the
+ *      first worker binary, at that one N, beside its PlainTransport points.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,12 +24,14 @@ import { resolveWorkerBin } from '../../sfu/workerBin.ts';
 import { loadCapture, PacedSender, TARGET_KBPS, FPS } from './sfu-capture.ts';
 import { janusAvailable, JANUS_REMOTE_SSRC, startJanus } from './sfu-janus.ts';
 import { MS_SSRC, prepareWorkerWrapper, startMediasoup } from './sfu-mediasoup.ts';
+import { webRtcReceivers } from './sfu-webrtc.ts';
 
 const SFU_CPU = '0';
 const OWN_CPU = '1';
 const Ns = (process.env.SFU_BENCH_N ?? '50,150,300').split(',').map(Number);
 const SECONDS = Number(process.env.SFU_BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.SFU_BENCH_ROUNDS ?? 2);
+const WEBRTC_N = Number(process.env.SFU_BENCH_WEBRTC_N ?? Ns[0]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (os.cpus().length < 2) throw new Error('bench:sfu needs 2 CPUs (the SFU on one, sender and receivers on the other)');
@@ -68,6 +72,12 @@ interface Sfu {
   setReceivers(n: number): Promise<void>;
   forwarded(): Promise<number | undefined>;
   stop(): Promise<void>;
+  /** Measured at this N only (the WebRtcTransport point). */
+  onlyAt?: number;
+  /** Datagrams the SFU sent, when the namespace's UDP counter also counts others (the WebRTC relay's). */
+  sfuDatagrams?(): number;
+  /** Packets the receivers decrypted (WebRTC point: the receiving worker's stats). */
+  decrypted?(): Promise<number>;
 }
 
 // Resolved before prepareWorkerWrapper() points MEDIASOUP_WORKER_BIN at the wrapper.
@@ -88,6 +98,24 @@ for (const [label, bin] of workers) {
     },
     forwarded: () => ms.forwardedPackets(),
     async stop() { ms.close(); },
+  });
+}
+if (WEBRTC_N > 0) {
+  // The first binary again, on its own worker (CPU 0), fanning out over WebRtcTransports; the receiving worker
+  // runs the same binary on CPU 1 with the sender and the relay.
+  const [label, bin] = workers[0]!;
+  const ms = await startMediasoup(bin, SFU_CPU);
+  const rxWorker = await (await import('mediasoup')).createWorker({ logLevel: 'error' });
+  execFileSync('taskset', ['-a', '-cp', OWN_CPU, String(rxWorker.pid)], { stdio: 'ignore' });
+  let fromSfu = 0;
+  const rx = await webRtcReceivers(ms.router, ms.producerId, rxWorker, (m) => { fromSfu++; received++; receivedBytes += m.length; });
+  sfus.push({
+    label: `${label} webrtc`, pid: ms.pid, rtpPort: ms.rtpPort, ssrc: MS_SSRC, onlyAt: WEBRTC_N,
+    setReceivers: (n) => rx.set(n),
+    forwarded: () => rx.forwardedPackets(),
+    sfuDatagrams: () => fromSfu,
+    decrypted: () => rx.decryptedPackets(),
+    async stop() { rx.close(); rxWorker.close(); ms.close(); },
   });
 }
 if (process.env.SFU_BENCH_JANUS !== '0' && janusAvailable()) {
@@ -122,7 +150,9 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   sender.sendTo(sfu.rtpPort, sfu.ssrc);
   await sleep(1500); // consumers start on the capture's first (key)frame; let RTCP and the pacer settle
   const t0 = performance.now();
-  const a = { cpu: cpuNs(sfu.pid), out: udpOut(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
+  const out = () => sfu.sfuDatagrams?.() ?? udpOut();
+  const decryptedBefore = sfu.decrypted?.() ?? Promise.resolve(0);
+  const a = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
   let profile = '';
   if (perf) {
     profile = execFileSync('sh', ['-c',
@@ -130,11 +160,13 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
       `perf report -q -i ${tmp}/perf.data --stdio --no-children --sort dso,symbol --percent-limit 1.5 -g none 2>/dev/null | head -n 40`,
     ], { encoding: 'utf8' });
   } else await sleep(SECONDS * 1000);
-  const b = { cpu: cpuNs(sfu.pid), out: udpOut(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
+  const b = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
+  const decrypted = sfu.decrypted ? [await decryptedBefore, await sfu.decrypted()] : undefined;
   const secs = (performance.now() - t0) / 1000;
   sender.stop();
   const sent = b.sent - a.sent;
-  const kernel = b.out - a.out - sent; // the SFU's datagrams: RTP to receivers plus its RTCP (< 1 %)
+  // The SFU's datagrams: RTP to receivers plus its RTCP (< 1 %); over WebRTC as the relay received them.
+  const kernel = b.out - a.out - (sfu.sfuDatagrams ? 0 : sent);
   const forwarded = a.fwd !== undefined && b.fwd !== undefined ? b.fwd - a.fwd : kernel;
   const rx = b.rx - a.rx;
   const point: Point = {
@@ -145,18 +177,20 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   results.set(key, [...(results.get(key) ?? []), point]);
   console.log(`  ${sfu.label.padEnd(32)} N=${String(n).padStart(4)}: ${point.usPerPacket.toFixed(2)} µs/packet, ` +
     `${(forwarded / secs).toFixed(0)} forwarded/s (kernel ${(kernel / secs).toFixed(0)}/s, sender ${point.pktPerStream.toFixed(0)}/s), ` +
-    `receivers got ${(point.receivedShare * 100).toFixed(1)} %`);
+    `receivers got ${(point.receivedShare * 100).toFixed(1)} %` +
+    (decrypted ? `, decrypted ${(((decrypted[1]! - decrypted[0]!) / forwarded) * 100).toFixed(1)} % (ICE + DTLS-SRTP)` : ''));
   // A starved sender (loaded machine) sends fewer packets: per-second costs (timers, RTCP) then inflate µs/packet.
   if (point.pktPerStream < 0.9 * sender.packetRate) console.log('    (sender fell behind the capture: this machine is too loaded for sound figures)');
   if (forwarded < 0.9 * n * point.pktPerStream) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
   if (profile) console.log(`perf profile of ${sfu.label} at N=${n} (self time, ≥ 1.5 %):\n${profile}`);
 }
 
+const allNs = [...new Set([...Ns, ...(WEBRTC_N > 0 ? [WEBRTC_N] : [])])].sort((a, b) => a - b);
 for (let round = 0; round < ROUNDS; round++) {
   console.log(`round ${round + 1}/${ROUNDS}`);
-  for (const n of Ns) {
+  for (const n of allNs) {
     // Alternate the order so drift on a shared machine does not favour one SFU.
-    const order = round % 2 ? [...sfus].reverse() : sfus;
+    const order = (round % 2 ? [...sfus].reverse() : sfus).filter((s) => (s.onlyAt === undefined ? Ns.includes(n) : s.onlyAt === n));
     for (const sfu of order) await phase(sfu, n);
   }
 }
@@ -173,8 +207,8 @@ const cell = (label: string, n: number) => {
 const rate = median([...results.values()].flat().map((p) => p.pktPerStream));
 console.log(`\nSFU CPU per forwarded packet (median of ${ROUNDS}), streams per core = 1 s / (µs per packet × ${rate.toFixed(0)} packets/s):`);
 const janus = sfus.find((s) => s.label === 'janus');
-for (const n of Ns) {
-  const cols = sfus.map((s) => {
+for (const n of allNs) {
+  const cols = sfus.filter((s) => (s.onlyAt === undefined ? Ns.includes(n) : s.onlyAt === n)).map((s) => {
     const us = cell(s.label, n);
     const ratio = janus && s !== janus ? ` (${(us / cell('janus', n)).toFixed(2)} × janus)` : '';
     return `${s.label}: ${us.toFixed(2)} µs ≈ ${Math.round(1e6 / (us * rate))} streams/core${ratio}`;
