@@ -1,10 +1,14 @@
-/** One meeting = one mediasoup router on one worker; peers send and receive through WebRtcTransports. */
+/**
+ * One meeting = a home router on one worker, and more routers on other workers once it outgrows one
+ * (RouterShards.ts); peers send and receive through WebRtcTransports on the router they were placed on.
+ */
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { MEDIA_CODECS, TRANSPORT_BITRATE } from './config.ts';
+import { TRANSPORT_BITRATE } from './config.ts';
 import { LastNAudio } from './LastNAudio.ts';
 import { Peer, type PeerInfo } from './Peer.ts';
 import { MAX_PRODUCERS_PER_PEER, MAX_TRANSPORTS_PER_PEER, MediaClientError } from './errors.ts';
+import { RouterShards } from './RouterShards.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 
 export interface ProducerInfo {
@@ -68,15 +72,19 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   readonly peers = new Map<string, Peer>();
   #closed = false;
 
+  /** The home router (observers, recording, phone legs) and its worker. */
+  readonly slot: WorkerSlot;
+  readonly router: types.Router;
+
   private constructor(
     readonly meetingId: string,
-    readonly slot: WorkerSlot,
-    readonly router: types.Router,
+    readonly shards: RouterShards,
     readonly speakers: types.ActiveSpeakerObserver,
     readonly lastN: LastNAudio,
   ) {
     super();
-    router.on('workerclose', () => this.close());
+    this.slot = shards.home.slot;
+    this.router = shards.home.router;
     lastN.on('audible', (units) => this.emit('audible', units));
     speakers.on('dominantspeaker', ({ producer }) => {
       const peerId = producer.appData.peerId;
@@ -85,11 +93,10 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   }
 
   static async create(pool: WorkerPool, meetingId: string): Promise<MeetingRoom> {
-    const slot = pool.pick();
-    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { meetingId } });
-    slot.routers++;
-    const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
     let room: MeetingRoom | null = null;
+    const shards = await RouterShards.open(pool, meetingId, (peerId) => room?.peers.get(peerId)?.consumers.size ?? 0, () => room?.close());
+    const router = shards.home.router;
+    const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
     const lastN = await LastNAudio.create(
       router,
       {
@@ -98,7 +105,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
       },
       pool.config.audio,
     );
-    room = new MeetingRoom(meetingId, slot, router, speakers, lastN);
+    room = new MeetingRoom(meetingId, shards, speakers, lastN);
     return room;
   }
 
@@ -122,6 +129,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     if (!peer) return false;
     peer.close();
     this.peers.delete(peerId);
+    this.shards.release(peerId);
     this.lastN.update();
     return true;
   }
@@ -133,8 +141,9 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
     const peer = this.#peer(peerId);
     if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) throw new MediaClientError('TRANSPORT_LIMIT', `peer ${peerId} has ${peer.transports.size} transports`);
-    const transport = await this.router.createWebRtcTransport({
-      webRtcServer: this.slot.webRtcServer,
+    const { router, slot } = await this.shards.assign(peerId);
+    const transport = await router.createWebRtcTransport({
+      webRtcServer: slot.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -155,7 +164,8 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
   /** A synthetic site's transport (bench, integration tests): plain RTP on loopback, rtcp-mux, comedia for sending. */
   async createPlainTransport(peerId: string, direction: 'send' | 'recv'): Promise<types.PlainTransport> {
     const peer = this.#peer(peerId);
-    const transport = await this.router.createPlainTransport({
+    const { router } = await this.shards.assign(peerId);
+    const transport = await router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
       rtcpMux: true,
       comedia: direction === 'send',
@@ -186,10 +196,13 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     peer.producers.set(producer.id, producer);
     producer.observer.on('close', () => {
       peer.producers.delete(producer.id);
+      this.shards.forget(producer.id);
       this.emit('producerClosed', this.#producerInfo(peer, producer));
       if (producer.kind === 'audio') this.lastN.update();
     });
     if (kind === 'audio') {
+      // The observers live on the home router: a microphone placed elsewhere is piped home at once.
+      await this.shards.pipe(producer.id, this.shards.shardOf(peerId), this.shards.home);
       await this.speakers.addProducer({ producerId: producer.id }).catch(() => undefined);
       await this.lastN.addProducer(producer);
     }
@@ -206,6 +219,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     peer.producers.set(producer.id, producer);
     producer.observer.on('close', () => {
       peer.producers.delete(producer.id);
+      this.shards.forget(producer.id);
       this.emit('producerClosed', this.#producerInfo(peer, producer));
       if (producer.kind === 'audio') this.lastN.update();
     });
@@ -224,11 +238,13 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
    */
   async consume(peerId: string, producerId: string, rtpCapabilities: types.RtpCapabilities, spatialLayer?: number): Promise<ConsumerParams> {
     const peer = this.#peer(peerId);
-    if (!this.router.canConsume({ producerId, rtpCapabilities })) throw new MediaClientError('MEDIA_CANNOT_CONSUME', `cannot consume ${producerId}`);
     const owner = [...this.peers.values()].find((p) => p.producers.has(producerId));
     if (!owner) throw new MediaClientError('MEDIA_NOT_FOUND', `producer ${producerId} not found`);
     const recv = peer.recvTransport();
     if (!recv) throw new MediaClientError('MEDIA_NO_RECV_TRANSPORT', 'no receive transport');
+    const here = this.shards.shardOf(peerId);
+    await this.shards.pipe(producerId, this.shards.shardOf(owner.id), here);
+    if (!here.router.canConsume({ producerId, rtpCapabilities })) throw new MediaClientError('MEDIA_CANNOT_CONSUME', `cannot consume ${producerId}`);
     // Paused until the client has its track wired up, so the first keyframe is not lost.
     const consumer = await recv.consume({
       producerId,
@@ -244,6 +260,12 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
       this.emit('consumerClosed', peerId, producerId);
     });
     return { id: consumer.id, producerId, peerId: owner.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters };
+  }
+
+  /** Makes a producer consumable on the home router (the recorder records there). */
+  async pipeHome(producerId: string): Promise<void> {
+    const owner = [...this.peers.values()].find((p) => p.producers.has(producerId));
+    if (owner) await this.shards.pipe(producerId, this.shards.shardOf(owner.id), this.shards.home);
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
@@ -332,8 +354,7 @@ export class MeetingRoom extends EventEmitter<MeetingRoomEvents> {
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
     this.lastN.close();
-    if (!this.router.closed) this.router.close();
-    this.slot.routers = Math.max(0, this.slot.routers - 1);
+    this.shards.close();
     this.emit('closed');
   }
 

@@ -9,7 +9,19 @@ export interface SfuConfig {
   logLevel: types.WorkerLogLevel;
   /** Last-N audio (sfu/LastNAudio.ts); defaults in AUDIO_DEFAULTS. */
   audio?: Partial<AudioConfig>;
+  /** When a meeting opens another router on another worker (sfu/RouterShards.ts); defaults in SPREAD_DEFAULTS. */
+  spread?: Partial<SpreadConfig>;
 }
+
+export interface SpreadConfig {
+  /** A router holding this many consumers takes no new sites (MEDIASOUP_CONSUMERS_PER_ROUTER). */
+  consumersPerRouter: number;
+  /** A site that has not subscribed yet counts as this many (a console holds ~10: main, a page of 8, the heard). */
+  consumersPerSite: number;
+}
+
+/** mediasoup advises spreading above a few hundred consumers per router; a 116-site meeting holds ~1,160. */
+export const SPREAD_DEFAULTS: SpreadConfig = { consumersPerRouter: 500, consumersPerSite: 10 };
 
 export interface AudioConfig {
   /** How many sites are heard at once: the N loudest unmuted ones (MEETING_LAST_N). */
@@ -46,6 +58,7 @@ export function sfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfi
     listenIps,
     logLevel: (env.MEDIASOUP_LOG_LEVEL as types.WorkerLogLevel) || 'warn',
     audio: audioConfigFromEnv(env),
+    spread: Number(env.MEDIASOUP_CONSUMERS_PER_ROUTER) >= 1 ? { consumersPerRouter: Math.floor(Number(env.MEDIASOUP_CONSUMERS_PER_ROUTER)) } : {},
   };
 }
 

@@ -100,6 +100,8 @@ export class MeetingRecorders {
     const video = live(picture, 'camera') ?? live(state.hostUnitCode, 'camera') ?? anyCamera;
     const audio = live(state.speaker, 'mic') ?? live(picture, 'mic') ?? live(state.hostUnitCode, 'mic');
     try {
+      // The recorder sits on the home router: a camera of a site placed on another router is piped there first.
+      if (video) await room.pipeHome(video.id);
       await rec.follow('video', video?.id ?? null);
       await rec.follow('audio', audio?.id ?? null);
     } catch (e) {

@@ -9,6 +9,7 @@ import type { DbHandle } from '../../db/connect.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
 import { createApp, type RunningApp } from '../../server/app.ts';
 import { WorkerPool } from '../../sfu/WorkerPool.ts';
+import type { SfuConfig } from '../../sfu/config.ts';
 
 export interface TestServer {
   app: RunningApp;
@@ -17,8 +18,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(dbHandle: DbHandle): Promise<TestServer> {
-  const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn' });
+/** `sfu`: pool settings over the tests' one worker (e.g. two workers and a low spread threshold). */
+export async function startTestServer(dbHandle: DbHandle, sfu: Partial<SfuConfig> = {}): Promise<TestServer> {
+  const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn', ...sfu });
   const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }) });
   const port = await app.listen(0, '127.0.0.1');
   return {
