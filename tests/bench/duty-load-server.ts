@@ -1,0 +1,94 @@
+/**
+ * The real server for the duty-load bench (duty-load.ts), in its own process, on DATABASE_URL's Postgres, with
+ * measuring around it only: every request runs in an AsyncLocalStorage context that sums the time spent waiting
+ * for a pooled connection, the queries and their time (pg's Pool.connect and Client.query, wrapped here), and the
+ * bytes sent. GET /__bench/stats (answered before the app) returns the per-route sums and resets them.
+ * Prints "SERVER_READY port=N" when it listens.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import pino from 'pino';
+import { resolveWorkerBin } from '../../sfu/workerBin.ts';
+
+process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
+const { connectDb } = await import('../../db/connect.ts');
+const { WorkerPool } = await import('../../sfu/WorkerPool.ts');
+const { createApp } = await import('../../server/app.ts');
+
+interface Sample { poolWaitMs: number; queries: number; queryMs: number; sql: string[] }
+interface RouteStats { count: number; totalMs: number; poolWaitMs: number; queries: number; queryMs: number; bytes: number; maxBytes: number; sql: Record<string, number> }
+const als = new AsyncLocalStorage<Sample>();
+
+const poolConnect = pg.Pool.prototype.connect as (this: pg.Pool) => Promise<pg.PoolClient>;
+pg.Pool.prototype.connect = async function (this: pg.Pool) {
+  const s = als.getStore();
+  const t0 = performance.now();
+  const client = await poolConnect.call(this);
+  if (s) s.poolWaitMs += performance.now() - t0;
+  return client;
+} as typeof pg.Pool.prototype.connect;
+const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const s = als.getStore();
+  if (!s || typeof args.at(-1) === 'function') return clientQuery.apply(this, args);
+  const t0 = performance.now();
+  s.queries++;
+  const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text ?? '');
+  s.sql.push(text.replace(/\s+/g, ' ').slice(0, 90));
+  return clientQuery.apply(this, args).finally(() => { s.queryMs += performance.now() - t0; });
+} as typeof pg.Client.prototype.query;
+
+const dbHandle = await connectDb({ databaseUrl: process.env.DATABASE_URL, onIdleError: () => undefined });
+const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn' });
+const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'warn' }) });
+
+let stats = new Map<string, RouteStats>();
+/** GET /api/reports/0f…/docx → GET /api/reports/:id/docx (query strings dropped). */
+const routeOf = (req: http.IncomingMessage) =>
+  `${req.method} ${(req.url ?? '').split('?')[0]!.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27}/g, '/:id').replace(/\/\d+(?=\/|$)/g, '/:n')}`;
+
+const handlers = app.server.listeners('request') as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
+app.server.removeAllListeners('request');
+app.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+  if (req.url === '/__bench/stats') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(Object.fromEntries(stats)));
+    stats = new Map();
+    return;
+  }
+  const sample: Sample = { poolWaitMs: 0, queries: 0, queryMs: 0, sql: [] };
+  const t0 = performance.now();
+  const key = routeOf(req); // now: Express rewrites req.url inside mounted routers
+  let bytes = 0;
+  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...a: unknown[]) => http.ServerResponse;
+  const size = (chunk: unknown) => (typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk instanceof Uint8Array ? chunk.length : 0);
+  res.write = ((chunk: unknown, ...rest: unknown[]) => { bytes += size(chunk); return write(chunk, ...rest); }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => { if (typeof chunk !== 'function') bytes += size(chunk); return end(chunk, ...rest); }) as typeof res.end;
+  res.on('finish', () => {
+    const r = stats.get(key) ?? { count: 0, totalMs: 0, poolWaitMs: 0, queries: 0, queryMs: 0, bytes: 0, maxBytes: 0, sql: {} };
+    for (const q of sample.sql) r.sql[q] = (r.sql[q] ?? 0) + 1;
+    r.count++;
+    r.totalMs += performance.now() - t0;
+    r.poolWaitMs += sample.poolWaitMs;
+    r.queries += sample.queries;
+    r.queryMs += sample.queryMs;
+    r.bytes += bytes;
+    r.maxBytes = Math.max(r.maxBytes, bytes);
+    stats.set(key, r);
+  });
+  als.run(sample, () => handlers.forEach((h) => h.call(app.server, req, res)));
+});
+
+const port = await app.listen(Number(process.env.TEST_PORT ?? 0), '127.0.0.1');
+console.log(`SERVER_READY port=${port}`);
+process.once('SIGTERM', () => {
+  void (async () => {
+    await app.close();
+    await pool.close();
+    await dbHandle.close();
+    process.exit(0);
+  })();
+});

@@ -1,0 +1,127 @@
+/**
+ * npm run bench (and alone: `npx tsx tests/bench/duty-load.ts`): the duty API under load, printed only.
+ * The real server in its own process (duty-load-server.ts) on Postgres — a fresh database on TEST_DATABASE_URL's
+ * server or a throwaway cluster of its own, as scripts/test.sh starts one — with reports, incidents, meetings and
+ * a roster made through the API. autocannon (coordinated-omission corrected, fixed rate) sends a read mix as a
+ * logged-in county and a city duty officer: the reports list, incidents, who is on duty, meetings.
+ * Prints p50/p99/throughput per rate, and where the server's time goes per route (pool wait, queries and their
+ * time, JSON size) from the server's own measurements. Bounded: DUTY_LOAD_SECONDS (default 15) per rate.
+ *
+ * Env: DUTY_LOAD_RATES="250,500" (req/s, both users together), DUTY_LOAD_SECONDS=15, DUTY_LOAD_REPORTS=100.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createPgCluster, type PgCluster } from '../helpers/pgCluster.ts';
+import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
+
+const RATES = (process.env.DUTY_LOAD_RATES ?? '250,500').split(',').map(Number);
+const SECONDS = Number(process.env.DUTY_LOAD_SECONDS ?? 15);
+const REPORTS = Number(process.env.DUTY_LOAD_REPORTS ?? 100);
+const ROUTES = ['/api/reports', '/api/reports/incidents', '/api/duty/now', '/api/meetings'];
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+
+// The database: a fresh one on TEST_DATABASE_URL's server, or a cluster of our own (fsync off, like the tests').
+let cluster: PgCluster | null = null;
+let adminUrl = process.env.TEST_DATABASE_URL;
+if (!adminUrl) {
+  cluster = createPgCluster();
+  adminUrl = cluster.url;
+}
+const dbName = `tl_duty_load_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+
+// node with tsx's loader directly (not npx): SIGTERM then reaches the server itself.
+const server = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/duty-load-server.ts'], {
+  env: { ...process.env, DATABASE_URL: url.toString(), TEST_PORT: '0' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const cleanup = async () => {
+  server.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1500));
+  await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+  await admin.end();
+  cluster?.destroy();
+};
+const port = await new Promise<number>((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const m = /SERVER_READY port=(\d+)/.exec(out);
+    if (m) resolve(Number(m[1]));
+  });
+  server.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
+});
+const base = `http://127.0.0.1:${port}`;
+
+async function login(username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+  return res.headers.getSetCookie().find((c) => c.startsWith('tl_session='))!.split(';')[0]!;
+}
+async function post(cookie: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+}
+
+try {
+  // Data: REPORTS signed reports from two counties (each opens an incident), some meetings of the city.
+  const counties = [await login('150102-leader'), await login('150103-leader')];
+  for (let i = 0; i < REPORTS; i++) {
+    await post(counties[i % 2]!, '/api/reports', {
+      requestId: randomUUID(), action: 'sign', title: `负载测试报告 ${i}`, eventTime: new Date(Date.now() - 3600_000).toISOString(),
+      place: '新城区某街道', grade: 3 + (i % 2), summary: '某路段积水约四十厘米，已组织抽排，交通管制中。'.repeat(6),
+    });
+  }
+  const cityLeader = await login('150100-leader');
+  for (let i = 0; i < 10; i++) await post(cityLeader, '/api/meetings', { title: `调度会 ${i}`, scope: { kind: 'cityWithCounties', cityCode: '150100' } });
+  const users = { county: await login('150102-duty'), city: await login('150100-duty') };
+  const stats = async () => (await fetch(`${base}/__bench/stats`)).json() as Promise<Record<string, { count: number; totalMs: number; poolWaitMs: number; queries: number; queryMs: number; bytes: number; maxBytes: number; sql: Record<string, number> }>>;
+
+  // One unloaded pass: the size of each answer per user.
+  for (const [who, cookie] of Object.entries(users)) {
+    const sizes = await Promise.all(ROUTES.map(async (r) => `${r} ${((await (await fetch(base + r, { headers: { cookie } })).arrayBuffer()).byteLength / 1024).toFixed(1)} KiB`));
+    console.log(`answers for the ${who} user: ${sizes.join(', ')}`);
+  }
+  // The statements each route runs (one unloaded request per route and user; the session lookup included).
+  for (const [route, st] of Object.entries(await stats()).sort()) {
+    if (!ROUTES.some((r) => route === `GET ${r}`)) continue;
+    console.log(`  ${route}: ${st.queries / st.count} statements per request`);
+    for (const [q, n] of Object.entries(st.sql)) console.log(`      ${(n / st.count).toFixed(1)}× ${q}`);
+  }
+  console.log(`duty API under load: ${REPORTS} reports, Postgres (${cluster ? 'own throwaway cluster' : 'TEST_DATABASE_URL'}), server in its own process; ${os.cpus().length} cores`);
+  await stats();
+  for (const rate of RATES) {
+    const before = load();
+    const run = (cookie: string) =>
+      autocannon({
+        url: base, connections: 16, overallRate: rate / 2, duration: SECONDS,
+        headers: { cookie }, requests: ROUTES.map((path) => ({ method: 'GET' as const, path })),
+      });
+    const results = await Promise.all([run(users.county), run(users.city)]);
+    const perRoute = await stats();
+    const lat = (k: 'p50' | 'p99') => results.map((r) => r.latency[k]);
+    const sent = results.reduce((n, r) => n + r.requests.total, 0);
+    const bad = results.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+    console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}): ` +
+      `${(sent / SECONDS).toFixed(0)} req/s done, county p50 ${lat('p50')[0]} ms p99 ${lat('p99')[0]} ms, city p50 ${lat('p50')[1]} ms p99 ${lat('p99')[1]} ms` +
+      `${bad ? `, ${bad} failed (non-2xx, errors, timeouts)` : ''}`);
+    console.log(`  where the server's time goes, per request (mean; routes seen: ${Object.keys(perRoute).length}):`);
+    for (const [route, s] of Object.entries(perRoute).sort()) {
+      if (!ROUTES.some((r) => route === `GET ${r}`)) continue;
+      const m = (x: number) => (x / s.count).toFixed(1);
+      console.log(`    ${route.padEnd(28)} ${String(s.count).padStart(6)}×  in server ${m(s.totalMs).padStart(6)} ms: ` +
+        `pool wait ${m(s.poolWaitMs)} ms, ${m(s.queries)} queries ${m(s.queryMs)} ms, rest (JS, JSON) ${((s.totalMs - s.poolWaitMs - s.queryMs) / s.count).toFixed(1)} ms; ` +
+        `${(s.bytes / s.count / 1024).toFixed(1)} KiB`);
+    }
+  }
+} finally {
+  await cleanup();
+}
+process.exit(0);
