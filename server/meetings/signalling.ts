@@ -142,5 +142,15 @@ export function attachSignalling(socket: Socket, hub: SignallingHub, deps: Param
     await hub.hangupDial(user, meetingId, callId);
   });
 
-  socket.on('disconnect', () => void hub.leave(socket));
+  socket.on('disconnect', (reason) => {
+    // Why a site dropped ("ping timeout": a starved event loop or tab; "transport close": the network or a reload).
+    let meetingId: string | null = null;
+    try {
+      meetingId = joined().meetingId;
+    } catch {
+      // not in a meeting
+    }
+    if (meetingId) deps.log[reason === 'ping timeout' ? 'warn' : 'info']({ meetingId, unit: user.unitCode, reason }, 'site socket disconnected');
+    void hub.leave(socket);
+  });
 }
