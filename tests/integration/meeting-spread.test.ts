@@ -95,7 +95,7 @@ describe('a meeting spread over two workers', () => {
         s.ssrcs.cam.forEach((ssrc) => s.sender.send(vp8Packet(ssrc, tick / 2, tick / 2, key, 200)));
       }
     }, 20);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     clearInterval(timer);
     for (const s of Object.values(sites)) {
