@@ -13,16 +13,16 @@
 #   MEDIASOUP_WORKER_CACHE  cache dir (default ~/.cache/threelevel-mediasoup)
 #   MEDIASOUP_PKG_DIR       mediasoup npm package (default <repo>/node_modules/mediasoup)
 #   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
-#   MEDIASOUP_SRTP          "openssl" builds libsrtp 2.5 from Debian's source package on OpenSSL
-#                           (opt-in until a CI run has proven it); default "nss": Debian's libsrtp2
+#   MEDIASOUP_SRTP          "openssl" (default) builds libsrtp 2.5 from Debian's source package on OpenSSL,
+#                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r1)
 set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
 # stale cached binaries are not reused.
 RECIPE_REV=1
-# The OpenSSL libsrtp recipe is opt-in and cached under its own name, so the default build (and every
-# machine's cached r1 binary) stays as it was.
-[[ "${MEDIASOUP_SRTP:-nss}" == openssl ]] && RECIPE_REV=2-openssl
+# The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss keeps the r1 binary.
+SRTP_WANTED="${MEDIASOUP_SRTP:-openssl}"
+[[ "$SRTP_WANTED" == openssl ]] && RECIPE_REV=2-openssl
 PINNED_VERSION=3.19.3
 # libsrtp 2.5 built from Debian's source package against OpenSSL (Debian's
 # binary libsrtp2 uses NSS, 2.7-5.5x slower per packet). Pinned and checksummed.
@@ -217,7 +217,7 @@ fi
 NINJA_JOBS=()
 [[ -n "${MEDIASOUP_WORKER_JOBS:-}" ]] && NINJA_JOBS=(-j "$MEDIASOUP_WORKER_JOBS")
 SRTP_FLAVOUR=nss
-if [[ "${MEDIASOUP_SRTP:-nss}" != openssl ]]; then
+if [[ "$SRTP_WANTED" != openssl ]]; then
   SRTP_WHY="MEDIASOUP_SRTP=nss"
 elif ! fetch_libsrtp_source "$WORK"; then
   SRTP_WHY="libsrtp2 $LIBSRTP_DEB_VERSION source package not reachable (no deb-src access?)"
@@ -228,8 +228,8 @@ else
   export PKG_CONFIG_PATH="$WORK/srtp-prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
   log "libsrtp $LIBSRTP_DEB_VERSION built on OpenSSL (static), its tests passed"
 fi
-if [[ $SRTP_FLAVOUR == nss && "${MEDIASOUP_SRTP:-nss}" != openssl ]]; then
-  log "libsrtp: Debian's libsrtp2 (NSS crypto); MEDIASOUP_SRTP=openssl builds libsrtp on OpenSSL instead"
+if [[ $SRTP_FLAVOUR == nss && "$SRTP_WANTED" != openssl ]]; then
+  log "libsrtp: Debian's libsrtp2 (NSS crypto), as MEDIASOUP_SRTP=nss asks; the default builds libsrtp on OpenSSL"
 elif [[ $SRTP_FLAVOUR == nss ]]; then
   log "WARNING: $SRTP_WHY."
   log "WARNING: falling back to Debian's libsrtp2 (NSS crypto): works, but SRTP costs several times more CPU per packet."
