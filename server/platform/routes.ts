@@ -68,7 +68,7 @@ export function platformEdgeRoutes(ctx: AppServices): Router {
     // A pulling platform presents the feed token; the region's own staff may read it with their session.
     const auth = req.headers.authorization ?? '';
     if (!cfg.feedToken || auth !== `Bearer ${cfg.feedToken}`) {
-      const user = await resolveSession(ctx.db, ctx.tree, sessionToken(req.headers.cookie));
+      const user = await resolveSession(ctx, sessionToken(req.headers.cookie));
       if (!user) throw errors.authRequired();
       if (user.unitCode !== ctx.tree.root.code) throw errors.scopeForbidden();
     }

@@ -7,7 +7,7 @@ import type { ClientEvent, ClientToServerEvents, PushOf, ServerEvent, ServerToCl
 export type Socket = RawSocket<ServerToClientEvents, ClientToServerEvents>;
 import type { DbHandle } from '../../db/connect.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
-import { createApp, type RunningApp } from '../../server/app.ts';
+import { createApp, type AppOptions, type RunningApp } from '../../server/app.ts';
 import { WorkerPool } from '../../sfu/WorkerPool.ts';
 
 export interface TestServer {
@@ -17,9 +17,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(dbHandle: DbHandle): Promise<TestServer> {
+/**
+ * Suites log in as one user many times and move the clock by hours or months, so by default there is no idle
+ * timeout and no session limit; the session tests pass the production defaults (`sessionDefaults`).
+ */
+export async function startTestServer(dbHandle: DbHandle, opts: Pick<AppOptions, 'sessionDefaults' | 'sessionSweepMs'> = {}): Promise<TestServer> {
   const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn' });
-  const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }) });
+  const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }), sessionDefaults: opts.sessionDefaults ?? { idleMinutes: 0, maxSessions: 0 }, ...(opts.sessionSweepMs ? { sessionSweepMs: opts.sessionSweepMs } : {}) });
   const port = await app.listen(0, '127.0.0.1');
   return {
     app,
