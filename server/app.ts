@@ -14,7 +14,7 @@ import { authRoutes } from './auth/routes.ts';
 import { auditRequests } from './audit/middleware.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { voicePhoneRoutes } from './voice/phonesRoutes.ts';
-import { checkSession } from './auth/sessions.ts';
+import { checkSession } from './auth/sessionCheck.ts';
 import { defaultsFromEnv, setSessionDefaults, type SessionDefaults } from './auth/policy.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { SocketSessions } from './auth/socketSessions.ts';

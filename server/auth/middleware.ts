@@ -2,7 +2,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { parse as parseCookie } from 'cookie';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/errors.ts';
-import { checkSession, SESSION_COOKIE, touchSession, type SessionUser } from './sessions.ts';
+import { checkSession } from './sessionCheck.ts';
+import { SESSION_COOKIE, touchSession, type SessionUser } from './sessions.ts';
 
 export const sessionToken = (cookieHeader: string | undefined): string | undefined =>
   cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;

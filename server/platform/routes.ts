@@ -7,7 +7,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from 'zod';
 import { autoRulesSchema, conveneSchema, demandSchema, pushRequestSchema, redriveSchema, withdrawSchema } from '../../contract/platform.ts';
 import { currentUser, sessionToken } from '../auth/middleware.ts';
-import { resolveSession } from '../auth/sessions.ts';
+import { resolveSession } from '../auth/sessionCheck.ts';
 import { clock } from '../clock.ts';
 import type { AppServices } from '../services.ts';
 import { ApiError, errors } from '../http/errors.ts';
