@@ -79,6 +79,8 @@ describe.each(testDatabases())('sessions ($name)', (tdb) => {
     expect((await active.get('/api/auth/me')).status).toBe(200);
     const entries = await auditActions('auth.session_idle');
     expect(entries).toContainEqual(expect.objectContaining({ username: '150102-duty', status: 401 }));
+    // The once-a-minute presence signal is not a trail entry (what it leads to is).
+    expect(await auditActions('change POST /api/auth/activity')).toEqual([]);
   });
 
   it('an idle session’s socket is disconnected with the reason; it cannot reconnect', async () => {
