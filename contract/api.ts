@@ -13,6 +13,8 @@ import * as reports from './reports.ts';
 import * as scoring from './scoring.ts';
 import { auditQuery } from './audit.ts';
 import { voicePhoneCreate, voicePhoneUpdate } from './voice.ts';
+import { accountsQuery, assignRolesBody, createAccountBody, createUnitBody, editAccountBody, editUnitBody } from './admin.ts';
+import { adminSessionsQuery, sessionPolicyBody } from './sessions.ts';
 
 export interface ApiRoute {
   /** "METHOD /path" with Express parameters (:id). */
@@ -39,6 +41,11 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'GET /api/auth/me', summary: 'The session user', public: true },
   { route: 'POST /api/auth/password', summary: '修改密码', body: changePasswordBody },
   { route: 'POST /api/auth/reset', summary: '重置密码 (security administrator, own subtree)', body: resetPasswordBody },
+  { route: 'GET /api/auth/session', summary: 'This session: when it lapses if nobody acts (a read: not activity)' },
+  { route: 'POST /api/auth/activity', summary: 'The user is here (sent by the console after real input): pushes the idle lapse out' },
+  { route: 'GET /api/auth/sessions', summary: 'My live sessions with their remote ends' },
+  { route: 'POST /api/auth/sessions/end-others', summary: 'Sign out all my other sessions' },
+  { route: 'POST /api/auth/sessions/:id/end', summary: 'Sign out one of my sessions' },
   { route: 'GET /api/test/clock', summary: 'Test clock (TEST_CLOCK=1 only)', public: true },
   { route: 'POST /api/test/clock', summary: 'Set or advance the test clock (TEST_CLOCK=1 only)', public: true },
   // org
@@ -145,6 +152,21 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'POST /api/information/direct-points', summary: 'Designate a 直报点', body: info.directPointBody },
   { route: 'POST /api/information/direct-points/:id/drop', summary: 'Drop a 直报点' },
   { route: 'GET /api/information/notices', summary: 'My notices' },
+  // administrators (三员分立): accounts and units (系统管理员), roles, policy and sessions (安全保密管理员)
+  { route: 'GET /api/admin/users', summary: 'Accounts in the administrator\'s subtree (system and security administrator)', query: accountsQuery },
+  { route: 'POST /api/admin/users', summary: 'Create an account (system administrator; no roles, no password yet)', body: createAccountBody },
+  { route: 'POST /api/admin/users/:id', summary: 'Edit an account\'s name, unit, phone (system administrator)', body: editAccountBody },
+  { route: 'POST /api/admin/users/:id/disable', summary: 'Disable an account (system administrator; never deleted)' },
+  { route: 'POST /api/admin/users/:id/enable', summary: 'Enable an account again (system administrator)' },
+  { route: 'POST /api/admin/users/:id/roles', summary: 'Assign roles (security administrator; 三员分立)', body: assignRolesBody },
+  { route: 'POST /api/admin/users/:id/sessions/end', summary: 'End all of a user\'s sessions (security administrator)' },
+  { route: 'POST /api/admin/units', summary: 'Create a unit under a parent (system administrator)', body: createUnitBody },
+  { route: 'POST /api/admin/units/:code', summary: 'Rename or move a unit (system administrator; no cycles, levels kept)', body: editUnitBody },
+  { route: 'GET /api/admin/security-policy', summary: 'Session policy: idle minutes, concurrent sessions (security administrator)' },
+  { route: 'PUT /api/admin/security-policy', summary: 'Save the session policy (security administrator)', body: sessionPolicyBody },
+  { route: 'POST /api/admin/security-policy/reset', summary: 'Back to the server\'s default session policy (security administrator)' },
+  { route: 'GET /api/admin/sessions', summary: 'Everyone\'s live sessions in the subtree (security administrator)', query: adminSessionsQuery },
+  { route: 'POST /api/admin/sessions/:id/end', summary: 'End anyone\'s session (security administrator)' },
   // audit trail (安全审计员 only)
   { route: 'GET /api/voice/phones', summary: "Units' registered phones (system administrator; passwords never shown)" },
   { route: 'POST /api/voice/phones', summary: 'Register a unit phone (digest password set once, kept only as HA1)', body: voicePhoneCreate },

@@ -21,6 +21,8 @@ export interface User {
   /** Set for an office's department (a submitting unit below it, no division of its own). */
   unitKind?: 'department';
   roles: Role[];
+  /** An administrator reset the password: change it before anything else (the server refuses other calls). */
+  mustChangePassword?: true;
 }
 
 /** One unit of the org tree with its children (GET /api/org/tree). */

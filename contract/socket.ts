@@ -10,6 +10,7 @@ import type { ControlState } from './meetingControl.ts';
 import type { ChatMessage, MeetingDto, PeerInfo, ProducerInfo, signallingSchemas } from './meetings.ts';
 import type { PlatformAlertPush, PlatformConvenedPush } from './platform.ts';
 import type { Grade, IdNotice, ReportDto, ReportPush } from './reports.ts';
+import type { SessionEndReason } from './sessions.ts';
 import type { DialPush, voiceSchemas } from './voice.ts';
 
 /** The answer every acked client→server socket event gets (server/realtime/ack.ts sends it). */
@@ -29,7 +30,8 @@ export interface DeadlinePush {
 }
 
 export interface ServerToClientEvents {
-  'session:ended': (p: Record<string, never>) => void;
+  /** The session ended (logout elsewhere, password change, idle, evicted, revoked, disabled); its socket closes. */
+  'session:ended': (p: { reason?: SessionEndReason }) => void;
   // urgent reports: report:new / report:update carry the report as this socket may read it
   'report:new': (p: ReportDto) => void;
   'report:update': (p: ReportDto) => void;

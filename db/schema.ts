@@ -36,6 +36,10 @@ export interface UserTable {
   created_at: ServerTime;
   /** Last password change (self or admin reset); null: the seeded one. */
   password_changed_at: Date | null;
+  /** Disabled by the system administrator (migration 019): cannot sign in; never deleted. */
+  disabled_at: Generated<Date | null>;
+  /** Set by an administrator's password reset: the next sign-in must change it first. */
+  must_change_password: Generated<boolean>;
 }
 
 export interface SessionTable {
@@ -43,12 +47,31 @@ export interface SessionTable {
   user_id: number;
   created_at: ServerTime;
   expires_at: Date;
+  /** Migration 019: public id, remote end, last user activity (server clock), how it ended. */
+  id: Generated<number>;
+  remote: string | null;
+  user_agent: string | null;
+  /** Sign-in on the server clock (created_at is the database's). */
+  started_at: Date;
+  last_active_at: Date;
+  ended_at: Date | null;
+  end_reason: string | null;
+}
+
+/** The security administrator's session policy (migration 019): one row, id 1. */
+export interface SecurityPolicyTable {
+  id: number;
+  idle_minutes: number;
+  max_sessions: number;
+  updated_at: Date;
+  updated_by: string;
 }
 
 interface FoundationTables {
   units: UnitTable;
   users: UserTable;
   sessions: SessionTable;
+  security_policy: SecurityPolicyTable;
 }
 
 /** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */

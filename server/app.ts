@@ -14,7 +14,9 @@ import { authRoutes } from './auth/routes.ts';
 import { auditRequests } from './audit/middleware.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { voicePhoneRoutes } from './voice/phonesRoutes.ts';
-import { resolveSessionInfo } from './auth/sessions.ts';
+import { checkSession } from './auth/sessionCheck.ts';
+import { defaultsFromEnv, setSessionDefaults, type SessionDefaults } from './auth/policy.ts';
+import { adminRoutes } from './admin/routes.ts';
 import { SocketSessions } from './auth/socketSessions.ts';
 import type { AppContext } from './context.ts';
 import type { AppServices } from './services.ts';
@@ -50,6 +52,11 @@ export interface AppOptions {
   /** Built console to serve (dist/console); omitted in API-only tests. */
   staticDir?: string;
   secureCookie?: boolean;
+  /**
+   * Session policy until the security administrator saves one: idle minutes and concurrent sessions per user
+   * (0: off). Default: SESSION_IDLE_MINUTES / SESSION_MAX_CONCURRENT, else 30 min and 3.
+   */
+  sessionDefaults?: SessionDefaults;
   /** Emergency-platform link settings over the environment's (PLATFORM_*). */
   platform?: Partial<PlatformConfig>;
 }
@@ -72,6 +79,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   await opts.dbHandle.useAppRole();
   if (opts.seed && (await seedDemo(db))) log.info('demo org tree and accounts seeded');
   const tree = await loadOrgTree(db);
+  setSessionDefaults(db, opts.sessionDefaults ?? defaultsFromEnv());
 
   const app = express();
   app.disable('x-powered-by');
@@ -85,7 +93,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     ...infra,
     meetings: new MeetingHub({ ...infra, pool: opts.pool }),
     reports,
-    sessions: new SocketSessions(io, db),
+    sessions: new SocketSessions(io, db, log),
     platform: createPlatformRuntime(infra, reports, opts.platform),
     scoring: new ScoringTicker(infra),
   };
@@ -94,8 +102,11 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
 
   io.use(async (socket, next) => {
     try {
-      const session = await resolveSessionInfo(db, tree, sessionToken(socket.handshake.headers.cookie));
+      const session = await checkSession(infra, sessionToken(socket.handshake.headers.cookie));
       if (!session) return next(Object.assign(new Error('AUTH_REQUIRED'), { data: errors.authRequired().toJSON() }));
+      if (session.state === 'ended') return next(Object.assign(new Error('AUTH_REQUIRED'), { data: errors.sessionEnded(session.reason).toJSON() }));
+      // After an administrator's reset nothing but the password change: no live connection either.
+      if (session.user.mustChangePassword) return next(Object.assign(new Error('AUTH_REQUIRED'), { data: errors.passwordChangeRequired().toJSON() }));
       socket.data.user = session.user;
       socket.data.sessionHash = session.tokenHash;
       socket.data.expiresAt = session.expiresAt.getTime();
@@ -128,7 +139,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/auth', authRoutes(ctx, { secureCookie: opts.secureCookie ?? false }));
   // Test-only clock control (POST /api/test/clock { setIso } | { advanceMs }): never mounted in production.
   if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
-  app.use('/api', requireUser(ctx));
+  app.use('/api', requireUser(ctx, { enforcePasswordChange: true }));
   app.use('/api', openApiRoutes());
   app.use('/api/org', orgRoutes(ctx));
   app.use('/api/meetings', meetingRoutes(ctx));
@@ -139,6 +150,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/platform', platformRoutes(ctx));
   app.use('/api/audit', auditRoutes(ctx));
   app.use('/api/voice', voicePhoneRoutes(ctx));
+  app.use('/api/admin', adminRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {

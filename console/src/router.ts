@@ -20,6 +20,11 @@ export const router = createRouter({
     { path: '/account/password', name: 'account-password', component: () => import('./account/PasswordPage.vue') },
     { path: '/admin/audit', name: 'admin-audit', component: () => import('./audit/AuditPage.vue') },
     { path: '/admin/voice-phones', name: 'admin-voice-phones', component: () => import('./voice/VoicePhonesPage.vue') },
+    { path: '/account/sessions', name: 'account-sessions', component: () => import('./account/SessionsPage.vue') },
+    { path: '/admin/accounts', name: 'admin-accounts', component: () => import('./admin/AccountsPage.vue') },
+    { path: '/admin/units', name: 'admin-units', component: () => import('./admin/UnitsPage.vue') },
+    { path: '/admin/roles', name: 'admin-roles', component: () => import('./admin/RolesPage.vue') },
+    { path: '/admin/security', name: 'admin-security', component: () => import('./admin/SecurityPage.vue') },
     { path: '/admin/password-reset', name: 'admin-password-reset', component: () => import('./account/ResetPasswordPage.vue') },
     { path: '/reports', name: 'reports', component: () => import('./reports/ReportsPage.vue') },
     { path: '/reports/incidents/:id', name: 'incident', component: () => import('./reports/IncidentPage.vue') },
@@ -67,5 +72,7 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   }
   if (to.name === 'login' && auth.user) return { name: 'home' };
+  // An administrator reset the password: nothing else until it is changed (the server refuses the rest too).
+  if (auth.user?.mustChangePassword && to.name !== 'account-password') return { name: 'account-password', query: { forced: '1' } };
   return true;
 });

@@ -13,6 +13,11 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Sign-in writes its own entries (success and each kind of failure). */
 const EXPLICIT = new Set(['/api/auth/login']);
 const SECRET_KEY = /pass|pin|secret|token|key/i;
+/**
+ * State-changing requests that are not acts worth a trail entry: the console's "the user is here" signal (at most
+ * once a minute per active user) would bury the trail. What it leads to is audited: an idle lapse, a sign-in.
+ */
+export const NOT_AUDITED = new Set(['/api/auth/activity']);
 
 /** What a handler adds to its request's entry: before/after of a change, or what classified thing it read. */
 export interface AuditNote {
@@ -44,7 +49,7 @@ function redact(v: unknown, depth = 0): unknown {
 
 export function requestEntry(req: Request, res: Response, routeOf: (method: string, path: string) => string | null): AuditInput | null {
   const path = req.originalUrl.split('?')[0] ?? '';
-  if (EXPLICIT.has(path) || !(path.startsWith('/api/') || path.startsWith('/platform/'))) return null;
+  if (EXPLICIT.has(path) || NOT_AUDITED.has(path) || !(path.startsWith('/api/') || path.startsWith('/platform/'))) return null;
   const note = res.locals.audit as AuditNote | undefined;
   const disposition = String(res.getHeader('content-disposition') ?? '');
   const kind = !READS.has(req.method) ? 'change' : disposition.startsWith('attachment') ? 'export' : note?.read?.length ? 'read' : null;

@@ -1,4 +1,9 @@
 /** API errors: a stable machine code plus a Chinese message the console can show as is. */
+import { SESSION_END_ZH, type SessionEndReason } from '../../contract/sessions.ts';
+
+/** The 401 codes of a session that ended other than by its own logout. */
+export const SESSION_END_CODES: Record<SessionEndReason, string> = { idle: 'SESSION_IDLE', evicted: 'SESSION_EVICTED', revoked: 'SESSION_REVOKED', disabled: 'ACCOUNT_DISABLED' };
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -15,6 +20,10 @@ export class ApiError extends Error {
 
 export const errors = {
   authRequired: () => new ApiError(401, 'AUTH_REQUIRED', '请先登录'),
+  sessionEnded: (reason: SessionEndReason) => new ApiError(401, SESSION_END_CODES[reason], SESSION_END_ZH[reason]),
+  passwordChangeRequired: () => new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', '管理员已重置您的密码，请先修改密码'),
+  accountDisabled: () => new ApiError(403, 'ACCOUNT_DISABLED', '账号已停用，请联系系统管理员'),
+  adminRule: (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details),
   authInvalid: () => new ApiError(401, 'AUTH_INVALID', '用户名或密码错误'),
   roleForbidden: () => new ApiError(403, 'ROLE_FORBIDDEN', '当前角色无权执行此操作'),
   scopeForbidden: (detail?: unknown) => new ApiError(403, 'SCOPE_FORBIDDEN', '所选单位超出本单位管辖范围', detail),

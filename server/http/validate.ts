@@ -60,6 +60,13 @@ export function uuidParam(id: unknown, what: string): string {
   return id;
 }
 
+/** A path id that must be a positive integer (a serial): anything else is simply not found. */
+export function idParam(id: unknown, what = '记录'): number {
+  const n = typeof id === 'string' && /^\d{1,9}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isInteger(n) || n < 1) throw errors.notFound(what);
+  return n;
+}
+
 export { int32, plausibleDate, plausibleInstant, plausibleMonth } from '../../contract/fields.ts';
 
 /** How far back an event or a call may lie when it is first recorded: older is a typo, not a late report. */

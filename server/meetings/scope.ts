@@ -47,12 +47,13 @@ export function resolveScope(tree: OrgTree, hostCode: string, scope: MeetingScop
   return { ok: true, unitCodes: [host.code, ...rest] };
 }
 
-const orderCache = new WeakMap<OrgTree, Map<string, number>>();
+// Keyed by the tree's version too: units created or moved at run time change the order.
+const orderCache = new WeakMap<OrgTree, { version: number; order: Map<string, number> }>();
 function orgOrder(tree: OrgTree): Map<string, number> {
   let m = orderCache.get(tree);
-  if (!m) {
-    m = new Map(tree.subtree(tree.root.code).map((u, i) => [u.code, i]));
+  if (!m || m.version !== tree.version) {
+    m = { version: tree.version, order: new Map(tree.subtree(tree.root.code).map((u, i) => [u.code, i])) };
     orderCache.set(tree, m);
   }
-  return m;
+  return m.order;
 }

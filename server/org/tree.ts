@@ -22,9 +22,37 @@ export class OrgTree {
   readonly #units = new Map<string, OrgUnit>();
   readonly #children = new Map<string, OrgUnit[]>();
   readonly #departments = new Map<string, OrgUnit[]>();
-  readonly root: OrgUnit;
+  #root!: OrgUnit;
+  #version = 0;
 
   constructor(all: OrgUnit[]) {
+    this.#build(all);
+  }
+
+  get root(): OrgUnit {
+    return this.#root;
+  }
+
+  /** Bumped whenever the tree changes at run time: caches of derived data (org order) key on it. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * Replaces the whole tree in place after the system administrator created, renamed or moved a unit (the
+   * rows committed first): every holder of this instance sees the change. Throws, changing nothing, on a
+   * tree that does not hold together.
+   */
+  replaceAll(all: OrgUnit[]): void {
+    new OrgTree(all); // validate first
+    this.#units.clear();
+    this.#children.clear();
+    this.#departments.clear();
+    this.#build(all);
+    this.#version++;
+  }
+
+  #build(all: OrgUnit[]): void {
     for (const u of all) this.#units.set(u.code, u);
     const units = all.filter((u) => u.kind !== 'department');
     for (const d of all.filter((u) => u.kind === 'department')) this.#attachDepartment(d);
@@ -38,7 +66,7 @@ export class OrgTree {
     for (const list of this.#children.values()) list.sort((a, b) => a.sortOrder - b.sortOrder || a.code.localeCompare(b.code));
     const roots = units.filter((u) => u.parentCode === null);
     if (roots.length !== 1) throw new Error(`org tree needs exactly one root, found ${roots.length}`);
-    this.root = roots[0]!;
+    this.#root = roots[0]!;
   }
 
   #attachDepartment(d: OrgUnit): void {
@@ -65,6 +93,7 @@ export class OrgTree {
     const unit = { ...d, kind: 'department' as const };
     this.#units.set(d.code, unit);
     this.#attachDepartment(unit);
+    this.#version++;
   }
 
   get(code: string): OrgUnit | undefined {

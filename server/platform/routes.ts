@@ -7,7 +7,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from 'zod';
 import { autoRulesSchema, conveneSchema, demandSchema, pushRequestSchema, redriveSchema, withdrawSchema } from '../../contract/platform.ts';
 import { currentUser, sessionToken } from '../auth/middleware.ts';
-import { resolveSession } from '../auth/sessions.ts';
+import { resolveSession } from '../auth/sessionCheck.ts';
 import { clock } from '../clock.ts';
 import type { AppServices } from '../services.ts';
 import { ApiError, errors } from '../http/errors.ts';
@@ -68,7 +68,7 @@ export function platformEdgeRoutes(ctx: AppServices): Router {
     // A pulling platform presents the feed token; the region's own staff may read it with their session.
     const auth = req.headers.authorization ?? '';
     if (!cfg.feedToken || auth !== `Bearer ${cfg.feedToken}`) {
-      const user = await resolveSession(ctx.db, ctx.tree, sessionToken(req.headers.cookie));
+      const user = await resolveSession(ctx, sessionToken(req.headers.cookie));
       if (!user) throw errors.authRequired();
       if (user.unitCode !== ctx.tree.root.code) throw errors.scopeForbidden();
     }

@@ -19,6 +19,9 @@ const app = await createApp({
   dbHandle,
   pool,
   seed: true,
+  // Specs log in as one user many times and move the clock by months: no idle timeout and no session limit
+  // until a spec sets a policy (sessions.spec.ts does, and resets it to these defaults at its end).
+  sessionDefaults: { idleMinutes: 0, maxSessions: 0 },
   // Parallel developers build the console into their own folders.
   staticDir: process.env.E2E_STATIC_DIR ?? path.join(root, 'dist', 'console'),
   log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }),

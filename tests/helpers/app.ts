@@ -7,7 +7,7 @@ import type { ClientEvent, ClientToServerEvents, PushOf, ServerEvent, ServerToCl
 export type Socket = RawSocket<ServerToClientEvents, ClientToServerEvents>;
 import type { DbHandle } from '../../db/connect.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
-import { createApp, type RunningApp } from '../../server/app.ts';
+import { createApp, type AppOptions, type RunningApp } from '../../server/app.ts';
 import { WorkerPool } from '../../sfu/WorkerPool.ts';
 import type { SfuConfig } from '../../sfu/config.ts';
 
@@ -18,10 +18,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** `sfu`: pool settings over the tests' one worker (e.g. two workers and a low spread threshold). */
-export async function startTestServer(dbHandle: DbHandle, sfu: Partial<SfuConfig> = {}): Promise<TestServer> {
-  const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn', ...sfu });
-  const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }) });
+/**
+ * Suites log in as one user many times and move the clock by hours or months, so by default there is no idle
+ * timeout and no session limit; the session tests pass the production defaults (`sessionDefaults`).
+ * `sfu`: pool settings over the tests' one worker (e.g. two workers and a low spread threshold).
+ */
+export async function startTestServer(
+  dbHandle: DbHandle,
+  opts: Pick<AppOptions, 'sessionDefaults' | 'sessionSweepMs'> & { sfu?: Partial<SfuConfig> } = {},
+): Promise<TestServer> {
+  const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn', ...opts.sfu });
+  const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }), sessionDefaults: opts.sessionDefaults ?? { idleMinutes: 0, maxSessions: 0 }, ...(opts.sessionSweepMs ? { sessionSweepMs: opts.sessionSweepMs } : {}) });
   const port = await app.listen(0, '127.0.0.1');
   return {
     app,

@@ -13,7 +13,8 @@ const { createApp } = await import('../../server/app.ts');
 
 const dbHandle = await connectDb({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.TEST_PGLITE_DIR ?? 'memory://', onIdleError: () => undefined });
 const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn' });
-const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }) });
+// Suites log in as one user many times and move the clock by hours: no idle timeout, no session limit.
+const app = await createApp({ dbHandle, pool, seed: true, sessionDefaults: { idleMinutes: 0, maxSessions: 0 }, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }) });
 const port = await app.listen(Number(process.env.TEST_PORT ?? 0), '127.0.0.1');
 console.log(`SERVER_READY port=${port}`);
 const stop = async () => {

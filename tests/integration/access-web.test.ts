@@ -135,7 +135,7 @@ describe.each(testDatabases())('web edge ($name)', (tdb) => {
     expect((await loginFrom(ip, '150105-duty', DEMO_PASSWORD)).status).toBe(200);
 
     // The counter is in the database: a second server process (or a restarted one) refuses as well.
-    const second = await createApp({ dbHandle: { ...srv.app.ctx, kind: 'pglite', useAppRole: async () => undefined, close: async () => undefined } as never, pool: srv.pool, log: pino({ level: 'silent' }) });
+    const second = await createApp({ dbHandle: { ...srv.app.ctx, kind: 'pglite', useAppRole: async () => undefined, close: async () => undefined } as never, pool: srv.pool, log: pino({ level: 'silent' }), sessionDefaults: { idleMinutes: 0, maxSessions: 0 } });
     const port = await second.listen(0, '127.0.0.1');
     expect((await loginFrom(ip, '150105-leader', DEMO_PASSWORD, `http://127.0.0.1:${port}`)).status).toBe(429);
     await second.close();

@@ -56,6 +56,7 @@ describe(`hostile input (${db!.name})`, () => {
   it('refuses NUL and lone surrogates in every text field of every route with a 400, storing nothing', async () => {
     const duty = await login('150102-duty');
     const leader = await login('150100-leader');
+    const sys = await login('sysadmin');
     const now = new Date();
     const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
     const routes: [Client, string, Record<string, unknown>][] = [
@@ -64,6 +65,8 @@ describe(`hostile input (${db!.name})`, () => {
       [duty, '/api/duty/log', { requestId: randomUUID(), callTime: minutesAgo(3), callerUnit: '某镇', callerName: '李四', summary: '道路中断', place: '某村', measures: '已上报' }],
       [duty, '/api/duty/handovers', { requestId: randomUUID(), slotStart: now.toISOString(), summary: '交班小结' }],
       [leader, '/api/meetings', { title: '防汛调度会', scope: { kind: 'cityWithCounties', cityCode: '150100' } } as Record<string, unknown>],
+      [sys, '/api/admin/users', { username: 'fuzz-user', displayName: '模糊测试', unitCode: '150102', phone: '123' }],
+      [sys, '/api/admin/units', { code: '150194', name: '模糊新区', nameEn: 'Fuzz', parentCode: '150100' }],
       [leader, '/api/reports/incidents/demand', { unitCode: '150102', title: '催报', eventTime: minutesAgo(30), place: '新城区', grade: 2, note: '请立即报告' }],
     ];
     let tried = 0;

@@ -76,9 +76,7 @@ describe('a meeting spread over two workers', () => {
 
   beforeAll(async () => {
     srv = await startTestServer(await connectDb({ dataDir: 'memory://' }), {
-      numWorkers: 2,
-      spread: { consumersPerRouter: 4, consumersPerSite: 2 },
-      audio: { lastN: 4, intervalMs: 200, holdMs: 800 },
+      sfu: { numWorkers: 2, spread: { consumersPerRouter: 4, consumersPerSite: 2 }, audio: { lastN: 4, intervalMs: 200, holdMs: 800 } },
     });
     const city = await Client.login(srv.baseUrl, '150100-leader');
     clients.push(city);

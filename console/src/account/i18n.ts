@@ -10,10 +10,11 @@ const zhCN = {
       confirm: '确认新密码',
       submit: '修改密码',
       done: '密码已修改，其他已登录的会话已退出',
+      forced: '管理员已重置您的密码，请先设置新密码后再使用系统',
     },
     reset: {
       title: '重置用户密码',
-      hint: '为本单位及下级单位的账号设置新密码；该账号所有会话立即退出，登录锁定同时解除。',
+      hint: '为本单位及下级单位的账号设置新密码；该账号所有会话立即退出，登录锁定同时解除，下次登录须先修改密码。',
       username: '用户名',
       new: '新密码',
       submit: '重置密码',
@@ -37,6 +38,7 @@ const en: typeof zhCN = {
       confirm: 'Confirm new password',
       submit: 'Change password',
       done: 'Password changed; your other sessions were signed out',
+      forced: 'An administrator reset your password: choose a new one before using the system',
     },
     reset: {
       title: "Reset a user's password",

@@ -3,11 +3,17 @@ import { computed, ref } from 'vue';
 import { api } from '../shared/api';
 import { AppError } from '../shared/errors';
 import type { Role, User } from '../../../contract/org';
+import type { SessionEndReason } from '../../../contract/sessions';
+
+/** The 401 codes of a session that ended other than by its own logout (server/http/errors.ts). */
+const REASON_OF_CODE: Record<string, SessionEndReason> = { SESSION_IDLE: 'idle', SESSION_EVICTED: 'evicted', SESSION_REVOKED: 'revoked', ACCOUNT_DISABLED: 'disabled' };
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
   /** Whether the initial `/api/auth/me` probe has completed (the router waits for it). */
   const checked = ref(false);
+  /** Why the last session ended, when the server said (the login page tells the user). */
+  const endedReason = ref<SessionEndReason | null>(null);
   let probe: Promise<void> | null = null;
 
   const isLoggedIn = computed(() => user.value !== null);
@@ -37,6 +43,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function login(username: string, password: string): Promise<void> {
     const res = await api.post<{ user: User }>('/api/auth/login', { username, password });
     user.value = res.user;
+    endedReason.value = null;
     checked.value = true;
   }
 
@@ -55,14 +62,16 @@ export const useAuthStore = defineStore('auth', () => {
     try {
       user.value = (await api.get<{ user: User }>('/api/auth/me')).user;
     } catch (e) {
-      if (e instanceof AppError && e.status === 401) user.value = null;
+      if (e instanceof AppError && e.status === 401) expire(e.code);
     }
   }
 
-  /** Session ended elsewhere (401 on a later call). */
-  function expire(): void {
+  /** Session ended elsewhere (401 on a later call, or the socket told why). */
+  function expire(code?: string, reason?: SessionEndReason): void {
+    const why = reason ?? (code ? REASON_OF_CODE[code] : undefined);
+    if (why && user.value) endedReason.value = why;
     user.value = null;
   }
 
-  return { user, checked, isLoggedIn, hasRole, ensureChecked, login, logout, verify, expire };
+  return { user, checked, endedReason, isLoggedIn, hasRole, ensureChecked, login, logout, verify, expire };
 });

@@ -2,7 +2,7 @@ import { AppError, fromWire } from './errors';
 
 /** Thin JSON client for /api. Session is the httpOnly cookie, so requests are same-origin with credentials. */
 
-type UnauthorizedHandler = () => void;
+type UnauthorizedHandler = (code: string) => void;
 let onUnauthorized: UnauthorizedHandler | null = null;
 
 /** Called when a request comes back 401 after login (session expired or revoked elsewhere). */
@@ -12,7 +12,16 @@ export function setUnauthorizedHandler(fn: UnauthorizedHandler | null): void {
 
 const TIMEOUT_MS = 15_000;
 
+type Listener = (method: string, path: string) => void;
+const listeners = new Set<Listener>();
+/** Hears every request the console sends (the idle guard: a change is the user's activity on the server). */
+export function onRequest(fn: Listener): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  for (const fn of listeners) fn(method, path);
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
   let res: Response;
@@ -33,7 +42,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const data: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     const err = fromWire((data as { error?: Record<string, unknown> } | undefined)?.error, res.status);
-    if (res.status === 401 && path !== '/api/auth/login' && path !== '/api/auth/me') onUnauthorized?.();
+    if (res.status === 401 && path !== '/api/auth/login' && path !== '/api/auth/me') onUnauthorized?.(err.code);
     throw err;
   }
   return data as T;
