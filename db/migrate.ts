@@ -14,6 +14,7 @@ import * as m012 from './migrations/012_duplicates.ts';
 import * as m014 from './migrations/014_inbound_chain.ts';
 import * as m015 from './migrations/015_audit_admins.ts';
 import * as m017 from './migrations/017_voice_access.ts';
+import * as m018 from './migrations/018_certificates.ts';
 import * as m020 from './migrations/020_voice_dialout.ts';
 
 // Migrations are listed in code (not read from disk) so bundling and tsx both see the same set.
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014_inbound_chain': m014,
   '015_audit_admins': m015,
   '017_voice_access': m017,
+  '018_certificates': m018,
   '020_voice_dialout': m020,
 };
 

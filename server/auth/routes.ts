@@ -8,6 +8,8 @@ import { hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession, deleteUserSessions, hashToken, hasAnyRole, resolveSession, SESSION_COOKIE, SESSION_TTL_MS, toSessionUser } from './sessions.ts';
 import { writeAudit } from '../audit/service.ts';
 import { beginAttempt, clearAccount, failAttempt, succeedAttempt } from './throttle.ts';
+import { checkSecondFactor } from '../certificates/service.ts';
+import { ApiError } from '../http/errors.ts';
 
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword('not-a-real-password'));
@@ -26,7 +28,7 @@ export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): R
     });
 
   r.post('/login', async (req, res) => {
-    const { username, password } = parse(loginSchema, req.body);
+    const { username, password, ukey } = parse(loginSchema, req.body);
     const ip = req.ip ?? 'unknown';
     // Refused before scrypt while the account or the address is locked (V9).
     const attempt = await beginAttempt(ctx.db, username, ip);
@@ -49,11 +51,20 @@ export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): R
       await failed(row ? 'password' : 'unknown_user', 401);
       throw errors.authInvalidLeft(left);
     }
+    // Certificate + password where the policy asks for two factors (server/certificates); a refused
+    // certificate counts as a failed attempt, so the lock also bounds tries with a known password.
+    const second = await checkSecondFactor(ctx, req, row, ukey).catch(async (e: unknown) => {
+      if (!(e instanceof ApiError)) throw e;
+      await failAttempt(ctx.db, attempt.slots);
+      ctx.log.warn({ username, ip, code: e.code }, 'login refused: certificate');
+      await failed(e.code, e.status);
+      throw e;
+    });
     await succeedAttempt(ctx.db, attempt.slots);
     setCookie(res, await createSession(ctx.db, row.id));
     ctx.log.info({ username }, 'login');
     const user = toSessionUser(row, ctx.tree);
-    await writeAudit(ctx, { actor: { id: user.id, username: user.username, unitCode: user.unitCode }, remote: ip, action: 'auth.login', target: '/api/auth/login', status: 200, detail: { factors: ['password'] } });
+    await writeAudit(ctx, { actor: { id: user.id, username: user.username, unitCode: user.unitCode }, remote: ip, action: 'auth.login', target: '/api/auth/login', status: 200, detail: { factors: second.factors, ...(second.certificate ? { certificate: second.certificate } : {}), ...(second.unenforced ? { twoFactorUnenforced: true } : {}) } });
     res.json({ user });
   });
 
