@@ -1,7 +1,7 @@
 /** Wires the HTTP API, socket.io and the SFU together. `createApp` is what tests start, too. */
 import fs from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import pino, { type Logger } from 'pino';
@@ -41,6 +41,7 @@ import type { PlatformConfig } from './platform/config.ts';
 import { platformEdgeRoutes, platformRoutes } from './platform/routes.ts';
 import { certificateRoutes, ukeyRoutes } from './certificates/routes.ts';
 import { CertTrust, type CertTrustConfig } from './certificates/trust.ts';
+import { createTlsServer } from './certificates/tlsServer.ts';
 import { createPlatformRuntime } from './platform/runtime.ts';
 
 export interface AppOptions {
@@ -85,11 +86,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.set('trust proxy', 'loopback');
   const certs = new CertTrust(opts.certificates);
   if (!certs.enforced) log.warn('no client or UKey CA configured: the two-factor (certificate) policy is not enforced');
-  // The client certificate is asked for, never required at the TLS layer: a missing or wrong one gets a
-  // Chinese message at sign-in instead of a broken connection (and password-only roles need none).
-  const server = opts.tls
-    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, requestCert: certs.clientCas.length > 0, rejectUnauthorized: false, ...(opts.certificates?.clientCa ? { ca: opts.certificates.clientCa } : {}) }, app)
-    : http.createServer(app);
+  const server = opts.tls ? createTlsServer(app, opts.tls, certs.clientCas.length ? opts.certificates?.clientCa : undefined) : http.createServer(app);
   // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
   const io: AppIo = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
   const infra: AppContext = { db, tree, log, io };
