@@ -73,7 +73,12 @@ export type FactorPolicyView = z.infer<typeof factorPolicyView>;
 export const factorPolicyBody = z.object({ rows: z.array(factorPolicyRow).min(1).max(20) });
 
 /** POST /api/auth/ukey/challenge → a single-use nonce the UKey signs. */
-export const ukeyChallenge = z.object({ nonce: z.string(), expiresAt: z.string() });
+export const ukeyChallenge = z.object({
+  nonce: z.string(),
+  expiresAt: z.string(),
+  /** The UKey vendor middleware on the user's machine (UKEY_MIDDLEWARE) and its adapter kind. */
+  middleware: z.object({ url: z.string(), kind: z.string() }),
+});
 export type UkeyChallenge = z.infer<typeof ukeyChallenge>;
 
 /** The UKey part of a login: the key's SM2 certificate and its SM2/SM3 signature (hex, DER) of the nonce. */

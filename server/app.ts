@@ -126,7 +126,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     ctx.meetings.attach(socket);
   });
 
-  app.use(securityHeaders({ https: opts.secureCookie ?? !!opts.tls }));
+  app.use(securityHeaders({ https: opts.secureCookie ?? !!opts.tls, connectExtra: certs.ukeyCas.length ? [new URL(certs.ukeyMiddleware.url).origin] : [] }));
   // Every change, export and marked classified read leaves an entry in the append-only trail.
   app.use(auditRequests(ctx, () => app));
   // The emergency platform posts signed CAP XML here (raw body, its own limits): before the JSON parser.

@@ -39,6 +39,7 @@ const certificates = {
   ukeyCa: readIf(process.env.UKEY_CA),
   trustedProxies: (process.env.TLS_PROXY_TRUST ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   proxyHeader: process.env.TLS_PROXY_HEADER,
+  ukeyMiddleware: process.env.UKEY_MIDDLEWARE ? { url: process.env.UKEY_MIDDLEWARE, kind: process.env.UKEY_MIDDLEWARE_KIND ?? 'stand-in' } : undefined,
 };
 const sfuConfig = sfuConfigFromEnv();
 const pool = await WorkerPool.create(sfuConfig);

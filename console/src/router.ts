@@ -20,6 +20,7 @@ export const router = createRouter({
     { path: '/account/password', name: 'account-password', component: () => import('./account/PasswordPage.vue') },
     { path: '/admin/audit', name: 'admin-audit', component: () => import('./audit/AuditPage.vue') },
     { path: '/admin/voice-phones', name: 'admin-voice-phones', component: () => import('./voice/VoicePhonesPage.vue') },
+    { path: '/admin/certificates', name: 'admin-certificates', component: () => import('./certificates/CertificatesPage.vue') },
     { path: '/admin/password-reset', name: 'admin-password-reset', component: () => import('./account/ResetPasswordPage.vue') },
     { path: '/reports', name: 'reports', component: () => import('./reports/ReportsPage.vue') },
     { path: '/reports/incidents/:id', name: 'incident', component: () => import('./reports/IncidentPage.vue') },

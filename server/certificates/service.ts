@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import { CERT_ERROR_ZH, type CertErrorCode, type CertificateView, type FactorPolicyView, type UkeyProof } from '../../contract/certificates.ts';
+import { CERT_ERROR_ZH, type CertErrorCode, type CertificateView, type FactorPolicyView, type UkeyChallenge, type UkeyProof } from '../../contract/certificates.ts';
 import { ROLES } from '../../contract/org.ts';
 import type { AppContext } from '../context.ts';
 import { clock } from '../clock.ts';
@@ -89,12 +89,12 @@ export async function setPolicy(ctx: Ctx, admin: Actor, rows: { role: string; re
   return policyView(ctx);
 }
 
-export async function issueChallenge(ctx: Ctx): Promise<{ nonce: string; expiresAt: string }> {
+export async function issueChallenge(ctx: Ctx): Promise<UkeyChallenge> {
   const now = clock.now();
   const nonce = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
   await repo.insertChallenge(ctx.db, nonce, expiresAt, now);
-  return { nonce, expiresAt: expiresAt.toISOString() };
+  return { nonce, expiresAt: expiresAt.toISOString(), middleware: ctx.certs.ukeyMiddleware };
 }
 
 export interface LoginFactors {

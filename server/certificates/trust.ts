@@ -19,7 +19,11 @@ export interface CertTrustConfig {
   trustedProxies?: string[];
   /** The header they put it in (nginx: `$ssl_client_escaped_cert`); default x-ssl-client-cert. */
   proxyHeader?: string;
+  /** The UKey vendor middleware on users' machines the console talks to, and which adapter speaks to it. */
+  ukeyMiddleware?: { url: string; kind: string };
 }
+
+export const DEFAULT_UKEY_MIDDLEWARE = { url: 'http://127.0.0.1:18600', kind: 'stand-in' };
 
 const plainAddress = (a: string | undefined) => (a ?? '').replace(/^::ffff:/, '');
 
@@ -35,6 +39,10 @@ export class CertTrust {
     this.ukeyCas = config.ukeyCa ? parseCertificates(config.ukeyCa) : [];
     this.proxies = new Set((config.trustedProxies ?? []).map(plainAddress));
     this.header = (config.proxyHeader ?? 'x-ssl-client-cert').toLowerCase();
+  }
+
+  get ukeyMiddleware(): { url: string; kind: string } {
+    return this.config.ukeyMiddleware ?? DEFAULT_UKEY_MIDDLEWARE;
   }
 
   /** Without a CA to check certificates against, the two-factor policy cannot be enforced. */

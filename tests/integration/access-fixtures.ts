@@ -9,6 +9,7 @@ import { alertXml } from '../../platform-sim/alerts.ts';
 import { makeInfoFixtures, type InfoFixtures } from './access-fixtures-info.ts';
 import { makeDepartmentFixtures, type DepartmentFixtures } from './access-fixtures-departments.ts';
 import { makeScoringFixtures, type ScoringFixtures } from './access-fixtures-scoring.ts';
+import { makeCertificateFixtures, type CertificateFixtures } from './access-fixtures-certificates.ts';
 
 export interface Fixtures {
   meeting: string;
@@ -46,6 +47,8 @@ export interface Fixtures {
   dept: DepartmentFixtures;
   /** Information scoring: a 约稿, a published bulletin (access-fixtures-scoring.ts). */
   scoring: ScoringFixtures;
+  /** A certificate bound to 新城区's duty officer, fresh ones to bind (access-fixtures-certificates.ts). */
+  certs: CertificateFixtures;
 }
 
 export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<Client>): Promise<Fixtures> {
@@ -155,5 +158,6 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
     info: await makeInfoFixtures(as, ok),
     dept: await makeDepartmentFixtures(as, ok),
     scoring: await makeScoringFixtures(as, ok),
+    certs: await makeCertificateFixtures(as, ok),
   };
 }

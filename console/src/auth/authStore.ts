@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import { api } from '../shared/api';
 import { AppError } from '../shared/errors';
 import type { Role, User } from '../../../contract/org';
+import type { UkeyProof } from '../../../contract/certificates';
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
@@ -34,8 +35,9 @@ export const useAuthStore = defineStore('auth', () => {
     return probe;
   }
 
-  async function login(username: string, password: string): Promise<void> {
-    const res = await api.post<{ user: User }>('/api/auth/login', { username, password });
+  /** `ukey`: the UKey's proof where the account signs in with certificate + password by UKey. */
+  async function login(username: string, password: string, ukey?: UkeyProof): Promise<void> {
+    const res = await api.post<{ user: User }>('/api/auth/login', { username, password, ...(ukey ? { ukey } : {}) });
     user.value = res.user;
     checked.value = true;
   }
