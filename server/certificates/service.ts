@@ -22,7 +22,8 @@ const STATUS: Record<CertErrorCode, number> = {
   CERT_REQUIRED: 401, CERT_INVALID: 400, CERT_UNTRUSTED: 401, CERT_EXPIRED: 401, CERT_NOT_YET_VALID: 401, CERT_REVOKED: 401,
   CERT_UNBOUND: 401, CERT_SIGNATURE_INVALID: 401, CERT_CHALLENGE_INVALID: 401, CERT_ALREADY_BOUND: 409,
 };
-export const certError = (code: CertErrorCode) => new ApiError(STATUS[code], code, CERT_ERROR_ZH[code]);
+/** At sign-in a refusal is 401; when binding (a session is open: 401 would end it in the console) 422. */
+export const certError = (code: CertErrorCode, status = STATUS[code]) => new ApiError(status, code, CERT_ERROR_ZH[code]);
 
 type Ctx = Pick<AppContext, 'db' | 'tree'> & { certs: CertTrust };
 type Actor = { username: string; unitCode: string };
@@ -61,7 +62,7 @@ export async function bindCertificate(ctx: Ctx, admin: Actor, username: string, 
   const f = await facts(ctx, cert);
   // Only what could ever sign in is bound: a configured CA must have issued it.
   const cas = f.kind === 'sm2' ? ctx.certs.ukeyCas : ctx.certs.clientCas;
-  if (cas.length && !f.issuerTrusted) throw certError('CERT_UNTRUSTED');
+  if (cas.length && !f.issuerTrusted) throw certError('CERT_UNTRUSTED', 422);
   const id = await repo.insertCertificate(ctx.db, {
     user_id: user.id, kind: f.kind, subject: cert.subject, issuer: cert.issuer, serial: cert.serialNumber,
     not_before: cert.notBefore, not_after: cert.notAfter, fingerprint: fingerprintOf(cert), pem: cert.toString('pem'),

@@ -197,6 +197,7 @@ describe.each(testDatabases())('certificate login ($name)', (tdb) => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('CERT_INVALID');
     const foreign = await sec.post('/api/certificates', { username: '150102-duty', pem: certs.otherCa!.certPem });
+    expect(foreign.status).toBe(422); // not 401: the administrator's session goes on
     expect(foreign.body.error.code).toBe('CERT_UNTRUSTED');
     const several = await sec.post('/api/certificates', { username: '150102-duty', pem: certs['secadmin-2']!.certPem });
     expect(several.status).toBe(201);
