@@ -1,4 +1,4 @@
-import { CERT_ERROR_ZH } from '../../../../contract/certificates';
+import { CERT_ERROR_ZH } from '../../../../contract/certificateErrors';
 
 /** Default locale. `en.ts` is typed against this object, so a missing key fails type-check. */
 export default {
