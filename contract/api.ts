@@ -15,6 +15,7 @@ import { auditQuery } from './audit.ts';
 import { voicePhoneCreate, voicePhoneUpdate } from './voice.ts';
 import { accountsQuery, assignRolesBody, createAccountBody, createUnitBody, editAccountBody, editUnitBody } from './admin.ts';
 import { adminSessionsQuery, sessionPolicyBody } from './sessions.ts';
+import { bindCertificateBody, certificateListQuery, factorPolicyBody, revokeCertificateBody } from './certificates.ts';
 
 export interface ApiRoute {
   /** "METHOD /path" with Express parameters (:id). */
@@ -174,6 +175,13 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'GET /api/audit/', summary: 'Audit entries, newest first, filtered and paged', query: auditQuery },
   { route: 'GET /api/audit/verify', summary: 'Verify the hash chain; names the first broken link' },
   { route: 'GET /api/audit/export.xlsx', summary: 'Audit entries as Excel (filtered)', query: auditQuery, produces: XLSX },
+  // certificate login (安全保密管理员: bind/revoke, the two-factor policy; the UKey nonce before login)
+  { route: 'POST /api/auth/ukey/challenge', summary: 'A single-use nonce for the UKey to sign (SM2/SM3)', public: true },
+  { route: 'GET /api/certificates/', summary: "An account's bound certificates", query: certificateListQuery },
+  { route: 'POST /api/certificates/', summary: 'Bind a certificate (PEM) to an account', body: bindCertificateBody },
+  { route: 'POST /api/certificates/:id/revoke', summary: 'Revoke a bound certificate, with a reason', body: revokeCertificateBody },
+  { route: 'GET /api/certificates/policy', summary: 'Which roles sign in with certificate + password' },
+  { route: 'PUT /api/certificates/policy', summary: 'Set the two-factor policy per role', body: factorPolicyBody },
   // emergency platform
   { route: 'POST /platform/cap', summary: 'Inbound signed CAP 1.2 (X-Signature)', public: true, produces: 'application/xml' },
   { route: 'GET /platform/feed.atom', summary: 'Atom feed of what was sent (bearer token)', public: true, produces: 'application/atom+xml' },

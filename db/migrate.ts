@@ -14,6 +14,7 @@ import * as m012 from './migrations/012_duplicates.ts';
 import * as m014 from './migrations/014_inbound_chain.ts';
 import * as m015 from './migrations/015_audit_admins.ts';
 import * as m017 from './migrations/017_voice_access.ts';
+import * as m018 from './migrations/018_certificates.ts';
 import * as m019 from './migrations/019_sessions_admin.ts';
 import * as m020 from './migrations/020_voice_dialout.ts';
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014_inbound_chain': m014,
   '015_audit_admins': m015,
   '017_voice_access': m017,
+  '018_certificates': m018,
   '019_sessions_admin': m019,
   '020_voice_dialout': m020,
 };

@@ -1,6 +1,7 @@
 /** The database schema as Kysely types: the one source of truth the migrations implement. */
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { AccessTables } from './tables/access.ts';
+import type { CertificateTables } from './tables/certificates.ts';
 import type { ServerTime } from './tables/common.ts';
 import type { DuplicateTables } from './tables/duplicates.ts';
 import type { DutyTables } from './tables/duty.ts';
@@ -75,7 +76,7 @@ interface FoundationTables {
 }
 
 /** Each domain keeps its tables in db/tables/<domain>.ts; this is their sum. */
-export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables, PlatformTables, DuplicateTables, ScoringTables {}
+export interface Database extends FoundationTables, MeetingTables, ReportTables, DutyTables, AccessTables, InformationTables, PlatformTables, DuplicateTables, ScoringTables, CertificateTables {}
 
 export type Unit = Selectable<UnitTable>;
 export type User = Selectable<UserTable>;

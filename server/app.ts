@@ -1,6 +1,7 @@
 /** Wires the HTTP API, socket.io and the SFU together. `createApp` is what tests start, too. */
 import fs from 'node:fs';
 import http from 'node:http';
+import type https from 'node:https';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import pino, { type Logger } from 'pino';
@@ -40,6 +41,9 @@ import { scoringRoutes } from './scoring/routes.ts';
 import { ScoringTicker } from './scoring/ticker.ts';
 import type { PlatformConfig } from './platform/config.ts';
 import { platformEdgeRoutes, platformRoutes } from './platform/routes.ts';
+import { certificateRoutes, ukeyRoutes } from './certificates/routes.ts';
+import { CertTrust, type CertTrustConfig } from './certificates/trust.ts';
+import { createTlsServer } from './certificates/tlsServer.ts';
 import { createPlatformRuntime } from './platform/runtime.ts';
 
 export interface AppOptions {
@@ -59,11 +63,15 @@ export interface AppOptions {
   sessionDefaults?: SessionDefaults;
   /** Emergency-platform link settings over the environment's (PLATFORM_*). */
   platform?: Partial<PlatformConfig>;
+  /** Serve HTTPS with this server certificate; with `clientCa`, ask browsers for a client certificate. */
+  tls?: { cert: string; key: string };
+  /** Trust for certificate login (client CA, CRLs, UKey SM2 CA, trusted proxies). */
+  certificates?: CertTrustConfig;
 }
 
 export interface RunningApp {
   ctx: AppServices;
-  server: http.Server;
+  server: http.Server | https.Server;
   /** The Express app (the access-matrix test walks its routes). */
   http: Express;
   listen(port: number, host?: string): Promise<number>;
@@ -84,7 +92,9 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const server = http.createServer(app);
+  const certs = new CertTrust(opts.certificates);
+  if (!certs.enforced) log.warn('no client or UKey CA configured: the two-factor (certificate) policy is not enforced');
+  const server = opts.tls ? createTlsServer(app, opts.tls, certs.clientCas.length ? opts.certificates?.clientCa : undefined) : http.createServer(app);
   // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
   const io: AppIo = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
   const infra: AppContext = { db, tree, log, io };
@@ -96,6 +106,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     sessions: new SocketSessions(io, db, log),
     platform: createPlatformRuntime(infra, reports, opts.platform),
     scoring: new ScoringTicker(infra),
+    certs,
   };
   ctx.sessions.start(opts.sessionSweepMs);
   ctx.scoring.start();
@@ -126,7 +137,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
     ctx.meetings.attach(socket);
   });
 
-  app.use(securityHeaders({ https: opts.secureCookie ?? false }));
+  app.use(securityHeaders({ https: opts.secureCookie ?? !!opts.tls, connectExtra: certs.ukeyCas.length ? [new URL(certs.ukeyMiddleware.url).origin] : [] }));
   // Every change, export and marked classified read leaves an entry in the append-only trail.
   app.use(auditRequests(ctx, () => app));
   // The emergency platform posts signed CAP XML here (raw body, its own limits): before the JSON parser.
@@ -136,7 +147,8 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, workers: opts.pool.slots.length, liveMeetings: ctx.meetings.liveRooms, db: opts.dbHandle.kind });
   });
-  app.use('/api/auth', authRoutes(ctx, { secureCookie: opts.secureCookie ?? false }));
+  app.use('/api/auth/ukey', ukeyRoutes(ctx));
+  app.use('/api/auth', authRoutes(ctx, { secureCookie: opts.secureCookie ?? !!opts.tls }));
   // Test-only clock control (POST /api/test/clock { setIso } | { advanceMs }): never mounted in production.
   if (process.env.TEST_CLOCK === '1') app.use('/api/test', testClockRoutes(ctx));
   app.use('/api', requireUser(ctx, { enforcePasswordChange: true }));
@@ -151,6 +163,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.use('/api/audit', auditRoutes(ctx));
   app.use('/api/voice', voicePhoneRoutes(ctx));
   app.use('/api/admin', adminRoutes(ctx));
+  app.use('/api/certificates', certificateRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(errors.notFound('接口')));
 
   if (opts.staticDir && fs.existsSync(path.join(opts.staticDir, 'index.html'))) {

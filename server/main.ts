@@ -22,6 +22,25 @@ const dbHandle = await connectDb({
   dataDir,
   onIdleError: (err) => log.warn({ err: err.message }, 'database connection lost; the pool reconnects'),
 });
+// HTTPS and certificate login (README "HTTPS and certificate login"): TLS=demo (npm start's default) makes and
+// reuses a local demo CA in the data folder; TLS_CERT/TLS_KEY serve given ones; otherwise plain HTTP.
+const { ensureDemoClients, ensureDemoPki } = await import('./certificates/demoPki.ts');
+const dataRoot = path.resolve(process.env.DATA_DIR ?? path.join(root, 'data'));
+const demoPki = process.env.TLS === 'demo' && !process.env.TLS_CERT ? await ensureDemoPki(dataRoot) : null;
+const readIf = (f: string | undefined) => (f ? fs.readFileSync(f, 'utf8') : undefined);
+const tls = demoPki
+  ? { cert: readIf(demoPki.certFile)!, key: readIf(demoPki.keyFile)! }
+  : process.env.TLS_CERT && process.env.TLS_KEY
+    ? { cert: readIf(process.env.TLS_CERT)!, key: readIf(process.env.TLS_KEY)! }
+    : undefined;
+const certificates = {
+  clientCa: demoPki ? readIf(demoPki.caFile) : readIf(process.env.TLS_CLIENT_CA),
+  crlFiles: demoPki ? [demoPki.crlFile] : (process.env.TLS_CRL ?? '').split(',').filter(Boolean),
+  ukeyCa: readIf(process.env.UKEY_CA),
+  trustedProxies: (process.env.TLS_PROXY_TRUST ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  proxyHeader: process.env.TLS_PROXY_HEADER,
+  ukeyMiddleware: process.env.UKEY_MIDDLEWARE ? { url: process.env.UKEY_MIDDLEWARE, kind: process.env.UKEY_MIDDLEWARE_KIND ?? 'stand-in' } : undefined,
+};
 const sfuConfig = sfuConfigFromEnv();
 const pool = await WorkerPool.create(sfuConfig);
 const seed = process.env.SEED_DEMO !== '0';
@@ -31,8 +50,13 @@ const app = await createApp({
   log,
   seed,
   staticDir: path.join(root, 'dist', 'console'),
-  secureCookie: process.env.COOKIE_SECURE === '1',
+  secureCookie: process.env.COOKIE_SECURE === '1' || !!tls,
+  tls,
+  certificates,
 });
+// The demo accounts' client certificates are bound before the first request can arrive.
+const DEMO_ACCOUNTS = ['sysadmin', 'secadmin', 'auditadmin', '150000-duty', '150000-leader', '150100-leader', '150100-duty', '150102-duty', '150102-venue', '150103-venue'];
+const demoClients = demoPki && seed ? await ensureDemoClients(app.ctx.db, demoPki, DEMO_ACCOUNTS) : [];
 const port = await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0');
 
 // Voice access (语音接入): our SIP endpoint on VOICE_SIP_PORT (default 5060; 'off' disables it). A failure
@@ -71,7 +95,7 @@ log.info(
 );
 if (seed) {
   console.log(`
-  三级视频会议与值班指挥 — http://localhost:${port}
+  三级视频会议与值班指挥 — ${tls ? 'https' : 'http'}://localhost:${port}
   演示账号 Demo accounts (password ${DEMO_PASSWORD}):
     sysadmin           自治区 系统管理员 (system administrator: accounts, units, settings)
     secadmin           自治区 安全保密管理员 (security administrator: roles, password resets)
@@ -85,6 +109,11 @@ if (seed) {
     150103-venue       回民区 会场管理员
   Every unit has <code>-duty, <code>-leader and <code>-venue (GB/T 2260 codes, e.g. 150602-venue).
 `);
+  if (demoPki) {
+    console.log(`  演示数字证书 Demo certificates (import the CA ${demoPki.caFile} as trusted, and a .p12 into the browser):`);
+    for (const c of demoClients) console.log(`    ${c.username.padEnd(18)} ${c.p12}  密码 password ${c.password}`);
+    console.log('  三员（sysadmin/secadmin/auditadmin）须证书 + 密码登录；其他账号仅密码即可。\n');
+  }
 }
 
 const shutdown = async (signal: string) => {

@@ -9,6 +9,7 @@ import type { MeetingHub } from './meetings/hub.ts';
 import type { PlatformRuntime } from './platform/runtime.ts';
 import type { ReportRuntime } from './reports/runtime.ts';
 import type { ScoringTicker } from './scoring/ticker.ts';
+import type { CertTrust } from './certificates/trust.ts';
 
 export interface AppServices extends AppContext {
   meetings: MeetingHub;
@@ -18,4 +19,6 @@ export interface AppServices extends AppContext {
   platform: PlatformRuntime;
   /** Quota and commissioned-request reminders on the server clock. */
   scoring: ScoringTicker;
+  /** Where client and UKey certificates are trusted from (certificate login). */
+  certs: CertTrust;
 }

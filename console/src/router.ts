@@ -25,6 +25,7 @@ export const router = createRouter({
     { path: '/admin/units', name: 'admin-units', component: () => import('./admin/UnitsPage.vue') },
     { path: '/admin/roles', name: 'admin-roles', component: () => import('./admin/RolesPage.vue') },
     { path: '/admin/security', name: 'admin-security', component: () => import('./admin/SecurityPage.vue') },
+    { path: '/admin/certificates', name: 'admin-certificates', component: () => import('./certificates/CertificatesPage.vue') },
     { path: '/admin/password-reset', name: 'admin-password-reset', component: () => import('./account/ResetPasswordPage.vue') },
     { path: '/reports', name: 'reports', component: () => import('./reports/ReportsPage.vue') },
     { path: '/reports/incidents/:id', name: 'incident', component: () => import('./reports/IncidentPage.vue') },

@@ -11,6 +11,8 @@ import { writeAudit } from '../audit/service.ts';
 import { clock } from '../clock.ts';
 import { beginAttempt, clearAccount, failAttempt, succeedAttempt } from './throttle.ts';
 import { enforceSessionLimit, ownSessionRoutes } from './sessionRoutes.ts';
+import { checkSecondFactor } from '../certificates/service.ts';
+import { ApiError } from '../http/errors.ts';
 
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword('not-a-real-password'));
@@ -30,7 +32,7 @@ export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): R
     });
 
   r.post('/login', async (req, res) => {
-    const { username, password } = parse(loginSchema, req.body);
+    const { username, password, ukey } = parse(loginSchema, req.body);
     const ip = req.ip ?? 'unknown';
     // Refused before scrypt while the account or the address is locked (V9).
     const attempt = await beginAttempt(ctx.db, username, ip);
@@ -60,13 +62,35 @@ export function authRoutes(ctx: AppServices, opts: { secureCookie: boolean }): R
       await failed('disabled', 403);
       throw errors.accountDisabled();
     }
+    // Certificate + password where the policy asks for two factors (server/certificates); a refused
+    // certificate counts as a failed attempt, so the lock also bounds tries with a known password.
+    const second = await checkSecondFactor(ctx, req, row, ukey).catch(async (e: unknown) => {
+      if (!(e instanceof ApiError)) throw e;
+      await failAttempt(ctx.db, attempt.slots);
+      ctx.log.warn({ username, ip, code: e.code }, 'login refused: certificate');
+      await failed(e.code, e.status);
+      throw e;
+    });
     await succeedAttempt(ctx.db, attempt.slots);
     const session = await createSession(ctx.db, row.id, remoteEnd(req));
     setCookie(res, session.token);
     ctx.log.info({ username }, 'login');
     const user = toSessionUser(row, ctx.tree);
     const actor = { id: user.id, username: user.username, unitCode: user.unitCode };
-    await writeAudit(ctx, { actor, remote: ip, action: 'auth.login', target: '/api/auth/login', status: 200, detail: { factors: ['password'], session: session.id, userAgent: req.get('user-agent') ?? null } });
+    await writeAudit(ctx, {
+      actor,
+      remote: ip,
+      action: 'auth.login',
+      target: '/api/auth/login',
+      status: 200,
+      detail: {
+        factors: second.factors,
+        ...(second.certificate ? { certificate: second.certificate } : {}),
+        ...(second.unenforced ? { twoFactorUnenforced: true } : {}),
+        session: session.id,
+        userAgent: req.get('user-agent') ?? null,
+      },
+    });
     const evicted = await enforceSessionLimit(ctx, actor, session);
     res.json({ user, ...(evicted ? { evicted } : {}) });
   });

@@ -8,7 +8,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 
-export function securityHeaders(opts: { https: boolean }) {
+export function securityHeaders(opts: { https: boolean; connectExtra?: string[] }) {
   const base = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -20,7 +20,8 @@ export function securityHeaders(opts: { https: boolean }) {
         'font-src': ["'self'", 'data:'],
         'media-src': ["'self'", 'blob:', 'mediastream:'],
         // 'self' covers the same host's ws:/wss: (CSP3); socket.io falls back to polling on the same origin.
-        'connect-src': ["'self'"],
+        // plus the UKey vendor middleware on the user's machine, when UKey login is configured
+        'connect-src': ["'self'", ...(opts.connectExtra ?? [])],
         'worker-src': ["'self'", 'blob:'],
         'object-src': ["'none'"],
         'base-uri': ["'self'"],

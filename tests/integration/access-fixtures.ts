@@ -10,6 +10,7 @@ import { makeInfoFixtures, type InfoFixtures } from './access-fixtures-info.ts';
 import { makeDepartmentFixtures, type DepartmentFixtures } from './access-fixtures-departments.ts';
 import { makeScoringFixtures, type ScoringFixtures } from './access-fixtures-scoring.ts';
 import { makeAdminFixtures, type AdminFixtures } from './access-fixtures-admin.ts';
+import { makeCertificateFixtures, type CertificateFixtures } from './access-fixtures-certificates.ts';
 
 export interface Fixtures {
   meeting: string;
@@ -49,6 +50,8 @@ export interface Fixtures {
   scoring: ScoringFixtures;
   /** Administration: an account, two sessions to end (access-fixtures-admin.ts). */
   admin: AdminFixtures;
+  /** A certificate bound to 新城区's duty officer, fresh ones to bind (access-fixtures-certificates.ts). */
+  certs: CertificateFixtures;
 }
 
 export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<Client>): Promise<Fixtures> {
@@ -159,5 +162,6 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
     dept: await makeDepartmentFixtures(as, ok),
     scoring: await makeScoringFixtures(as, ok),
     admin: await makeAdminFixtures(srv.baseUrl, as, ok),
+    certs: await makeCertificateFixtures(as, ok),
   };
 }

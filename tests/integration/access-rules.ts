@@ -16,6 +16,7 @@ import { INFO_RULES } from './access-rules-info.ts';
 import { DEPARTMENT_RULES, withDepartmentCases } from './access-rules-departments.ts';
 import { SCORING_RULES } from './access-rules-scoring.ts';
 import { ADMIN_RULES } from './access-rules-admin.ts';
+import { CERTIFICATE_RULES } from './access-rules-certificates.ts';
 
 type F = Fixtures;
 export type { HttpCase, HttpRule } from './access-types.ts';
@@ -145,6 +146,7 @@ export const HTTP_RULES: HttpRule[] = [
   ...DEPARTMENT_RULES,
   ...SCORING_RULES,
   ...ADMIN_RULES,
+  ...CERTIFICATE_RULES,
 
   // ---------------------------------------------------------------- audit trail (三员分立: the audit administrator only)
   { route: 'GET /api/audit/', who: 'the audit administrator (no other administrator, no leader)', allow: [{ as: 'auditadmin', url: () => '/api/audit?pageSize=5', expect: [200] }], deny: [{ as: 'sysadmin', url: () => '/api/audit', expect: [403] }, { as: 'secadmin', url: () => '/api/audit', expect: [403] }, { as: '150000-leader', url: () => '/api/audit', expect: [403] }] },

@@ -7,6 +7,7 @@ import type { SessionEndReason } from '../../../contract/sessions';
 
 /** The 401 codes of a session that ended other than by its own logout (server/http/errors.ts). */
 const REASON_OF_CODE: Record<string, SessionEndReason> = { SESSION_IDLE: 'idle', SESSION_EVICTED: 'evicted', SESSION_REVOKED: 'revoked', ACCOUNT_DISABLED: 'disabled' };
+import type { UkeyProof } from '../../../contract/certificates';
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
@@ -40,8 +41,9 @@ export const useAuthStore = defineStore('auth', () => {
     return probe;
   }
 
-  async function login(username: string, password: string): Promise<void> {
-    const res = await api.post<{ user: User }>('/api/auth/login', { username, password });
+  /** `ukey`: the UKey's proof where the account signs in with certificate + password by UKey. */
+  async function login(username: string, password: string, ukey?: UkeyProof): Promise<void> {
+    const res = await api.post<{ user: User }>('/api/auth/login', { username, password, ...(ukey ? { ukey } : {}) });
     user.value = res.user;
     endedReason.value = null;
     checked.value = true;

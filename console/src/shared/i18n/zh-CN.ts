@@ -1,3 +1,5 @@
+import { CERT_ERROR_ZH } from '../../../../contract/certificateErrors';
+
 /** Default locale. `en.ts` is typed against this object, so a missing key fails type-check. */
 export default {
   app: {
@@ -40,6 +42,7 @@ export default {
     submitting: '正在登录…',
     notice: '登录后将开启紧急信息声音与桌面提醒',
     attemptsLeft: '（还可尝试 {n} 次，连续失败将暂时锁定账号）',
+    ukey: '使用 UKey（国密 SM2 证书）登录',
   },
   nav: {
     incidents: '紧急信息',
@@ -52,6 +55,8 @@ export default {
     VOICE_NO_TRUNK: '未配置电话中继，只能呼叫已注册的单位电话',
     VOICE_TRUNK_DOWN: '电话中继无法连接，请稍后再试',
     VOICE_NO_PHONE: '该单位没有登记电话，请输入号码呼叫',
+    ...CERT_ERROR_ZH,
+    UKEY_UNAVAILABLE: '未检测到 UKey：请插入 UKey 并确认其驱动（中间件）已启动',
     CONTROL_FORBIDDEN: '只有主会场的主持人可以执行此操作',
     MUTE_LOCKED: '主会场已锁定静音，暂不能打开麦克风',
     VIDEO_LOCKED: '主会场已关闭本会场视频，暂不能打开摄像头',
