@@ -304,6 +304,12 @@ export const reportListQuery = z.object({
 });
 export type ReportListQuery = Partial<z.output<typeof reportListQuery>>;
 
+/** What the console needs of a report that waits for me: enough to announce it, count it and settle its alarm. */
+export type WaitingReportDto = Pick<
+  ReportDto,
+  'id' | 'incidentId' | 'kind' | 'seq' | 'state' | 'unitCode' | 'unitName' | 'title' | 'place' | 'grade' | 'classification' | 'createdAt' | 'createdByName' | 'redacted'
+> & { hops: Pick<HopDto, 'id' | 'unitCode' | 'state'>[] };
+
 export interface ReportPage {
   reports: ReportDto[];
   total: number;
@@ -314,7 +320,7 @@ export interface ReportPage {
    * signed for (签收), and for leaders my unit's reports and relays waiting for sign-off. Alarms and the menu's
    * counts come from here.
    */
-  waiting: ReportDto[];
+  waiting: WaitingReportDto[];
 }
 
 // ---------- pushes ----------

@@ -117,6 +117,10 @@ describe(`reports list, paged on the server (${db!.name})`, () => {
     const w = (await cityDuty.get('/api/reports?page=2&pageSize=5&grade=4')).body.waiting;
     expect(w.length).toBe(26); // 25 phone reports + the classified one, none from the other city
     expect(w.every((r: any) => r.hops.some((h: any) => h.unitCode === '150100' && h.state === 'received'))).toBe(true);
+    // Enough to announce and count each, without the long fields: a hundred waiting reports stay small.
+    expect(w[0]).toMatchObject({ title: expect.any(String), grade: expect.any(Number), unitName: '新城区' });
+    expect(w[0]).not.toHaveProperty('summary');
+    expect(JSON.stringify(w).length / w.length).toBeLessThan(600);
     expect((await cityDuty.post(`/api/reports/${ids[3]}/acknowledge`, {})).status).toBe(200);
     const after = (await cityDuty.get('/api/reports?pageSize=1')).body.waiting.map((r: any) => r.id);
     expect(after).toHaveLength(25);

@@ -9,14 +9,14 @@ import type { ReportDto as FullReport, Grade, IncidentDto as Incident, ReportKin
 import { syncServerNow } from './useNow';
 import { formatDateTime } from '../shared/format';
 import { waitsForMe } from '../shared/menu/menuModel';
-import type { ReportListQuery } from '../../../contract/reports';
+import type { ReportListQuery, WaitingReportDto } from '../../../contract/reports';
 
 /** What the reports list asks the server for (all fields set: the table binds to them). */
 export type ListQuery = Required<Pick<ReportListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & Omit<ReportListQuery, 'page' | 'pageSize' | 'sort' | 'order'>;
 const DEFAULT_QUERY: ListQuery = { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' };
 
 const FRESH_MS = 60_000;
-const newestFirst = (a: FullReport, b: FullReport) => b.createdAt.localeCompare(a.createdAt);
+const newestFirst = (a: { createdAt: string }, b: { createdAt: string }) => b.createdAt.localeCompare(a.createdAt);
 
 export type { AlertKind } from '../shared/alertStore';
 /** A loud on-screen alert (lifecycle: shared/alertStore.ts). */
@@ -56,7 +56,7 @@ export const useReportsStore = defineStore('reports', () => {
   const total = ref(0);
   const query = ref<ListQuery>({ ...DEFAULT_QUERY });
   /** Reports waiting for my office or me, whatever page is shown: alarms and the menu's counts. */
-  const waiting = ref<FullReport[]>([]);
+  const waiting = ref<WaitingReportDto[]>([]);
   const incidents = ref<Incident[]>([]);
   const loaded = ref(false);
   const loading = ref(false);
@@ -95,7 +95,7 @@ export const useReportsStore = defineStore('reports', () => {
    * A report as it is now clears the alerts it has made moot, on every console that receives it: received once
    * my office acknowledged it, sign-off requests once signed or returned, a relay to sign once signed or returned.
    */
-  function settleReport(r: FullReport): void {
+  function settleReport(r: WaitingReportDto): void {
     const me = auth.user?.unitCode;
     const hop = r.hops.find((h) => h.unitCode === me);
     alertStore.settle((a) => {
@@ -200,7 +200,7 @@ export const useReportsStore = defineStore('reports', () => {
     }, 250);
   }
 
-  function received(r: FullReport): void {
+  function received(r: WaitingReportDto): void {
     highlight(r.id);
     highlight(r.incidentId);
     alert({

@@ -5,6 +5,7 @@ import { errorText, type LazyText } from '../../shared/errorText';
 import { i18n } from '../../shared/i18n';
 import { toAppError } from '../../shared/errors';
 import { useAuthStore } from '../../auth/authStore';
+import { holdPresence } from '../../shared/session/presence';
 import { decideView, layerForWidth, type View } from '../../../../contract/subscription';
 import type { Command, ControlState } from '../control/model';
 import { RoomClient, type RemoteSite, type Status } from './RoomClient';
@@ -119,6 +120,17 @@ export const useRoomStore = defineStore('room', () => {
 
   /** In a session that should react to meeting pushes (not idle, failed or waiting to rejoin). */
   const active = () => status.value === 'joining' || status.value === 'joined';
+
+  // Taking part in a meeting is presence for the idle timeout: an hour of listening touches nothing.
+  let releasePresence: (() => void) | null = null;
+  watch(status, (s) => {
+    const inMeeting = s === 'joining' || s === 'joined' || s === 'reconnecting';
+    if (inMeeting && !releasePresence) releasePresence = holdPresence();
+    else if (!inMeeting && releasePresence) {
+      releasePresence();
+      releasePresence = null;
+    }
+  });
 
   client.on('push', (event, payload) => {
     const id = (payload as { meetingId?: string } | null)?.meetingId;

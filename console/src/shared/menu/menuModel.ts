@@ -3,7 +3,7 @@
  * that make waiting work visible from any page (reports to sign for, reports to sign off, open alerts).
  * Pure: the table test is tests/unit/menu-model.test.ts.
  */
-import type { ReportDto } from '../../../../contract/reports';
+import type { WaitingReportDto } from '../../../../contract/reports';
 import { ADMIN_ROLES } from '../../../../contract/org';
 
 export type SectionKey = 'home' | 'reports' | 'instructions' | 'board' | 'duty' | 'information' | 'platform';
@@ -64,7 +64,7 @@ export interface MenuCounts {
 }
 
 /** Whether a report waits for my office or me: the server's `waiting` rule, applied to live pushes. */
-export function waitsForMe(r: ReportDto, unitCode: string, roles: readonly string[]): boolean {
+export function waitsForMe(r: WaitingReportDto, unitCode: string, roles: readonly string[]): boolean {
   const signs = roles.includes('leader');
   const hop = r.hops.find((h) => h.unitCode === unitCode);
   if (hop?.state === 'received') return true;
@@ -72,7 +72,7 @@ export function waitsForMe(r: ReportDto, unitCode: string, roles: readonly strin
   return (r.unitCode === unitCode && r.state === 'pending_signoff') || hop?.state === 'relay_pending';
 }
 
-export function reportCounts(reports: readonly ReportDto[], unitCode: string, roles: readonly string[]): MenuCounts {
+export function reportCounts(reports: readonly WaitingReportDto[], unitCode: string, roles: readonly string[]): MenuCounts {
   const signs = roles.includes('leader');
   let toAcknowledge = 0;
   let toSignOff = 0;
