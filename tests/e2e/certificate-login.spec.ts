@@ -49,7 +49,9 @@ test.beforeAll(async () => {
     E2E_TLS_CLOCK: T0,
     E2E_TLS_PORT: String(PORT),
   };
-  server = spawn('npx', ['tsx', 'tests/e2e/tls-server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its own process group, so the whole tree (npx → tsx → node) ends with the spec: a server left behind would
+  // hold the runner's stderr open and keep a CI job waiting.
+  server = spawn('npx', ['tsx', 'tests/e2e/tls-server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   await new Promise<void>((resolve, reject) => {
     server.stdout!.on('data', (b: Buffer) => b.toString().includes('TLS_SERVER_READY') && resolve());
     server.once('exit', (code) => reject(new Error(`tls-server exited ${code}`)));
@@ -58,8 +60,19 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve, reject) => https.get(`${BASE}/healthz`, { ca: ca.certPem }, (r) => (r.resume(), r.statusCode === 200 ? resolve() : reject(new Error(String(r.statusCode))))).on('error', reject));
 });
 
-test.afterAll(() => {
-  server?.kill('SIGTERM');
+test.afterAll(async () => {
+  if (!server?.pid || server.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  process.kill(-server.pid, 'SIGTERM');
+  const late = setTimeout(() => {
+    try {
+      process.kill(-server.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, 5000);
+  await exited;
+  clearTimeout(late);
 });
 
 async function signIn(browser: Browser, username: string, cert?: Issued) {
