@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import type { MeetingRoom } from './MeetingRoom.ts';
+import { bound, freePort } from './loopbackUdp.ts';
 
 export const MIX_SLOTS = 8;
 const FRAME = 160; // 20 ms at 8 kHz
@@ -31,22 +32,6 @@ interface Slot {
   consumer: types.Consumer | null;
   queue: Int16Array;
   playing: boolean;
-}
-
-async function bound(): Promise<dgram.Socket> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => resolve());
-  });
-  return s;
-}
-
-async function freePort(): Promise<number> {
-  const s = await bound();
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** The meeting's mixer being started or running (one per room). */

@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import type { MeetingRoom } from './MeetingRoom.ts';
+import { bound, freePort } from './loopbackUdp.ts';
 import { MeetingMixer, type MixListener } from './meetingMixer.ts';
 
 export { MIX_SLOTS } from './meetingMixer.ts';
@@ -29,23 +30,6 @@ export interface PhoneLegOptions {
   onMix: (pcm: Int16Array) => void;
   onExit?: (code: number | null) => void;
   gstPath?: string;
-}
-
-async function bound(): Promise<dgram.Socket> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => resolve());
-  });
-  return s;
-}
-
-/** A free loopback UDP port for GStreamer's udpsrc (bound, read, released). */
-async function freePort(): Promise<number> {
-  const s = await bound();
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 export class PhoneLeg {
