@@ -130,3 +130,16 @@ export async function answerDialog(page: Page, answer: string): Promise<void> {
   await box.locator('.el-message-box__btns .el-button--primary').click();
   await expect(box).toBeHidden();
 }
+
+/**
+ * Chooses an option of an Element Plus select (`el-select`) by its test id, as a user opens it and clicks the
+ * option: `label` is the option's visible text (a string matches exactly, a RegExp as given). The select's
+ * dropdown is teleported to the body, so the option is looked for among the visible dropdown items.
+ */
+export async function chooseOption(page: Page, testid: string, label: string | RegExp): Promise<void> {
+  await page.getByTestId(testid).click();
+  const text = typeof label === 'string' ? new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) : label;
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await option.click();
+  await expect(page.locator('.el-select-dropdown:visible')).toHaveCount(0);
+}
