@@ -41,6 +41,9 @@ test('county phone report → written report → sign-off → city acknowledges 
   await countyDuty.getByTestId('report-casualties').fill('无');
   await countyDuty.getByTestId('report-submit').click();
   await expect(card(countyDuty, 'initial')).toHaveAttribute('data-state', 'pending_signoff');
+  // A photo of the scene goes with it (a raw upload through the reports client).
+  await card(countyDuty, 'initial').getByTestId('attachment-input').setInputFiles({ name: '现场情况.txt', mimeType: 'text/plain', buffer: Buffer.from('燃气泄漏现场，已设警戒线') });
+  await expect(card(countyDuty, 'initial').getByTestId('attachment-link')).toHaveText(/现场情况\.txt/);
 
   // The county leader is alerted and signs; the city does not see the written report before that.
   await expect(countyLeader.getByTestId('report-toast').filter({ hasText: title })).toBeVisible();
@@ -68,6 +71,7 @@ test('county phone report → written report → sign-off → city acknowledges 
   await region.goto(`/reports/incidents/${incidentId}`);
   const regionCard = card(region, 'initial');
   await expect(regionCard).toContainText('市级研判：影响可控');
+  await expect(regionCard.getByTestId('attachment-link')).toHaveText(/现场情况\.txt/);
   await regionCard.getByTestId('hop-acknowledge').click();
   await expect(regionCard.locator('[data-testid=hop][data-unit="150000"]')).toHaveAttribute('data-state', 'acknowledged');
 

@@ -1,13 +1,13 @@
 /** The org tree as the administrators' pages need it (fresh from the server: units change at run time). */
 import { ref } from 'vue';
 import type { Unit } from '../../../contract/org';
-import { api } from '../shared/api';
+import { adminApi } from './api';
 
 export function useAdminTree() {
   const root = ref<Unit | null>(null);
   const byCode = ref(new Map<string, Unit>());
   async function load(): Promise<void> {
-    const r = (await api.get<{ root: Unit }>('/api/org/tree')).root;
+    const r = await adminApi.orgTree();
     const m = new Map<string, Unit>();
     const walk = (u: Unit) => (m.set(u.code, u), u.children.forEach(walk));
     walk(r);

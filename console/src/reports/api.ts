@@ -39,4 +39,6 @@ export const reportsApi = {
   board: (month?: string) => api.get<BoardData>(`/api/reports/board${month ? `?month=${encodeURIComponent(month)}` : ''}`),
   rules: () => api.get<RulesAnswer>('/api/reports/rules'),
   saveRules: (body: RulesBody) => api.post<RulesAnswer>('/api/reports/rules', body),
+  attach: (id: string, file: File) =>
+    api.upload<{ report: ReportDto }>(`/api/reports/${encodeURIComponent(id)}/attachments${queryString({ filename: file.name })}`, file),
 };
