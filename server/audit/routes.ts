@@ -1,6 +1,7 @@
 /** The audit administrator's view of the trail: pages with filters, the chain's verification, an Excel export. */
 import { Router, type Response } from 'express';
-import ExcelJS from 'exceljs';
+import { newWorkbook, tableSheet, workbookBuffer } from '../documents/workbook.ts';
+import { MIME, sendDownload } from '../http/download.ts';
 import { auditQuery, type AuditEntryDto, type AuditPageDto, type AuditQuery, type AuditVerifyDto } from '../../contract/audit.ts';
 import type { AppServices } from '../services.ts';
 import { currentUser } from '../auth/middleware.ts';
@@ -61,24 +62,14 @@ export function auditRoutes(ctx: AppServices): Router {
     const user = auditor(res);
     const q = parse(auditQuery, req.query);
     const { rows } = await pageAudit(ctx.db, filterOf(user, q), 0, EXPORT_MAX);
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('审计日志');
-    ws.columns = [
-      { header: '序号', key: 'id', width: 10 },
-      { header: '时间 (UTC)', key: 'at', width: 26 },
-      { header: '用户', key: 'username', width: 18 },
-      { header: '单位', key: 'unit', width: 20 },
-      { header: '来源地址', key: 'remote', width: 18 },
-      { header: '操作', key: 'action', width: 48 },
-      { header: '对象', key: 'target', width: 40 },
-      { header: '结果', key: 'status', width: 8 },
-      { header: '详情', key: 'detail', width: 60 },
-      { header: '哈希', key: 'hash', width: 66 },
-    ];
-    for (const e of rows.map(dto)) ws.addRow({ ...e, unit: e.unitName ?? e.unitCode ?? '', detail: e.detail === null ? '' : JSON.stringify(e.detail) });
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="audit.xlsx"; filename*=UTF-8''${encodeURIComponent('审计日志.xlsx')}`);
-    res.end(Buffer.from(await wb.xlsx.writeBuffer()));
+    const wb = newWorkbook();
+    tableSheet(
+      wb,
+      '审计日志',
+      [['序号', 'id', 10], ['时间 (UTC)', 'at', 26], ['用户', 'username', 18], ['单位', 'unit', 20], ['来源地址', 'remote', 18], ['操作', 'action', 48], ['对象', 'target', 40], ['结果', 'status', 8], ['详情', 'detail', 60], ['哈希', 'hash', 66]],
+      rows.map(dto).map((e) => ({ ...e, unit: e.unitName ?? e.unitCode ?? '', detail: e.detail === null ? '' : JSON.stringify(e.detail) })),
+    );
+    sendDownload(res, MIME.xlsx, { filename: '审计日志.xlsx', ascii: 'audit.xlsx', data: await workbookBuffer(wb) });
   });
 
   return r;

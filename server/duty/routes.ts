@@ -15,8 +15,8 @@ import { exportRoster, fillRoster, importRoster, onDutyNow, rosterFor, saveDutyS
 import { decideSwap, requestSwap } from './swapService.ts';
 import { acknowledgeCarried, closeShift, handoverById, handoverState, takeOver } from './handoverService.ts';
 import { createLogEntry, editLogEntry, logEntryRevisions, logFor } from './logService.ts';
+import { MIME, sendDownload } from '../http/download.ts';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function dutyRoutes(ctx: AppServices): Router {
   const r = Router();
@@ -66,9 +66,7 @@ export function dutyRoutes(ctx: AppServices): Router {
     const q = parse(body.rosterExportQuery, { month: req.query.month });
     const { unitName, buf } = await exportRoster(ctx, unit, q.month);
     const filename = `${unitName}-${q.month}-值班表.xlsx`;
-    res.setHeader('Content-Type', XLSX);
-    res.setHeader('Content-Disposition', `attachment; filename="roster-${unit}-${q.month}.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`);
-    res.send(buf);
+    sendDownload(res, MIME.xlsx, { filename, ascii: `roster-${unit}-${q.month}.xlsx`, data: buf });
   });
 
   // Body: the .xlsx file itself. mode=strict (default): any bad row → nothing imported; mode=valid: import the good rows.

@@ -29,6 +29,7 @@ import { DeskService } from './desk.ts';
 import { duplicateRoutes } from './duplicate-routes.ts';
 import { PublishingService } from './publishing.ts';
 import { InformationService } from './service.ts';
+import { MIME, sendDownload } from '../http/download.ts';
 
 const id = (v: unknown) => String(v);
 
@@ -100,15 +101,11 @@ export function informationRoutes(ctx: AppContext): Router {
   r.post('/issues/:id/publish', async (req, res) => res.json({ issue: await pubs.step(currentUser(res), id(req.params.id), 'publish') }));
   r.get('/issues/:id/docx', async (req, res) => {
     const doc = await pubs.docx(currentUser(res), id(req.params.id));
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-    res.setHeader('Content-Disposition', `attachment; filename="issue.docx"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
-    res.send(doc.data);
+    sendDownload(res, MIME.docx, { ...doc, ascii: 'issue.docx' });
   });
   r.get('/issues/:id/pdf', async (req, res) => {
     const doc = await pubs.pdf(currentUser(res), id(req.params.id));
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="issue.pdf"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
-    res.send(doc.data);
+    sendDownload(res, MIME.pdf, { ...doc, ascii: 'issue.pdf' });
   });
 
   // Instructions (批示) on items, feedback by the unit.

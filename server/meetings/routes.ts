@@ -7,7 +7,7 @@ import { parse } from '../http/validate.ts';
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { resolveScope } from './scope.ts';
-import ExcelJS from 'exceljs';
+import { newWorkbook, workbookBuffer } from '../documents/workbook.ts';
 import { passedPin } from './pin.ts';
 import { recordingRoutes } from './recordings.ts';
 import { findMeeting, insertMeeting, listAttendance, listMeetingsForUnit, type MeetingDto } from './repo.ts';
@@ -15,6 +15,7 @@ import type { SessionUser } from '../auth/sessions.ts';
 import { hashPassword } from '../auth/password.ts';
 import { clock } from '../clock.ts';
 import { createMeetingBody } from '../../contract/meetings.ts';
+import { MIME, sendDownload } from '../http/download.ts';
 
 const createSchema = createMeetingBody;
 
@@ -85,7 +86,7 @@ export function meetingRoutes(ctx: AppServices): Router {
   r.get('/:id/attendance.xlsx', async (req, res) => {
     const meeting = await organiser(currentUser(res), req.params.id);
     const rows = await listAttendance(ctx.db, ctx.tree, meeting.id);
-    const wb = new ExcelJS.Workbook();
+    const wb = newWorkbook();
     const ws = wb.addWorksheet('签到');
     ws.addRow([meeting.title]);
     ws.addRow([`主会场：${meeting.hostUnitName}`, `开始：${fmt(meeting.startsAt)}`]);
@@ -100,10 +101,7 @@ export function meetingRoutes(ctx: AppServices): Router {
       for (const u of absent) ws.addRow([u.code, u.name]);
     }
     ws.columns.forEach((c, i) => (c.width = [10, 16, 12, 20, 20, 12][i] ?? 12));
-    const buf = await wb.xlsx.writeBuffer();
-    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`签到-${meeting.title}.xlsx`)}`);
-    res.send(Buffer.from(buf as ArrayBuffer));
+    sendDownload(res, MIME.xlsx, { filename: `签到-${meeting.title}.xlsx`, ascii: 'attendance.xlsx', data: await workbookBuffer(wb) });
   });
 
   /** Site health at a glance for the organiser (from the SFU's own stats). */

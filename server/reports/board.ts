@@ -1,7 +1,7 @@
 /** Leaders' board: open incidents by grade and unit, timeliness per unit this month, pending instructions; Excel export. */
-import ExcelJS from 'exceljs';
 import type { SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
+import { newWorkbook, tableSheet, workbookBuffer } from '../documents/workbook.ts';
 import type { AppContext } from '../context.ts';
 import { todayReports } from './listService.ts';
 import { incidentDtos, visibleIncidentRows } from './repo.ts';
@@ -168,48 +168,26 @@ const KIND: Record<string, string> = { phone: '电话报', initial: '首报', fo
 const fmt = (iso: string | null) => (iso ? new Date(new Date(iso).getTime() + TZ_MS).toISOString().slice(0, 16).replace('T', ' ') : '');
 
 export async function boardWorkbook(d: BoardData): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '三级视频会议与值班平台';
-  const t = wb.addWorksheet('报送时效');
-  t.columns = [
-    { header: '单位', key: 'unitName', width: 18 },
-    { header: '按时', key: 'onTime', width: 8 },
-    { header: '迟报', key: 'late', width: 8 },
-    { header: '超时未报', key: 'missing', width: 10 },
-    { header: '未到期', key: 'pending', width: 8 },
-    { header: '漏报(上级催报)', key: 'demanded', width: 14 },
-  ];
-  d.timeliness.forEach((r) => t.addRow(r));
-  const o = wb.addWorksheet('未结事件');
-  o.columns = [
-    { header: '事件', key: 'title', width: 36 },
-    { header: '单位', key: 'unitName', width: 14 },
-    { header: '等级', key: 'grade', width: 12 },
-    { header: '事发时间', key: 'eventTime', width: 18 },
-    { header: '最新报告', key: 'lastKind', width: 10 },
-    { header: '超时', key: 'late', width: 30 },
-  ];
-  for (const i of d.open) {
-    o.addRow({
+  const wb = newWorkbook();
+  tableSheet(wb, '报送时效', [['单位', 'unitName', 18], ['按时', 'onTime', 8], ['迟报', 'late', 8], ['超时未报', 'missing', 10], ['未到期', 'pending', 8], ['漏报(上级催报)', 'demanded', 14]], d.timeliness);
+  tableSheet(
+    wb,
+    '未结事件',
+    [['事件', 'title', 36], ['单位', 'unitName', 14], ['等级', 'grade', 12], ['事发时间', 'eventTime', 18], ['最新报告', 'lastKind', 10], ['超时', 'late', 30]],
+    d.open.map((i) => ({
       title: i.title,
       unitName: i.unitName,
       grade: GRADE[i.grade],
       eventTime: fmt(i.eventTime),
       lastKind: i.lastKind ? KIND[i.lastKind] : '',
       late: i.deadlines.filter((x) => x.status === 'overdue' || x.status === 'met_late').map((x) => `${x.unitName}${x.kind === 'phone' ? '电话' : '书面'}`).join('、'),
-    });
-  }
-  const p = wb.addWorksheet('待办批示');
-  p.columns = [
-    { header: '批示', key: 'text', width: 40 },
-    { header: '事件', key: 'incidentTitle', width: 30 },
-    { header: '批示人', key: 'authorName', width: 12 },
-    { header: '期限', key: 'dueAt', width: 18 },
-    { header: '未办结单位', key: 'pending', width: 30 },
-  ];
-  for (const x of d.pendingInstructions) {
-    p.addRow({ ...x, dueAt: fmt(x.dueAt), pending: x.targets.filter((t) => !t.doneAt).map((t) => t.unitName + (t.overdue ? '(逾期)' : '')).join('、') });
-  }
-  for (const ws of [t, o, p]) ws.getRow(1).font = { bold: true };
-  return Buffer.from(await wb.xlsx.writeBuffer());
+    })),
+  );
+  tableSheet(
+    wb,
+    '待办批示',
+    [['批示', 'text', 40], ['事件', 'incidentTitle', 30], ['批示人', 'authorName', 12], ['期限', 'dueAt', 18], ['未办结单位', 'pending', 30]],
+    d.pendingInstructions.map((x) => ({ ...x, dueAt: fmt(x.dueAt), pending: x.targets.filter((t) => !t.doneAt).map((t) => t.unitName + (t.overdue ? '(逾期)' : '')).join('、') })),
+  );
+  return workbookBuffer(wb);
 }

@@ -17,6 +17,7 @@ import { boardData, boardWorkbook, instructionDtos } from './board.ts';
 import { officialDocx } from '../documents/official.ts';
 import { officialPdf } from '../documents/officialPdf.ts';
 import { reportDocument, reportKindText } from './reportDocument.ts';
+import { MIME, sendDownload } from '../http/download.ts';
 
 const createSchema = createReportBody;
 const phoneSchema = phoneReportBody;
@@ -126,10 +127,7 @@ export function reportRoutes(ctx: AppServices): Router {
   r.get('/board.xlsx', async (req, res) => {
     const user = currentUser(res);
     const data = await boardData(ctx, user, boardMonth(req.query.month));
-    const buf = await boardWorkbook(data);
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="board-${data.month}.xlsx"; filename*=UTF-8''${encodeURIComponent(`紧急信息统计-${data.month}.xlsx`)}`);
-    res.send(buf);
+    sendDownload(res, MIME.xlsx, { filename: `紧急信息统计-${data.month}.xlsx`, ascii: `board-${data.month}.xlsx`, data: await boardWorkbook(data) });
   });
 
   r.get('/rules', async (_req, res) => {
@@ -151,10 +149,8 @@ export function reportRoutes(ctx: AppServices): Router {
   r.get('/attachments/:id', async (req, res) => {
     const user = currentUser(res);
     const a = await service.attachment(user, uuidParam(req.params.id, '附件'));
-    res.setHeader('Content-Type', a.mime);
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
-    res.send(a.data);
+    sendDownload(res, a.mime, { filename: a.filename, data: a.data });
   });
 
   r.get('/:id', async (req, res) => {
@@ -171,9 +167,8 @@ export function reportRoutes(ctx: AppServices): Router {
       const unit = ctx.tree.get(report.unitCode);
       const parent = unit?.parentCode ? ctx.tree.get(unit.parentCode) : undefined;
       const model = reportDocument(report, { parentName: parent?.name ?? null, printedAt: clock.now().toISOString() });
-      res.setHeader('Content-Type', format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-      res.setHeader('Content-Disposition', `attachment; filename="report.${format}"; filename*=UTF-8''${encodeURIComponent(`${report.unitName}报送单（${reportKindText(report)}）.${format}`)}`);
-      res.send(format === 'pdf' ? await officialPdf(model) : await officialDocx(model));
+      const data = format === 'pdf' ? await officialPdf(model) : await officialDocx(model);
+      sendDownload(res, MIME[format], { filename: `${report.unitName}报送单（${reportKindText(report)}）.${format}`, ascii: `report.${format}`, data });
     });
   }
 

@@ -4,7 +4,6 @@
  * requests, and the urgent-report timeliness of the period. A draft is computed live; publishing freezes it
  * (the published numbers never move) and delivers it to the units. Word and Excel exports.
  */
-import ExcelJS from 'exceljs';
 import type { SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
 import type { AppContext } from '../context.ts';
@@ -13,6 +12,7 @@ import { chineseDate } from '../../contract/information.ts';
 import { byPublicationText, localDateOf, periodRange, RANK_GROUPS, type BulletinDto, type BulletinListRowDto, type PeriodRange, type RankGroup } from '../../contract/scoring.ts';
 import { officialDocx } from '../documents/official.ts';
 import { officialPdf } from '../documents/officialPdf.ts';
+import { newWorkbook, tableSheet, workbookBuffer, type ColumnSpec } from '../documents/workbook.ts';
 import { bulletinDocument } from './bulletinDocument.ts';
 import { groupOf, rankedUnitsOf, scoreInput, timelinessOf } from './facts.ts';
 import * as repo from './repo.ts';
@@ -59,6 +59,25 @@ function frozen(b: BulletinDto): BulletinDto {
 }
 
 /** 发文字号 (GB/T 9704 7.2.4): the office's short name, 政信通, the year in 〔〕 and the running number of the year. */
+/** The ranking sheet's columns; the departments' sheet has the same ones. */
+const RANKING_COLUMNS: readonly ColumnSpec[] = [
+  ['名次', 'rank', 6],
+  ['单位', 'unitName', 18],
+  ['报送', 'submitted', 8],
+  ['采用', 'adopted', 8],
+  ['本级采用', 'adoptedOwn', 10],
+  ['上级采用', 'adoptedUp', 10],
+  ['外部采用', 'adoptedExternal', 10],
+  ['采用率(%)', 'adoptionRate', 10],
+  ['得分', 'points', 8],
+  ['名次变化', 'change', 10],
+  ['约稿(按时/逾期/未报)', 'requests', 20],
+  ['迟报', 'late', 8],
+  ['超时未报', 'missing', 10],
+  ['漏报', 'demanded', 8],
+  ['按刊物采用', 'byPublication', 40],
+];
+
 export const docNumberOf = (officeName: string, year: string, n: number) => `${officeName.slice(0, 1)}政信通〔${year}〕${n}号`;
 
 export class BulletinService {
@@ -114,26 +133,7 @@ export class BulletinService {
 
   async xlsx(user: SessionUser, periodKey: string, office?: string): Promise<{ filename: string; data: Buffer }> {
     const b = await this.get(user, periodKey, office);
-    const wb = new ExcelJS.Workbook();
-    wb.creator = b.officeName;
-    const s = wb.addWorksheet('排名');
-    s.columns = [
-      { header: '名次', key: 'rank', width: 6 },
-      { header: '单位', key: 'unitName', width: 18 },
-      { header: '报送', key: 'submitted', width: 8 },
-      { header: '采用', key: 'adopted', width: 8 },
-      { header: '本级采用', key: 'adoptedOwn', width: 10 },
-      { header: '上级采用', key: 'adoptedUp', width: 10 },
-      { header: '外部采用', key: 'adoptedExternal', width: 10 },
-      { header: '采用率(%)', key: 'adoptionRate', width: 10 },
-      { header: '得分', key: 'points', width: 8 },
-      { header: '名次变化', key: 'change', width: 10 },
-      { header: '约稿(按时/逾期/未报)', key: 'requests', width: 20 },
-      { header: '迟报', key: 'late', width: 8 },
-      { header: '超时未报', key: 'missing', width: 10 },
-      { header: '漏报', key: 'demanded', width: 8 },
-      { header: '按刊物采用', key: 'byPublication', width: 40 },
-    ];
+    const wb = newWorkbook(b.officeName);
     const row = (r: BulletinDto['rows'][number]) => ({
       ...r,
       change: r.change ?? '',
@@ -143,45 +143,22 @@ export class BulletinService {
       demanded: r.timeliness.demanded,
       byPublication: byPublicationText(r.byPublication),
     });
-    for (const r of b.rows.filter((x) => x.group === 'division')) s.addRow(row(r));
+    tableSheet(wb, '排名', RANKING_COLUMNS, b.rows.filter((x) => x.group === 'division').map(row));
     // The office's departments are ranked among themselves, on their own sheet.
     const depts = b.rows.filter((x) => x.group === 'department');
-    if (depts.length) {
-      const d = wb.addWorksheet('处室排名');
-      d.columns = s.columns.map((c) => ({ header: c.header as string, key: c.key!, width: c.width! }));
-      for (const r of depts) d.addRow(row(r));
-    }
-    const l = wb.addWorksheet('计分明细');
-    l.columns = [
-      { header: '单位', key: 'unit', width: 18 },
-      { header: '说明', key: 'text', width: 70 },
-      { header: '规则', key: 'rule', width: 30 },
-      { header: '版本', key: 'schemeFrom', width: 12 },
-      { header: '分值', key: 'points', width: 8 },
-    ];
-    for (const x of b.lines) l.addRow({ ...x, unit: b.rows.find((r) => r.unitCode === x.unitCode)?.unitName ?? x.unitCode });
-    const p = wb.addWorksheet('信息员');
-    p.columns = [
-      { header: '名次', key: 'rank', width: 6 },
-      { header: '信息员', key: 'name', width: 18 },
-      { header: '单位', key: 'unitName', width: 18 },
-      { header: '采用', key: 'adopted', width: 8 },
-      { header: '得分', key: 'points', width: 8 },
-    ];
-    b.people.forEach((x) => p.addRow(x));
+    if (depts.length) tableSheet(wb, '处室排名', RANKING_COLUMNS, depts.map(row));
+    const unitName = (code: string) => b.rows.find((r) => r.unitCode === code)?.unitName ?? code;
+    tableSheet(wb, '计分明细', [['单位', 'unit', 18], ['说明', 'text', 70], ['规则', 'rule', 30], ['版本', 'schemeFrom', 12], ['分值', 'points', 8]], b.lines.map((x) => ({ ...x, unit: unitName(x.unitCode) })));
+    tableSheet(wb, '信息员', [['名次', 'rank', 6], ['信息员', 'name', 18], ['单位', 'unitName', 18], ['采用', 'adopted', 8], ['得分', 'points', 8]], b.people);
     // The yearly assessment's award lists (考核评比), as the screen and the Word show them.
     if (b.awards) {
-      const a = wb.addWorksheet('年度考核');
-      a.columns = [
-        { header: '奖项', key: 'award', width: 14 },
-        { header: '名称', key: 'name', width: 20 },
-        { header: '得分', key: 'points', width: 8 },
-      ];
       const unitPoints = (name: string) => b.rows.find((r) => r.unitName === name)?.points;
-      for (const name of b.awards.units) a.addRow({ award: '先进单位', name, points: unitPoints(name) });
-      for (const name of b.awards.departments) a.addRow({ award: '先进处室', name, points: unitPoints(name) });
-      for (const name of b.awards.people) a.addRow({ award: '优秀信息员', name, points: b.people.find((x) => x.name === name)?.points });
+      tableSheet(wb, '年度考核', [['奖项', 'award', 14], ['名称', 'name', 20], ['得分', 'points', 8]], [
+        ...b.awards.units.map((name) => ({ award: '先进单位', name, points: unitPoints(name) })),
+        ...b.awards.departments.map((name) => ({ award: '先进处室', name, points: unitPoints(name) })),
+        ...b.awards.people.map((name) => ({ award: '优秀信息员', name, points: b.people.find((x) => x.name === name)?.points })),
+      ]);
     }
-    return { filename: `${b.officeName}${b.label}政务信息通报.xlsx`, data: Buffer.from(await wb.xlsx.writeBuffer()) };
+    return { filename: `${b.officeName}${b.label}政务信息通报.xlsx`, data: await workbookBuffer(wb) };
   }
 }

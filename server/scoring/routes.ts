@@ -7,12 +7,11 @@ import { parse } from '../http/validate.ts';
 import { answerBody, bulletinQuery, publishBody, requestBody, schemeBody } from '../../contract/scoring.ts';
 import { BulletinService } from './bulletins.ts';
 import { ScoringService } from './service.ts';
+import { MIME, sendDownload } from '../http/download.ts';
 
 const unit = z.string().regex(/^[0-9]{6}$/);
 const send = (res: Response, type: string, doc: { filename: string; data: Buffer }) => {
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Disposition', `attachment; filename="bulletin"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
-  res.send(doc.data);
+  sendDownload(res, type, { ...doc, ascii: 'bulletin' });
 };
 
 export function scoringRoutes(ctx: AppContext): Router {
@@ -41,15 +40,15 @@ export function scoringRoutes(ctx: AppContext): Router {
   });
   r.get('/bulletins/:period/docx', async (req, res) => {
     const q = parse(bulletinQuery, { ...req.query, period: req.params.period });
-    send(res, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await b.document(currentUser(res), q.period, 'docx', q.office));
+    send(res, MIME.docx, await b.document(currentUser(res), q.period, 'docx', q.office));
   });
   r.get('/bulletins/:period/pdf', async (req, res) => {
     const q = parse(bulletinQuery, { ...req.query, period: req.params.period });
-    send(res, 'application/pdf', await b.document(currentUser(res), q.period, 'pdf', q.office));
+    send(res, MIME.pdf, await b.document(currentUser(res), q.period, 'pdf', q.office));
   });
   r.get('/bulletins/:period/xlsx', async (req, res) => {
     const q = parse(bulletinQuery, { ...req.query, period: req.params.period });
-    send(res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await b.xlsx(currentUser(res), q.period, q.office));
+    send(res, MIME.xlsx, await b.xlsx(currentUser(res), q.period, q.office));
   });
   return r;
 }
