@@ -49,10 +49,12 @@ export function parseAudioOffer(sdp: string): AudioOffer {
   };
 }
 
-/** Our answer: the chosen codec (+ telephone-event if offered) at our RTP address. */
-export function writeAudioAnswer(offer: AudioOffer, local: { address: string; port: number; sessionId: number }): string {
-  const pts = [offer.payloadType, ...(offer.dtmfPayloadType !== null ? [offer.dtmfPayloadType] : [])];
-  const answerDirection = ({ sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' } as const)[offer.direction];
+type Local = { address: string; port: number; sessionId: number };
+type Codec = { payload: number; codec: string };
+
+/** One audio stream at our RTP address: the codecs in order of preference, then RFC 4733 keys if any. */
+function writeAudio(local: Local, codecs: Codec[], dtmfPayloadType: number | null, direction: AudioOffer['direction']): string {
+  const rtp = [...codecs, ...(dtmfPayloadType !== null ? [{ payload: dtmfPayloadType, codec: 'telephone-event' }] : [])];
   return write({
     version: 0,
     origin: { username: '-', sessionId: local.sessionId, sessionVersion: 1, netType: 'IN', ipVer: 4, address: local.address },
@@ -64,42 +66,23 @@ export function writeAudioAnswer(offer: AudioOffer, local: { address: string; po
         type: 'audio',
         port: local.port,
         protocol: 'RTP/AVP',
-        payloads: pts.join(' '),
-        rtp: [
-          { payload: offer.payloadType, codec: offer.codec, rate: 8000 },
-          ...(offer.dtmfPayloadType !== null ? [{ payload: offer.dtmfPayloadType, codec: 'telephone-event', rate: 8000 }] : []),
-        ],
-        fmtp: offer.dtmfPayloadType !== null ? [{ payload: offer.dtmfPayloadType, config: '0-15' }] : [],
+        payloads: rtp.map((c) => c.payload).join(' '),
+        rtp: rtp.map((c) => ({ ...c, rate: 8000 })),
+        fmtp: dtmfPayloadType !== null ? [{ payload: dtmfPayloadType, config: '0-15' }] : [],
         ptime: 20,
-        direction: answerDirection,
+        direction,
       },
     ],
   });
 }
 
+/** Our answer: the chosen codec (+ telephone-event if offered) at our RTP address. */
+export function writeAudioAnswer(offer: AudioOffer, local: Local): string {
+  const answerDirection = ({ sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' } as const)[offer.direction];
+  return writeAudio(local, [{ payload: offer.payloadType, codec: offer.codec }], offer.dtmfPayloadType, answerDirection);
+}
+
 /** Our offer when we place a call (dial-out): PCMA and PCMU at 8 kHz, 20 ms, RFC 4733 keys on 101. */
-export function writeAudioOffer(local: { address: string; port: number; sessionId: number }): string {
-  return write({
-    version: 0,
-    origin: { username: '-', sessionId: local.sessionId, sessionVersion: 1, netType: 'IN', ipVer: 4, address: local.address },
-    name: '-',
-    connection: { version: 4, ip: local.address },
-    timing: { start: 0, stop: 0 },
-    media: [
-      {
-        type: 'audio',
-        port: local.port,
-        protocol: 'RTP/AVP',
-        payloads: '8 0 101',
-        rtp: [
-          { payload: 8, codec: 'PCMA', rate: 8000 },
-          { payload: 0, codec: 'PCMU', rate: 8000 },
-          { payload: 101, codec: 'telephone-event', rate: 8000 },
-        ],
-        fmtp: [{ payload: 101, config: '0-15' }],
-        ptime: 20,
-        direction: 'sendrecv',
-      },
-    ],
-  });
+export function writeAudioOffer(local: Local): string {
+  return writeAudio(local, [{ payload: 8, codec: 'PCMA' }, { payload: 0, codec: 'PCMU' }], 101, 'sendrecv');
 }

@@ -14,7 +14,7 @@ import {
   SipParseError,
   type SipRequest,
 } from '../../server/voice/sipMessage.ts';
-import { parseAudioOffer, SdpError, writeAudioAnswer } from '../../server/voice/sdp.ts';
+import { parseAudioOffer, SdpError, writeAudioAnswer, writeAudioOffer } from '../../server/voice/sdp.ts';
 
 const crlf = (lines: string[], body = '') => `${lines.join('\r\n')}\r\n\r\n${body}`;
 const INVITE_HEAD = [
@@ -129,6 +129,23 @@ describe('SDP offer/answer', () => {
     expect(parseAudioOffer(SDP)).toEqual({ address: '10.0.0.2', port: 6000, codec: 'PCMA', payloadType: 8, dtmfPayloadType: 101, direction: 'sendrecv' });
     const answer = parseAudioOffer(writeAudioAnswer(parseAudioOffer(SDP), { address: '10.0.0.1', port: 40000, sessionId: 7 }));
     expect(answer).toMatchObject({ address: '10.0.0.1', port: 40000, codec: 'PCMA', dtmfPayloadType: 101 });
+  });
+
+  it('answers a phone that only sends (hold) with recvonly, and without keys when it offered none', () => {
+    const offer = parseAudioOffer(`${SDP.replace('RTP/AVP 8 0 101', 'RTP/AVP 0')}a=sendonly\r\n`);
+    expect(offer).toMatchObject({ codec: 'PCMU', dtmfPayloadType: null, direction: 'sendonly' });
+    const text = writeAudioAnswer(offer, { address: '10.0.0.1', port: 40002, sessionId: 8 });
+    expect(text).toMatch(/m=audio 40002 RTP\/AVP 0\r\n/);
+    expect(text).toContain('a=recvonly');
+    expect(text).not.toContain('telephone-event');
+  });
+
+  it('offers PCMA, then PCMU, and keys on 101 when we place the call', () => {
+    const text = writeAudioOffer({ address: '10.0.0.1', port: 40004, sessionId: 9 });
+    expect(text).toMatch(/m=audio 40004 RTP\/AVP 8 0 101\r\n/);
+    expect(text).toContain('a=rtpmap:0 PCMU/8000');
+    expect(text).toContain('a=fmtp:101 0-15');
+    expect(parseAudioOffer(text)).toEqual({ address: '10.0.0.1', port: 40004, codec: 'PCMA', payloadType: 8, dtmfPayloadType: 101, direction: 'sendrecv' });
   });
 
   const bad: [string, string][] = [
