@@ -198,7 +198,13 @@ test('the leaders\' board shows charts and exports Excel', async ({ browser }) =
   });
   expect(fromBanner.status()).toBe(201);
   await leader.goto('/reports/board');
-  await expect(leader.getByTestId('chart-grade').locator('canvas')).toBeVisible();
+  await expect(leader.getByTestId('chart-grade').locator('svg')).toBeVisible();
+  // Unit names in the charts are text in the console's shipped font: a canvas would draw them with the machine's
+  // sans-serif, which here (no CJK font installed) is a row of empty boxes.
+  const unitLabel = leader.getByTestId('chart-unit').locator('svg text', { hasText: /阿拉善/ }).first();
+  await expect(unitLabel).toBeVisible();
+  expect(await unitLabel.evaluate((el) => getComputedStyle(el).fontFamily)).toContain('Noto Sans SC');
+  expect(await leader.evaluate(() => document.fonts.check('12px "Noto Sans SC"', '阿拉善'))).toBe(true);
   // Headline figures first: what is open (as the board's own list says), and what was sent today.
   const board = await (await leader.request.get('/api/reports/board')).json();
   await expect(leader.getByTestId('figure-open').locator('.value')).toHaveText(String(board.open.length));

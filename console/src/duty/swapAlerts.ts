@@ -25,8 +25,8 @@ export const useSwapAlerts = defineStore('swapAlerts', () => {
       key,
       kind: 'swap',
       grade: null,
-      title: t('alert.swapTitle'),
-      body: t('alert.swapBody', {
+      title: () => t('alert.swapTitle'),
+      body: () => t('alert.swapBody', {
         name: s.requestedByName,
         kind: t(`alert.swapKind.${s.kind}`),
         from: s.from.name,

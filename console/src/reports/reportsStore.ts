@@ -207,8 +207,8 @@ export const useReportsStore = defineStore('reports', () => {
       key: `received-${r.id}`,
       kind: 'received',
       grade: r.grade,
-      title: t('alert.notifyTitle', { grade: t(`grades.${r.grade}`) }),
-      body: `${r.unitName} ${r.kind === 'followup' ? t('kinds.followupN', { n: r.seq }) : t(`kinds.${r.kind}`)}：${r.title}${r.place ? `\n${r.place}` : ''}`,
+      title: () => t('alert.notifyTitle', { grade: t(`grades.${r.grade}`) }),
+      body: () => `${r.unitName} ${r.kind === 'followup' ? t('kinds.followupN', { n: r.seq }) : t(`kinds.${r.kind}`)}：${r.title}${r.place ? `\n${r.place}` : ''}`,
       incidentId: r.incidentId,
     });
   }
@@ -249,16 +249,16 @@ export const useReportsStore = defineStore('reports', () => {
     upsert(r);
     const mine = r.unitCode === auth.user.unitCode;
     if (mine && r.state === 'pending_signoff' && before?.state !== 'pending_signoff' && auth.hasRole('leader')) {
-      alert({ key: `signoff-${r.id}-${r.submittedAt}`, kind: 'signoff', grade: r.grade, title: t('alert.signoffTitle'), body: `${r.title}（${r.createdByName}）`, incidentId: r.incidentId });
+      alert({ key: `signoff-${r.id}-${r.submittedAt}`, kind: 'signoff', grade: r.grade, title: () => t('alert.signoffTitle'), body: `${r.title}（${r.createdByName}）`, incidentId: r.incidentId });
     }
     if (mine && r.state === 'returned' && before?.state !== 'returned' && r.createdBy === auth.user.id) {
-      alert({ key: `returned-${r.id}-${r.signComment}`, kind: 'signoff', grade: r.grade, title: t('alert.returnedTitle'), body: `${r.title}：${r.signComment ?? ''}`, incidentId: r.incidentId });
+      alert({ key: `returned-${r.id}-${r.signComment}`, kind: 'signoff', grade: r.grade, title: () => t('alert.returnedTitle'), body: `${r.title}：${r.signComment ?? ''}`, incidentId: r.incidentId });
     }
     // A relay at my office waits for my sign-off.
     const hop = r.hops.find((h) => h.unitCode === auth.user?.unitCode);
     const hopBefore = before?.hops.find((h) => h.unitCode === auth.user?.unitCode);
     if (hop?.state === 'relay_pending' && hopBefore?.state !== 'relay_pending' && auth.hasRole('leader')) {
-      alert({ key: `relay-${r.id}-${hop.id}`, kind: 'signoff', grade: r.grade, title: t('alert.relaySignoffTitle'), body: `${r.unitName}：${r.title}`, incidentId: r.incidentId });
+      alert({ key: `relay-${r.id}-${hop.id}`, kind: 'signoff', grade: r.grade, title: () => t('alert.relaySignoffTitle'), body: `${r.unitName}：${r.title}`, incidentId: r.incidentId });
     }
   });
   socket.on('report:received', (p: { unitCode: string; report: FullReport }) => {
@@ -289,8 +289,8 @@ export const useReportsStore = defineStore('reports', () => {
       key: `warn-${p.incidentId}-${p.unitCode}-${p.kind}`,
       kind: 'warning',
       grade: p.grade ?? null,
-      title: t('alert.warningTitle'),
-      body: deadlineBody('alert.warningBody', p),
+      title: () => t('alert.warningTitle'),
+      body: () => deadlineBody('alert.warningBody', p),
       incidentId: p.incidentId,
     });
     reloadIncidentsSoon();
@@ -301,18 +301,18 @@ export const useReportsStore = defineStore('reports', () => {
       key: `missed-${p.incidentId}-${p.unitCode}-${p.kind}`,
       kind: 'missed',
       grade: null,
-      title: t('alert.missedTitle'),
-      body: deadlineBody('alert.missedBody', p),
+      title: () => t('alert.missedTitle'),
+      body: () => deadlineBody('alert.missedBody', p),
       incidentId: p.incidentId,
     });
     reloadIncidentsSoon();
   });
   socket.on('followup:due', (p: DeadlinePush) => {
-    alert({ key: `followup-${p.incidentId}-${p.dueAt}`, kind: 'followup', grade: null, title: t('alert.followupTitle'), body: deadlineBody('alert.followupBody', p), incidentId: p.incidentId });
+    alert({ key: `followup-${p.incidentId}-${p.dueAt}`, kind: 'followup', grade: null, title: () => t('alert.followupTitle'), body: () => deadlineBody('alert.followupBody', p), incidentId: p.incidentId });
   });
   socket.on('instruction:new', (p: { id: string; incidentId: string; byUnitName: string }) => {
     bump(p.incidentId);
-    alert({ key: `instruction-${p.id}`, kind: 'instruction', grade: null, title: t('alert.instructionTitle'), body: t('alert.instructionBody', { unit: p.byUnitName }), incidentId: p.incidentId });
+    alert({ key: `instruction-${p.id}`, kind: 'instruction', grade: null, title: () => t('alert.instructionTitle'), body: () => t('alert.instructionBody', { unit: p.byUnitName }), incidentId: p.incidentId });
   });
   // 反馈: the instructing office's leaders are told; a task done by my unit clears its instruction alert here.
   socket.on('instruction:feedback', (p: { id: string; incidentId: string; issuer?: string; unitCode?: string; unitName?: string; authorName?: string; text?: string; done?: boolean; feedbackId?: string }) => {
@@ -324,7 +324,7 @@ export const useReportsStore = defineStore('reports', () => {
         key: `feedback-${p.id}-${p.feedbackId ?? p.unitCode}`,
         kind: 'feedback',
         grade: null,
-        title: p.done ? t('alert.feedbackDoneTitle') : t('alert.feedbackTitle'),
+        title: () => (p.done ? t('alert.feedbackDoneTitle') : t('alert.feedbackTitle')),
         body: `${p.unitName ?? ''} ${p.authorName ?? ''}${p.text ? `：${p.text}` : ''}`,
         incidentId: p.incidentId,
       });
@@ -332,7 +332,7 @@ export const useReportsStore = defineStore('reports', () => {
   });
   socket.on('incident:demanded', (p: { id: string; byUnitName: string }) => {
     reloadIncidentsSoon();
-    alert({ key: `demand-${p.id}`, kind: 'demanded', grade: null, title: t('alert.demandTitle'), body: t('alert.demandBody', { unit: p.byUnitName }), incidentId: p.id });
+    alert({ key: `demand-${p.id}`, kind: 'demanded', grade: null, title: () => t('alert.demandTitle'), body: () => t('alert.demandBody', { unit: p.byUnitName }), incidentId: p.id });
   });
   socket.on('connect', () => {
     if (loaded.value) void load();

@@ -7,6 +7,10 @@ import { notify } from './alerts';
 import { alarmLevel } from './alarm/level';
 import { readKeys, writeKeys } from './storedKeys';
 
+/** A fixed text (what the user typed, a unit's name) or one to translate when shown. */
+export type AlertText = string | (() => string);
+export const alertText = (x: AlertText): string => (typeof x === 'function' ? x() : x);
+
 export type AlertKind = 'received' | 'signoff' | 'warning' | 'missed' | 'followup' | 'instruction' | 'demanded' | 'feedback' | 'swap';
 
 /** A loud alert: beep, system notification and a row in the alert tray (ReportAlertToast.vue). */
@@ -15,8 +19,9 @@ export interface AppAlert {
   key: string;
   kind: AlertKind;
   grade: Grade | null;
-  title: string;
-  body: string;
+  /** Lazy where it is translated: the banner and the tray follow a language switch while the alert is up. */
+  title: AlertText;
+  body: AlertText;
   incidentId: string | null;
   /** Where 查看 leads (default: the incident, else home). */
   to?: RouteLocationRaw;
@@ -62,7 +67,7 @@ export const useAlertStore = defineStore('alerts', () => {
     alerts.value = [a, ...alerts.value];
     if (!STICKY.has(a.kind)) timers.set(a.key, setTimeout(() => drop(a.key), AUTO_CLOSE_MS));
     // The sound, by the alert's grade, is the alarm store's (alarm/alarmStore.ts): it knows what was acknowledged.
-    notify(alarmLevel(a) === 'siren' ? `【紧急】${a.title}` : a.title, a.body, a.key);
+    notify(alarmLevel(a) === 'siren' ? `【紧急】${alertText(a.title)}` : alertText(a.title), alertText(a.body), a.key);
   }
 
   /** The user closed it (知道了 or 查看): gone here, and not back after a reload. */

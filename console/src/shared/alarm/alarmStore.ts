@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { useAuthStore } from '../../auth/authStore';
-import { useAlertStore, type AppAlert } from '../alertStore';
+import { alertText, useAlertStore, type AppAlert } from '../alertStore';
 import { lastPlayedAt, playLevel } from './sound';
 import { readKeys, writeKeys } from '../storedKeys';
 import { alarmLevel, loudest, needsAck, REPEAT_MS, type AlarmLevel } from './level';
@@ -69,7 +69,7 @@ export const useAlarmStore = defineStore('alarms', () => {
     }
     if (!baseTitle) baseTitle = document.title;
     flashOn = !flashOn;
-    document.title = flashOn ? `【紧急】${a.title}` : baseTitle;
+    document.title = flashOn ? `【紧急】${alertText(a.title)}` : baseTitle;
   }
 
   watch(
