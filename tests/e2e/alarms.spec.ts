@@ -66,6 +66,12 @@ test('一般 notifies, 较大 chimes every minute, 特别重大 sirens and flash
   await expect(banner).toHaveAttribute('data-level', 'siren');
   await expect(city.getByTestId('alarm-row').first()).toContainText(grave);
   await expect.poll(() => city.title(), { timeout: 5_000 }).toContain('【紧急】');
+  // Switched to English while the alarm is up, the banner and the tray speak English too (the unit's words stay).
+  await city.getByTestId('lang-switch').click();
+  await expect(city.getByTestId('alarm-row').first()).toContainText('Urgent report · Especially serious (I)');
+  await expect(city.getByTestId('alarm-row').first()).toContainText(grave);
+  await city.getByTestId('lang-switch').click();
+  await expect(city.getByTestId('alarm-row').first()).toContainText('紧急信息 · 特别重大(I)');
 
   // Acknowledging the siren leaves the chime; acknowledging that, silence — the tray still holds both rows.
   await row(grave).getByTestId('alarm-ack').click();

@@ -203,7 +203,8 @@ test('the leaders\' board shows charts and exports Excel', async ({ browser }) =
   // sans-serif, which here (no CJK font installed) is a row of empty boxes.
   const unitLabel = leader.getByTestId('chart-unit').locator('svg text', { hasText: /阿拉善/ }).first();
   await expect(unitLabel).toBeVisible();
-  expect(await unitLabel.evaluate((el) => getComputedStyle(el).fontFamily)).toContain('Noto Sans SC');
+  // Polled: the chart redraws (animation, resize) and replaces its text nodes while it settles.
+  await expect.poll(() => unitLabel.evaluate((el) => getComputedStyle(el).fontFamily)).toContain('Noto Sans SC');
   expect(await leader.evaluate(() => document.fonts.check('12px "Noto Sans SC"', '阿拉善'))).toBe(true);
   // Headline figures first: what is open (as the board's own list says), and what was sent today.
   const board = await (await leader.request.get('/api/reports/board')).json();
