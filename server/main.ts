@@ -61,7 +61,8 @@ const port = await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST
 
 // Voice access (语音接入): our SIP endpoint on VOICE_SIP_PORT (default 5060; 'off' disables it). A failure
 // to start (port taken, espeak-ng or ffmpeg missing) is logged and the rest of the product runs on.
-const { VoiceService, trunkFromEnv } = await import('./voice/voiceService.ts');
+const { VoiceService } = await import('./voice/voiceService.ts');
+const { trunkFromEnv } = await import('./voice/voiceOptions.ts');
 let voice: Awaited<ReturnType<typeof VoiceService.start>> | null = null;
 if ((process.env.VOICE_SIP_PORT ?? '5060') !== 'off') {
   voice = await VoiceService.start(
