@@ -3,7 +3,7 @@
  * officer must acknowledge the carried item before taking over; the city sees who is on duty at the county now.
  */
 import { type Browser } from '@playwright/test';
-import { expect, INSTANTS, loginAs, pinClock, test, unpinClock } from './helpers.ts';
+import { chooseOption, expect, INSTANTS, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 // One county per instant, so the shifts closed at one instant do not carry into another's handover.
 const HANDOVER_UNITS = [
@@ -123,14 +123,23 @@ test.describe('swaps at chosen instants', () => {
       await pinClock(request, at);
       const duty = await loginAs(browser, '150103-duty');
       await duty.goto('/duty/swaps');
-      const slotSelect = duty.getByTestId('swap-slot');
-      await expect(slotSelect.locator('option').nth(1)).toBeAttached(); // the roster has loaded
-      const labels = await slotSelect.locator('option').allTextContents();
+      // Element Plus selects: the options are listed in the opened dropdown (the roster has loaded once they show).
+      await duty.getByTestId('swap-slot').click();
+      const offered = duty.locator('.el-select-dropdown__item:visible');
+      await expect(offered.first()).toBeVisible();
+      const labels = await offered.allTextContents();
       const mine = labels.find((l) => l.trim().endsWith('回民区值班员'))!;
-      await slotSelect.selectOption({ label: mine });
-      await duty.getByTestId('swap-to').selectOption({ label: '回民区值班员乙（150103-duty2）' });
-      await duty.getByTestId('swap-other-slot').selectOption({ index: 1 });
-      const other = (await duty.getByTestId('swap-other-slot').locator('option:checked').textContent())!.trim();
+      await duty.keyboard.press('Escape');
+      if (at === INSTANTS[4]) {
+        // On New Year's Eve the January shifts offered say they are next year's.
+        const january = labels.map((l) => l.trim()).filter((l) => /^(?:\d{4}-)?01-\d{2} /.test(l));
+        expect(january.length).toBeGreaterThan(0);
+        expect(january.every((l) => l.startsWith('2027-01-'))).toBe(true);
+      }
+      await chooseOption(duty, 'swap-slot', mine.trim());
+      await chooseOption(duty, 'swap-to', '回民区值班员乙（150103-duty2）');
+      await chooseOption(duty, 'swap-other-slot', /\S/); // the first shift offered
+      const other = (await duty.getByTestId('swap-other-slot').innerText()).trim();
       await duty.getByTestId('swap-submit').click();
       const item = duty.getByTestId('swap-item').first();
       await expect(item).toContainText('待审批');
@@ -142,12 +151,13 @@ test.describe('swaps at chosen instants', () => {
       await expect(leader.getByTestId('swap-item').first()).toContainText('已批准');
       await expect(item).toContainText('已批准'); // live on the requester's page
 
-      // The two shifts changed hands.
-      const firstStart = mine.trim().slice(0, 11);
-      const otherStart = other.slice(0, 11);
+      // The two shifts changed hands. A shift in the next year is shown with its year (New Year's Eve).
+      const dayOf = (label: string) => /^(?:(\d{4})-)?(\d{2}-\d{2}) \d{2}:\d{2}/.exec(label.trim())!;
+      const firstStart = dayOf(mine)[2]!;
+      const otherStart = dayOf(other)[2]!;
       await duty.goto('/duty/roster');
       await duty.getByTestId('roster-month').click();
-      const cell = (mmddhhmm: string) => duty.getByTestId('roster-slot').filter({ has: duty.locator(`xpath=..//div[@class="date" and text()="${mmddhhmm.slice(0, 5)}"]`) });
+      const cell = (mmdd: string) => duty.getByTestId('roster-slot').filter({ has: duty.locator(`xpath=..//div[@class="date" and text()="${mmdd}"]`) });
       await expect(cell(firstStart).getByTestId('roster-officers')).toHaveText('回民区值班员乙');
       await expect(cell(otherStart).getByTestId('roster-officers')).toHaveText('回民区值班员');
     });

@@ -6,7 +6,7 @@
  * reload once dismissed; feedback and swap requests alert the leaders.
  */
 import { type Page } from '@playwright/test';
-import { expect, fillDateTime, loginAs, pinClock, test, unpinClock } from './helpers.ts';
+import { chooseOption, expect, fillDateTime, loginAs, pinClock, test, unpinClock } from './helpers.ts';
 
 const card = (page: Page, kind: string) => page.locator(`[data-testid=report-card][data-kind=${kind}]`);
 const toast = (page: Page, kind: string, text: string) => page.locator(`[data-testid=report-toast][data-kind=${kind}]`).filter({ hasText: text });
@@ -24,14 +24,21 @@ test('签发上报 keeps the leader’s comment and assessment; the relay alert 
     const cityLeader2 = await loginAs(browser, '150100-leader', { at: T });
     const title = `某煤矿透水 ${Math.random().toString(36).slice(2, 8)}`;
 
-    // The phone form says exactly what is wrong with an event time after now.
+    // The phone form says what is missing under each field, in Chinese, and the message goes once the field is filled…
     await countyDuty.getByTestId('tab-phone').click();
+    await countyDuty.getByTestId('phone-submit').click();
+    await expect(countyDuty.getByTestId('phone-title-error')).toHaveText('请填写标题');
+    await expect(countyDuty.getByTestId('phone-place-error')).toHaveText('请填写事发地点');
+    await expect(countyDuty.getByTestId('phone-summary-error')).toHaveText('请填写电话内容');
+    await expect(countyDuty.getByTestId('phone-caller-error')).toHaveCount(0); // prefilled: my unit and name
     await countyDuty.getByTestId('phone-title').fill(title);
+    await expect(countyDuty.getByTestId('phone-title-error')).toHaveCount(0);
     await countyDuty.getByTestId('phone-place').fill('新城区某煤矿');
     await countyDuty.getByTestId('phone-summary').fill('井下3人被困');
     await fillDateTime(countyDuty, 'phone-event-time', '2027-01-01T00:30');
     await countyDuty.getByTestId('phone-submit').click();
-    await expect(countyDuty.getByTestId('phone-error')).toHaveText('事发时间不能晚于当前时间');
+    // …and exactly what is wrong with an event time after now.
+    await expect(countyDuty.getByTestId('phone-event-time-error')).toHaveText('事发时间不能晚于当前时间');
     await fillDateTime(countyDuty, 'phone-event-time', '2026-12-31T23:15');
     await countyDuty.getByTestId('phone-submit').click();
 
@@ -52,7 +59,7 @@ test('签发上报 keeps the leader’s comment and assessment; the relay alert 
     // The county leader signs the 首报 as 事故灾难.
     await countyLeader.goto(`/reports/incidents/${incidentId}`);
     await countyLeader.getByTestId('compose-initial').click();
-    await countyLeader.getByTestId('report-category').selectOption('accident');
+    await chooseOption(countyLeader, 'report-category', '事故灾难');
     await countyLeader.getByTestId('report-summary').fill('井下3人被困，已救出1人');
     await countyLeader.getByTestId('report-sign-now').click();
     await expect(card(countyLeader, 'initial')).toHaveAttribute('data-state', 'sent');
@@ -86,7 +93,7 @@ test('签发上报 keeps the leader’s comment and assessment; the relay alert 
 
     // 续报 starts from the 首报's category and summary, and both stay editable.
     await countyLeader.getByTestId('compose-followup').click();
-    await expect(countyLeader.getByTestId('report-category')).toHaveValue('accident');
+    await expect(countyLeader.getByTestId('report-category')).toHaveText('事故灾难');
     await expect(countyLeader.getByTestId('report-summary')).toHaveValue('井下3人被困，已救出1人');
     await countyLeader.getByTestId('report-summary').fill('井下3人被困，已救出3人，全部脱险');
     await countyLeader.getByTestId('report-sign-now').click();

@@ -9,8 +9,14 @@ const shifted = (iso: string | Date) => new Date(new Date(iso).getTime() + OFFSE
 
 export const cnDate = (iso: string | Date) => shifted(iso).toISOString().slice(0, 10);
 export const cnTime = (iso: string | Date) => shifted(iso).toISOString().slice(11, 16);
-/** 'MM-DD HH:mm' */
-export const cnShort = (iso: string | Date) => shifted(iso).toISOString().slice(5, 16).replace('T', ' ');
+/**
+ * 'MM-DD HH:mm', or 'YYYY-MM-DD HH:mm' when the instant falls in another (China-time) year than now: last year's
+ * call must not read as this year's, nor next January's shift as this January's on New Year's Eve.
+ */
+export function cnShort(iso: string | Date, nowMs: number = Date.now()): string {
+  const s = shifted(iso).toISOString();
+  return (s.slice(0, 4) === shifted(new Date(nowMs)).toISOString().slice(0, 4) ? s.slice(5, 16) : s.slice(0, 16)).replace('T', ' ');
+}
 
 export function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
