@@ -6,6 +6,8 @@
  * loaded. A producer reaches another router through `pipeToRouter` on demand: the first consumer there pipes it
  * (microphones are piped home at once, for the observers). Pipe producers keep the producer's id and follow its
  * pause, resume and close (mediasoup wires that), so mutes and the chair's decisions reach every router.
+ * A router other than home closes when its last site leaves (its pipe transports, on both sides, with it: a
+ * router costs its worker memory and each pipe its RTCP); the next site that does not fit home opens a new one.
  */
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS, SPREAD_DEFAULTS } from './config.ts';
@@ -105,8 +107,21 @@ export class RouterShards {
     return shard;
   }
 
+  /** The site left: forget where it was; a router other than home that has no site left closes. */
   release(peerId: string): void {
+    const shard = this.#peerShard.get(peerId);
     this.#peerShard.delete(peerId);
+    if (!shard || shard === this.home || this.#closed) return;
+    for (const s of this.#peerShard.values()) if (s === shard) return;
+    this.#closeShard(shard);
+  }
+
+  #closeShard(shard: Shard): void {
+    this.#shards.splice(this.#shards.indexOf(shard), 1);
+    // Closing the router closes its pipe transports, and mediasoup closes each one's peer on the other router.
+    for (const key of this.#pipes.keys()) if (key.endsWith(`>${shard.router.id}`)) this.#pipes.delete(key);
+    if (!shard.router.closed) shard.router.close();
+    shard.slot.routers = Math.max(0, shard.slot.routers - 1);
   }
 
   /** Makes `producerId` (living on `from`) consumable on `to`; once per producer and router. */

@@ -15,6 +15,9 @@
 #   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
 #   MEDIASOUP_SRTP          "openssl" (default) builds libsrtp 2.5 from Debian's source package on OpenSSL,
 #                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r1)
+#   MEDIASOUP_WORKER_OPT    "lto" (recipe r3-lto-<level>): the OpenSSL recipe built -O3 with link-time
+#                           optimisation and -march=<the x86-64 level this CPU supports> (v3/v2, from ld.so;
+#                           the level is in the cached name, so a cache never hands a v3 binary to a v2 CPU)
 set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
@@ -23,6 +26,20 @@ RECIPE_REV=1
 # The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss keeps the r1 binary.
 SRTP_WANTED="${MEDIASOUP_SRTP:-openssl}"
 [[ "$SRTP_WANTED" == openssl ]] && RECIPE_REV=2-openssl
+OPT_WANTED="${MEDIASOUP_WORKER_OPT:-}"
+MARCH_LEVEL=""
+if [[ "$OPT_WANTED" == lto ]]; then
+  [[ "$SRTP_WANTED" == openssl ]] || { echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_OPT=lto needs MEDIASOUP_SRTP=openssl" >&2; exit 1; }
+  # The highest x86-64 micro-architecture level glibc's loader says this CPU supports.
+  if [[ "$(uname -m)" == x86_64 ]]; then
+    for lvl in v3 v2; do
+      if /lib64/ld-linux-x86-64.so.2 --help 2>/dev/null | grep -q "x86-64-$lvl (supported"; then MARCH_LEVEL="$lvl"; break; fi
+    done
+  fi
+  RECIPE_REV="3-lto${MARCH_LEVEL:+-$MARCH_LEVEL}"
+elif [[ -n "$OPT_WANTED" ]]; then
+  echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_OPT=$OPT_WANTED (only \"lto\" or empty)" >&2; exit 1
+fi
 PINNED_VERSION=3.19.3
 # libsrtp 2.5 built from Debian's source package against OpenSSL (Debian's
 # binary libsrtp2 uses NSS, 2.7-5.5x slower per packet). Pinned and checksummed.
@@ -241,7 +258,12 @@ fi
 BUILT="$W/out/mediasoup-worker"
 build_worker() {
   rm -rf "$W/out"
-  meson setup "$W/out" "$W" --buildtype=release -Db_ndebug=true --wrap-mode=nodownload || return 1
+  local opt=()
+  if [[ "$OPT_WANTED" == lto ]]; then
+    opt=(-Doptimization=3 -Db_lto=true)
+    [[ -n "$MARCH_LEVEL" ]] && opt+=("-Dc_args=-march=x86-64-$MARCH_LEVEL" "-Dcpp_args=-march=x86-64-$MARCH_LEVEL")
+  fi
+  meson setup "$W/out" "$W" --buildtype=release -Db_ndebug=true --wrap-mode=nodownload "${opt[@]}" || return 1
   # Nothing orders the flatbuffers header generation before the sources that
   # include FBS/*.h, so generate them first.
   ninja -C "$W/out" "${NINJA_JOBS[@]}" fbs/FBS || return 1

@@ -6,7 +6,10 @@
  * decideView (contract/subscription.ts) the console runs — with last-N audio decided by the room's
  * AudioLevelObserver (sfu/LastNAudio.ts). Printed: consumers, worker CPU and memory per worker, the same
  * meeting spread over two workers with pipeToRouter and what the pipes cost, and chair switch (点名) time
- * from the command to the new site's first 720p keyframe at every receiver. Loopback only.
+ * from the command to the new site's first 720p keyframe at every receiver. Loopback only. Then the same meeting
+ * through the real server (region-meeting-e2e.ts): chair switch from the chair's socket command, through the
+ * socket.io push and every console's re-subscription, to the keyframe.
+ * REGION_RUNS="one,spread,server" (default) picks the runs; REGION_E2E_SITES (default REGION_SITES) sizes the last.
  *
  * Packet rates are scaled by RATE (default 0.25 of a browser's: 720p ≈ 168 pkt/s, 360p ≈ 50, 180p ≈ 20,
  * Opus 50) so that the Node process feeding 116 senders keeps up on a shared 2-core machine; worker CPU is
@@ -29,6 +32,7 @@ const rtp = await import('../helpers/syntheticRtp.ts');
 const SITES = Number(process.env.REGION_SITES ?? 116);
 const RATE = Number(process.env.REGION_RATE ?? 0.25);
 const MEASURE_MS = Number(process.env.REGION_MEASURE_MS ?? 8000);
+const RUNS = (process.env.REGION_RUNS ?? 'one,spread,server').split(',');
 const LAYER_PPS = [20, 50, 168].map((p) => p * RATE);
 /** Audio at a browser's rate (the AudioLevelObserver needs it; three sites only). */
 const AUDIO_PPS = 50;
@@ -279,7 +283,7 @@ const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a -
 
 console.log(`region meeting, ${SITES} sites (synthetic simulcast senders, 3 unmuted, 1 speaking), roll call with 1+N; packet rates ×${RATE} of a browser's`);
 const oldModel = SITES * (SITES - 1) * 2;
-for (const spread of [false, true]) {
+for (const spread of [false, true].filter((sp) => RUNS.includes(sp ? 'spread' : 'one'))) {
   const r = await runMeeting(spread);
   const total = r.consumersA + r.consumersB;
   const label = spread ? 'spread over 2 workers (pipeToRouter)' : 'one worker (one router)';
@@ -299,11 +303,25 @@ for (const spread of [false, true]) {
   else (globalThis as { oneCpu?: number }).oneCpu = sum;
   console.log(
     `  chair switch (点名) → first 720p keyframe of the new site: ${r.arrived.length}/${r.expected} receivers, p50 ${pct(r.arrived, 50).toFixed(0)} ms, p95 ${pct(r.arrived, 95).toFixed(0)} ms, max ${Math.max(...r.arrived).toFixed(0)} ms` +
-      (r.missed ? ` (${r.missed} not within 5 s)` : '') + ' (goal ≤ 300 ms; excludes the socket.io push to the consoles)',
+      (r.missed ? ` (${r.missed} not within 5 s)` : '') + ' (goal ≤ 300 ms; worker level: excludes the socket.io push to the consoles)',
   );
 }
 const g = globalThis as { spreadCpu?: number; oneCpu?: number; scale?: number };
 const scale = g.scale ?? 1;
 if (g.spreadCpu !== undefined && g.oneCpu !== undefined) {
   console.log(`\npipes' cost: ${((g.spreadCpu - g.oneCpu) * 100).toFixed(1)}% of a core measured (≈${((g.spreadCpu - g.oneCpu) * scale * 100).toFixed(0)}% projected) more CPU for the spread meeting than on one worker`);
+}
+
+if (RUNS.includes('server')) {
+  const { runThroughServer } = await import('./region-meeting-e2e.ts');
+  const n = Number(process.env.REGION_E2E_SITES ?? SITES);
+  const r = await runThroughServer(n, RATE, progress);
+  const ms = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(0)} ms, p95 ${pct(xs, 95).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
+  console.log(`\n[through the server: ${r.sites} sites on socket.io, the server's own spreading (${r.routers} router(s))]`);
+  console.log(`  consumers: ${r.consumers} (${(r.consumers / r.sites).toFixed(1)} per site), as each console's decideView asked over its socket`);
+  if (r.failedJoins.length) console.log(`  ${r.failedJoins.length} of ${n} sites did not finish joining (left out): ${r.failedJoins.slice(0, 5).join('; ')}`);
+  console.log(`  chair switch (点名), the chair's socket command → the control:state push at each console: ${r.pushMs.length}/${r.sites}, ${ms(r.pushMs)}`);
+  console.log(`  → each console re-subscribed (decideView, consume, resume): ${ms(r.subscribedMs)}`);
+  console.log(`  → the new site's first 720p keyframe at every receiver: ${r.keyframeMs.length}/${r.expected} receivers, ${ms(r.keyframeMs)}` +
+    (r.missed.length ? ` (not within 8 s: ${r.missed.join(', ')})` : '') + ' (goal ≤ 300 ms)');
 }

@@ -27,6 +27,8 @@ export interface MediasoupSfu {
   rtpPort: number;
   addReceiver(port: number, srtpKeyBase64: string): Promise<types.Consumer>;
   forwardedPackets(): Promise<number>;
+  /** io_uring submissions (sends) so far, or undefined when the worker runs without io_uring. */
+  uringSends(): Promise<number | undefined>;
   removeReceivers(): void;
   close(): void;
 }
@@ -75,6 +77,9 @@ export async function startMediasoup(bin: string, cpu: string): Promise<Mediasou
       let n = 0;
       for (const { consumer } of outbound) for (const s of await consumer.getStats()) if (s.type === 'outbound-rtp') n += s.packetCount;
       return n;
+    },
+    async uringSends() {
+      return (await worker.dump()).liburing?.sqeProcessCount;
     },
     removeReceivers() {
       for (const { transport } of outbound) transport.close();

@@ -12,9 +12,11 @@
  *      SFU_BENCH_N="50,150,300", SFU_BENCH_SECONDS=8, SFU_BENCH_ROUNDS=2, SFU_BENCH_JANUS=0 to skip Janus,
  *      SFU_BENCH_PERF=<label> (or 1: the first) to print a perf profile of that SFU at the largest N,
  *      SFU_BENCH_WEBRTC_N=50 (0: skip) for the WebRtcTransport point (real ICE + DTLS-SRTP, sfu-webrtc.ts) of the
- *      first worker binary, at that one N, beside its PlainTransport points.
+ *      first worker binary, at that one N, beside its PlainTransport points,
+ *      SFU_BENCH_IDLE=2 seconds after each point with the sender stopped and the N receivers kept: the SFU's CPU
+ *      then is its per-transport timer work (RTCP, transport-cc, pacer), which the point's µs/packet splits off.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
@@ -32,6 +34,7 @@ const Ns = (process.env.SFU_BENCH_N ?? '50,150,300').split(',').map(Number);
 const SECONDS = Number(process.env.SFU_BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.SFU_BENCH_ROUNDS ?? 2);
 const WEBRTC_N = Number(process.env.SFU_BENCH_WEBRTC_N ?? Ns[0]);
+const IDLE_SECONDS = Number(process.env.SFU_BENCH_IDLE ?? 2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (os.cpus().length < 2) throw new Error('bench:sfu needs 2 CPUs (the SFU on one, sender and receivers on the other)');
@@ -76,6 +79,8 @@ interface Sfu {
   onlyAt?: number;
   /** Datagrams the SFU sent, when the namespace's UDP counter also counts others (the WebRTC relay's). */
   sfuDatagrams?(): number;
+  /** io_uring sends so far (mediasoup; undefined without io_uring). */
+  uringSends?(): Promise<number | undefined>;
   /** Packets the receivers decrypted (WebRTC point: the receiving worker's stats). */
   decrypted?(): Promise<number>;
 }
@@ -97,6 +102,7 @@ for (const [label, bin] of workers) {
       for (const port of await receiverPorts(n)) await ms.addReceiver(port, randomBytes(30).toString('base64'));
     },
     forwarded: () => ms.forwardedPackets(),
+    uringSends: () => ms.uringSends(),
     async stop() { ms.close(); },
   });
 }
@@ -142,7 +148,7 @@ const kbps = (frames.reduce((n, f) => n + f.length, 0) * 8 * FPS) / frames.lengt
 console.log(`capture: ${frames.length} frames 1280x720 VP8 @ ${FPS} fps, ${kbps.toFixed(0)} kb/s (target ${TARGET_KBPS}), ` +
   `${sender.packetRate.toFixed(0)} RTP packets/s; SFUs on CPU ${SFU_CPU}, sender and receivers on CPU ${OWN_CPU}`);
 
-interface Point { usPerPacket: number; forwarded: number; kernel: number; receivedShare: number; pktPerStream: number; srtpOverhead: number }
+interface Point { idleUsPerPacket?: number; usPerPacket: number; forwarded: number; kernel: number; receivedShare: number; pktPerStream: number; srtpOverhead: number }
 const results = new Map<string, Point[]>();
 
 async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
@@ -152,37 +158,68 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   const t0 = performance.now();
   const out = () => sfu.sfuDatagrams?.() ?? udpOut();
   const decryptedBefore = sfu.decrypted?.() ?? Promise.resolve(0);
+  const uringBefore = await sfu.uringSends?.();
   const a = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
   let profile = '';
+  // DWARF call graphs (the worker has no frame pointers), so the entry points' totals are inclusive. Recorded
+  // asynchronously (a synchronous exec would block this process's event loop, i.e. the sender: the profile would
+  // show the SFU with no media, only its timers); reported after the sender stopped.
   if (perf) {
-    profile = execFileSync('sh', ['-c',
-      `perf record -q -g -o ${tmp}/perf.data -p ${sfu.pid} -- sleep ${SECONDS} 2>/dev/null && ` +
-      `perf report -q -i ${tmp}/perf.data --stdio --no-children --sort dso,symbol --percent-limit 1.5 -g none 2>/dev/null | head -n 40`,
-    ], { encoding: 'utf8' });
+    await new Promise<void>((resolve, reject) => execFile('perf', ['record', '-q', '-F', '1999', '--call-graph', 'dwarf,16384',
+      '-o', `${tmp}/perf.data`, '-p', String(sfu.pid), '--', 'sleep', String(SECONDS)], (err) => (err ? reject(err) : resolve())));
   } else await sleep(SECONDS * 1000);
   const b = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
   const decrypted = sfu.decrypted ? [await decryptedBefore, await sfu.decrypted()] : undefined;
+  const uringAfter = await sfu.uringSends?.();
   const secs = (performance.now() - t0) / 1000;
   sender.stop();
+  if (perf) {
+    const report = `perf report -q -i ${tmp}/perf.data --stdio -g none`;
+    profile = execFileSync('sh', ['-c',
+      `echo '-- by binary (self time):' && ${report} --no-children --sort dso --percent-limit 1 2>/dev/null | head -n 12 && ` +
+      `echo '-- by function (self time, >= 1.5 %):' && ${report} --no-children --sort dso,symbol --percent-limit 1.5 2>/dev/null | head -n 40 && ` +
+      `echo '-- inclusive time of the entry points:' && ${report} --children --sort symbol 2>/dev/null | ` +
+      `grep -E 'uv__run_timers|uv__io_poll|uv__udp_io|UdpSocketHandle::OnUvRecv|OnTransportProducerRtpPacketReceived|` +
+      `Consumer::SendRtpPacket|SrtpSession::EncryptRtp|UdpSocketHandle::Send|DepLibUring::Submit|onTimer|` +
+      `TransportCongestionControl|RtpTransportControllerSend|PacedSender|RTC::Transport::On|SendRtcp|entry_SYSCALL|__schedule' | ` +
+      `sed -E 's/ +- +- *$//' | head -n 30`,
+    ], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  }
+  let idleCpuPerSec: number | undefined;
+  if (IDLE_SECONDS > 0 && !perf) {
+    await sleep(500);
+    const i0 = { cpu: cpuNs(sfu.pid), t: performance.now() };
+    await sleep(IDLE_SECONDS * 1000);
+    idleCpuPerSec = (cpuNs(sfu.pid) - i0.cpu) / ((performance.now() - i0.t) / 1000);
+  }
   const sent = b.sent - a.sent;
   // The SFU's datagrams: RTP to receivers plus its RTCP (< 1 %); over WebRTC as the relay received them.
   const kernel = b.out - a.out - (sfu.sfuDatagrams ? 0 : sent);
   const forwarded = a.fwd !== undefined && b.fwd !== undefined ? b.fwd - a.fwd : kernel;
   const rx = b.rx - a.rx;
   const point: Point = {
+    idleUsPerPacket: idleCpuPerSec === undefined ? undefined : (idleCpuPerSec * secs) / 1000 / forwarded,
     usPerPacket: (b.cpu - a.cpu) / 1000 / forwarded, forwarded, kernel, receivedShare: rx / forwarded,
     pktPerStream: sent / secs, srtpOverhead: rx ? (b.rxBytes - a.rxBytes) / rx : 0,
   };
   const key = `${sfu.label}@${n}`;
   results.set(key, [...(results.get(key) ?? []), point]);
-  console.log(`  ${sfu.label.padEnd(32)} N=${String(n).padStart(4)}: ${point.usPerPacket.toFixed(2)} µs/packet, ` +
+  // Per datagram the kernel counted too: with io_uring's zero-copy sends the worker counts a packet sent only when
+  // the kernel's notification comes back, which on loopback lags (the receiver must read it first).
+  console.log(`  ${sfu.label.padEnd(32)} N=${String(n).padStart(4)}: ${point.usPerPacket.toFixed(2)} µs/packet ` +
+    `(${((b.cpu - a.cpu) / 1000 / kernel).toFixed(2)} µs per datagram the kernel counted), ` +
     `${(forwarded / secs).toFixed(0)} forwarded/s (kernel ${(kernel / secs).toFixed(0)}/s, sender ${point.pktPerStream.toFixed(0)}/s), ` +
     `receivers got ${(point.receivedShare * 100).toFixed(1)} %` +
-    (decrypted ? `, decrypted ${(((decrypted[1]! - decrypted[0]!) / forwarded) * 100).toFixed(1)} % (ICE + DTLS-SRTP)` : ''));
+    (sfu.uringSends ? (uringBefore === undefined || uringAfter === undefined ? ', io_uring off'
+      : `, io_uring sent ${(((uringAfter - uringBefore) / forwarded) * 100).toFixed(0)} %`) : '') +
+    (decrypted ? `, decrypted ${(((decrypted[1]! - decrypted[0]!) / forwarded) * 100).toFixed(1)} % (ICE + DTLS-SRTP)` : '') +
+    (point.idleUsPerPacket === undefined ? '' : `\n    of which ${point.idleUsPerPacket.toFixed(2)} µs/packet is what it spends with no media ` +
+      `(${((idleCpuPerSec! / 1e3) / n).toFixed(1)} µs/s per receiver: timers, RTCP, transport-cc), ` +
+      `${(point.usPerPacket - point.idleUsPerPacket).toFixed(2)} µs the packet path`));
   // A starved sender (loaded machine) sends fewer packets: per-second costs (timers, RTCP) then inflate µs/packet.
   if (point.pktPerStream < 0.9 * sender.packetRate) console.log('    (sender fell behind the capture: this machine is too loaded for sound figures)');
   if (forwarded < 0.9 * n * point.pktPerStream) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
-  if (profile) console.log(`perf profile of ${sfu.label} at N=${n} (self time, ≥ 1.5 %):\n${profile}`);
+  if (profile) console.log(`perf profile of ${sfu.label} at N=${n}:\n${profile}`);
 }
 
 const allNs = [...new Set([...Ns, ...(WEBRTC_N > 0 ? [WEBRTC_N] : [])])].sort((a, b) => a - b);
@@ -211,7 +248,9 @@ for (const n of allNs) {
   const cols = sfus.filter((s) => (s.onlyAt === undefined ? Ns.includes(n) : s.onlyAt === n)).map((s) => {
     const us = cell(s.label, n);
     const ratio = janus && s !== janus ? ` (${(us / cell('janus', n)).toFixed(2)} × janus)` : '';
-    return `${s.label}: ${us.toFixed(2)} µs ≈ ${Math.round(1e6 / (us * rate))} streams/core${ratio}`;
+    const idle = (results.get(`${s.label}@${n}`) ?? []).map((p) => p.idleUsPerPacket).filter((x) => x !== undefined);
+    const split = idle.length ? ` [${(us - median(idle)).toFixed(1)} packet path + ${median(idle).toFixed(1)} idle timers]` : '';
+    return `${s.label}: ${us.toFixed(2)} µs${split} ≈ ${Math.round(1e6 / (us * rate))} streams/core${ratio}`;
   });
   console.log(`  N=${String(n).padStart(4)}  ${cols.join(' | ')}`);
 }

@@ -160,6 +160,38 @@ describe('a meeting spread over two workers', () => {
     }, { timeout: 15_000 }).toEqual({ aHeardOnSecond: true, bMic: 0 });
   }, 40_000);
 
+  /** Transports on the home router that belong to no site: the pipe transports. */
+  async function homePipeTransports(): Promise<number> {
+    const own = [...room.peers.values()].filter((p) => room.shards.shardOf(p.id) === room.shards.home)
+      .reduce((n, p) => n + p.plainTransports.size + p.transports.size, 0);
+    return (await room.shards.home.router.dump()).transportIds.length - own;
+  }
+
+  it('the second router and its pipes close when its last site leaves, and a new one opens for the next site', async () => {
+    const [c, a, old] = [chair(), sites['150102']!, sites['150103']!];
+    expect(await homePipeTransports()).toBeGreaterThan(0);
+    await request(old.socket, 'meeting:leave', {});
+    old.sender.close();
+    old.sink.close();
+    delete sites['150103'];
+    await expect.poll(() => srv.pool.slots.map((s) => s.routers), { timeout: 10_000 }).toEqual([1, 0]);
+    expect(room.shards.all).toHaveLength(1);
+    expect(room.shards.pipeCount).toBe(0);
+    await expect.poll(homePipeTransports, { timeout: 10_000 }).toBe(0);
+    // The meeting goes on at home meanwhile.
+    expect((await during(c, [await watch(c, a.mic)], 800))[0]).toBeGreaterThan(5);
+
+    // Home still holds its 4 consumers: the site that comes back is placed on a new router, and is seen and heard.
+    const b = await join('150103-venue', 2);
+    const second = room.shards.shardOf(b.peerId);
+    expect(second).not.toBe(room.shards.home);
+    expect(srv.pool.slots.map((s) => s.routers)).toEqual([1, 1]);
+    const bSeesChair = [await watch(b, c.cam), await watch(b, c.mic)];
+    const chairSeesB = [await watch(c, b.cam)]; // (its microphone stays shut: the chair's mute-all holds)
+    await expect.poll(async () => (await during(b, bSeesChair, 600)).every((n) => n > 5), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await during(c, chairSeesB, 600)).every((n) => n > 5), { timeout: 15_000 }).toBe(true);
+  }, 60_000);
+
   it('the routers close with the meeting', async () => {
     for (const s of Object.values(sites)) await request(s.socket, 'meeting:leave', {}).catch(() => undefined);
     await expect.poll(() => srv.pool.slots.map((s) => s.routers), { timeout: 10_000 }).toEqual([0, 0]);
