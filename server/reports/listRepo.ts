@@ -72,8 +72,10 @@ export async function waitingReportIds(db: Db, scope: ListScope, limit = 200): P
     .select('r.id')
     .where('r.unit_code', 'in', scope.units)
     .where((eb) => {
+      // `in (subquery)`, not a correlated `exists`: Postgres hashes the office's hops once (report_hops_unit_idx)
+      // instead of probing them for every report of the subtree.
       const hopHere = (states: ('received' | 'relay_pending')[]) =>
-        eb.exists(eb.selectFrom('report_hops as h').select('h.id').whereRef('h.report_id', '=', 'r.id').where('h.unit_code', '=', scope.ownUnit).where('h.state', 'in', states));
+        eb('r.id', 'in', eb.selectFrom('report_hops as h').select('h.report_id').where('h.unit_code', '=', scope.ownUnit).where('h.state', 'in', states));
       const ors = [eb.and([eb('r.state', '=', 'sent'), hopHere(scope.leader ? ['received', 'relay_pending'] : ['received'])])];
       if (scope.leader) ors.push(eb.and([eb('r.unit_code', '=', scope.ownUnit), eb('r.state', '=', 'pending_signoff')]));
       return eb.or(ors);
