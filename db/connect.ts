@@ -6,6 +6,7 @@ import { CompiledQuery, Kysely, PostgresDialect, type DatabaseConnection } from 
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { APP_ROLE, grantAppRole } from './appRole.ts';
+import { dropReadCaches } from './readCache.ts';
 
 export interface DbOptions {
   /** postgres://… : use a real Postgres server. */
@@ -44,7 +45,12 @@ export async function connectDb(opts: DbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     // While Postgres is down a request fails within seconds (503) instead of waiting for a connection forever.
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
-    const lost = opts.onIdleError ?? ((err: Error) => console.error(`database connection lost: ${err.message}`));
+    const report = opts.onIdleError ?? ((err: Error) => console.error(`database connection lost: ${err.message}`));
+    // Whatever came back (a restart, a restored backup) is read afresh: the in-memory caches go (db/readCache.ts).
+    const lost = (err: Error) => {
+      dropReadCaches();
+      report(err);
+    };
     // Without a listener, pg re-throws a client's error and the whole server dies with it. Idle clients report
     // through the pool; a client checked out by a query (Postgres stopped mid-query) reports on itself. The query
     // itself fails with the error, the pool discards the broken client and connects afresh on the next query.

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { MeetingTable } from '../../db/tables/meetings.ts';
 import type { OrgTree } from '../org/tree.ts';
 import type { AttendanceRow, MeetingDto } from '../../contract/meetings.ts';
 
@@ -50,21 +51,27 @@ export async function findMeeting(db: Kysely<Database>, tree: OrgTree, id: strin
 
 /** Meetings that include `unitCode` and have not ended, newest start first. */
 export async function listMeetingsForUnit(db: Kysely<Database>, tree: OrgTree, unitCode: string): Promise<MeetingDto[]> {
-  const rows = await db
+  // The meetings themselves in the same statement that finds them (then their units): two statements, not three.
+  const meetings = await db
     .selectFrom('meeting_units')
     .innerJoin('meetings', 'meetings.id', 'meeting_units.meeting_id')
-    .select('meetings.id')
+    .selectAll('meetings')
     .where('meeting_units.unit_code', '=', unitCode)
     .where('meetings.status', '!=', 'ended')
     .orderBy('meetings.starts_at', 'desc')
     .limit(200)
     .execute();
-  return loadMeetings(db, tree, rows.map((r) => r.id));
+  return meetingDtos(db, tree, meetings);
 }
 
 async function loadMeetings(db: Kysely<Database>, tree: OrgTree, ids: string[]): Promise<MeetingDto[]> {
   if (ids.length === 0) return [];
-  const meetings = await db.selectFrom('meetings').selectAll().where('id', 'in', ids).execute();
+  return meetingDtos(db, tree, await db.selectFrom('meetings').selectAll().where('id', 'in', ids).execute(), ids);
+}
+
+/** DTOs of meeting rows, in `ids`' order (default: the rows'). */
+async function meetingDtos(db: Kysely<Database>, tree: OrgTree, meetings: Selectable<MeetingTable>[], ids = meetings.map((m) => m.id)): Promise<MeetingDto[]> {
+  if (ids.length === 0) return [];
   const units = await db.selectFrom('meeting_units').selectAll().where('meeting_id', 'in', ids).execute();
   const byId = new Map(meetings.map((m) => [m.id, m]));
   return ids.flatMap((id) => {

@@ -57,11 +57,11 @@ export async function pagedReportIds(db: Db, scope: ListScope, f: ListFilter): P
   // Grade 1 is the most severe: "grade descending" in the table means the most severe first.
   const column = SORT_COLUMN[f.sort];
   const dir = f.sort === 'grade' ? (f.order === 'desc' ? 'asc' : 'desc') : f.order;
-  const [rows, count] = await Promise.all([
-    q.select('id').orderBy(column, dir).orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
-    q.select(sql<string>`count(*)`.as('n')).executeTakeFirst(),
-  ]);
-  return { ids: rows.map((r) => r.id), total: Number(count?.n ?? 0) };
+  // The total rides along with the page (a window count: one statement); a page past the end has no row to carry it.
+  const rows = await q.select(['id', sql<string>`count(*) over ()`.as('total')]).orderBy(column, dir).orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute();
+  if (rows.length || f.offset === 0) return { ids: rows.map((r) => r.id), total: Number(rows[0]?.total ?? 0) };
+  const count = await q.select(sql<string>`count(*)`.as('n')).executeTakeFirst();
+  return { ids: [], total: Number(count?.n ?? 0) };
 }
 
 /** Reports waiting for the reader's office or for the reader (as `ReportPage.waiting` describes), newest first. */
@@ -72,8 +72,10 @@ export async function waitingReportIds(db: Db, scope: ListScope, limit = 200): P
     .select('r.id')
     .where('r.unit_code', 'in', scope.units)
     .where((eb) => {
+      // `in (subquery)`, not a correlated `exists`: Postgres hashes the office's hops once (report_hops_unit_idx)
+      // instead of probing them for every report of the subtree.
       const hopHere = (states: ('received' | 'relay_pending')[]) =>
-        eb.exists(eb.selectFrom('report_hops as h').select('h.id').whereRef('h.report_id', '=', 'r.id').where('h.unit_code', '=', scope.ownUnit).where('h.state', 'in', states));
+        eb('r.id', 'in', eb.selectFrom('report_hops as h').select('h.report_id').where('h.unit_code', '=', scope.ownUnit).where('h.state', 'in', states));
       const ors = [eb.and([eb('r.state', '=', 'sent'), hopHere(scope.leader ? ['received', 'relay_pending'] : ['received'])])];
       if (scope.leader) ors.push(eb.and([eb('r.unit_code', '=', scope.ownUnit), eb('r.state', '=', 'pending_signoff')]));
       return eb.or(ors);

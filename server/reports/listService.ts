@@ -52,8 +52,11 @@ export async function reportPage(ctx: AppContext, user: SessionUser, query: z.ou
     // What waits for me does not depend on the filter: alarms must not go quiet because of a search.
     waitingReportIds(ctx.db, scopeOf(ctx, user)),
   ]);
-  const [reports, waiting] = await Promise.all([dtosInOrder(ctx, user, ids), dtosInOrder(ctx, user, waitingIds)]);
-  return { reports, total, page, pageSize, waiting: waiting.map(slim) };
+  // Both lists' reports in one load (a report often is in both).
+  const all = await dtosInOrder(ctx, user, [...new Set([...ids, ...waitingIds])]);
+  const byId = new Map(all.map((d) => [d.id, d]));
+  const pick = (xs: string[]) => xs.map((id) => byId.get(id)).filter((d): d is ReportDto => !!d);
+  return { reports: pick(ids), total, page, pageSize, waiting: pick(waitingIds).map(slim) };
 }
 
 /** Reports submitted on the Beijing calendar day of `now` that the reader may list. */

@@ -10,30 +10,16 @@ import { clearedFor } from './workflow.ts';
 import { errors } from '../http/errors.ts';
 import type { Category, EventDto, HopDto, IncidentDto, ObligationDto, ReportDto } from '../../contract/reports.ts';
 import { clock } from '../clock.ts';
+import { loadRules, loadSettings, type Settings } from './rulesRepo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+export { loadRules, loadSettings, rulesChanged, type Settings } from './rulesRepo.ts';
 export type { AttachmentDto, EventDto, HopDto, IncidentDto, ObligationDto, ReportDto } from '../../contract/reports.ts';
-
-export interface Settings {
-  followupTimes: string[];
-  directCopyMaxGrade: number;
-  warnMinutes: number;
-}
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-// ---------- settings and rules ----------
-
-export async function loadRules(db: Db): Promise<DeadlineRule[]> {
-  const rows = await db.selectFrom('deadline_rules').selectAll().orderBy('level', 'desc').orderBy('grade').orderBy('kind').execute();
-  return rows.map((r) => ({ grade: r.grade, level: r.level, kind: r.kind, minutes: r.minutes }));
-}
-
-export async function loadSettings(db: Db): Promise<Settings> {
-  const s = await db.selectFrom('report_settings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-  return { followupTimes: s.followup_times, directCopyMaxGrade: s.direct_copy_max_grade, warnMinutes: s.warn_minutes };
-}
+// ---------- settings and rules: rulesRepo.ts ----------
 
 // ---------- timeline ----------
 
@@ -236,6 +222,41 @@ export async function visibleIncidentRows(
   return q.orderBy('i.event_time', 'desc').limit(opts.limit ?? 500).execute();
 }
 
+/** The hops of every report of the incidents (any state), with the incident each belongs to. */
+async function hopRowsOfIncidents(db: Db, incidentIds: string[]) {
+  if (!incidentIds.length) return [];
+  return db
+    .selectFrom('report_hops as h')
+    .innerJoin('urgent_reports as r', 'r.id', 'h.report_id')
+    .leftJoin('users as a', 'a.id', 'h.acknowledged_by')
+    .leftJoin('users as rb', 'rb.id', 'h.relay_by')
+    .leftJoin('users as rs', 'rs.id', 'h.relay_signed_by')
+    .selectAll('h')
+    .select(['r.incident_id', 'a.display_name as ack_name', 'rb.display_name as relay_by_name', 'rs.display_name as relay_signed_name'])
+    .where('r.incident_id', 'in', incidentIds)
+    .orderBy('h.received_at')
+    .execute();
+}
+
+const groupBy = <T>(xs: T[], key: (x: T) => string) => {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const g = m.get(k);
+    if (g) g.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+};
+
+export interface IncidentFacts {
+  deadlines: ObligationDto[];
+  followupDueAt: Date | null;
+  sent: ReportRow[];
+  /** Every hop of the incident's reports, whatever their state. */
+  hops: HopRow[];
+}
+
 /** Deadline facts of each incident's chain (the reporting unit and every office above it). */
 export async function obligationsFor(
   db: Db,
@@ -244,15 +265,25 @@ export async function obligationsFor(
   rules: DeadlineRule[],
   settings: Settings,
   now: Date,
-): Promise<Map<string, { deadlines: ObligationDto[]; followupDueAt: Date | null; sent: ReportRow[] }>> {
-  const out = new Map<string, { deadlines: ObligationDto[]; followupDueAt: Date | null; sent: ReportRow[] }>();
+): Promise<Map<string, IncidentFacts>> {
+  const out = new Map<string, IncidentFacts>();
   if (!incidents.length) return out;
   const ids = incidents.map((i) => i.id);
-  const reports = (await reportRows(db, { incidentIds: ids })).filter((r) => r.state === 'sent');
-  const hops = await hopRows(db, reports.map((r) => r.id));
-  const misses = await db.selectFrom('deadline_misses').selectAll().where('incident_id', 'in', ids).execute();
+  // Three statements at once, none waiting for another's answer.
+  const [allReports, allHops, allMisses] = await Promise.all([
+    reportRows(db, { incidentIds: ids }),
+    hopRowsOfIncidents(db, ids),
+    db.selectFrom('deadline_misses').selectAll().where('incident_id', 'in', ids).execute(),
+  ]);
+  const sentBy = groupBy(allReports.filter((r) => r.state === 'sent'), (r) => r.incident_id);
+  const hopsBy = groupBy(allHops, (h) => h.incident_id);
+  const missesBy = groupBy(allMisses, (m) => m.incident_id);
   for (const inc of incidents) {
-    const mine = reports.filter((r) => r.incident_id === inc.id);
+    const mine = sentBy.get(inc.id) ?? [];
+    const sentIds = new Set(mine.map((r) => r.id));
+    const incHops = hopsBy.get(inc.id) ?? [];
+    const hops = incHops.filter((h) => sentIds.has(h.report_id));
+    const misses = missesBy.get(inc.id) ?? [];
     const chainUnits = [tree.get(inc.unit_code), ...tree.ancestors(inc.unit_code)].filter((u) => !!u);
     const min = (ds: (Date | null)[]) => ds.filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
     const chain: ChainFacts[] = chainUnits.map((u) => {
@@ -264,7 +295,7 @@ export async function obligationsFor(
           writtenAt: min(mine.filter((r) => r.kind !== 'phone').map((r) => r.signed_at)),
         };
       }
-      const at = hops.filter((h) => h.unit_code === u.code && !h.is_copy && mine.some((r) => r.id === h.report_id));
+      const at = hops.filter((h) => h.unit_code === u.code && !h.is_copy);
       const kindOf = (h: HopRow) => mine.find((r) => r.id === h.report_id)?.kind;
       return {
         unitCode: u.code,
@@ -277,6 +308,7 @@ export async function obligationsFor(
     const lastSent = mine.map((r) => r.signed_at).filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
     out.set(inc.id, {
       sent: mine,
+      hops: incHops,
       followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, settings.followupTimes) : null,
       deadlines: obligations.map((o) => ({
         unitCode: o.unitCode,
@@ -286,7 +318,7 @@ export async function obligationsFor(
         dueAt: o.dueAt.toISOString(),
         metAt: iso(o.metAt),
         status: o.status,
-        lateRecordedAt: iso(misses.find((m) => m.incident_id === inc.id && m.unit_code === o.unitCode && m.kind === o.kind)?.recorded_at),
+        lateRecordedAt: iso(misses.find((m) => m.unit_code === o.unitCode && m.kind === o.kind)?.recorded_at),
       })),
     });
   }
@@ -296,21 +328,10 @@ export async function obligationsFor(
 export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, rows: IncidentRow[], now: Date): Promise<IncidentDto[]> {
   const [rules, settings] = await Promise.all([loadRules(db), loadSettings(db)]);
   const facts = await obligationsFor(db, tree, rows, rules, settings, now);
-  const ids = rows.map((r) => r.id);
   const hasParent = !!tree.get(user.unitCode)?.parentCode;
-  const here = ids.length
-    ? await db
-        .selectFrom('report_hops as h')
-        .innerJoin('urgent_reports as r', 'r.id', 'h.report_id')
-        .select(['r.incident_id', 'h.state', 'h.is_copy'])
-        .where('r.incident_id', 'in', ids)
-        .where('h.unit_code', '=', user.unitCode)
-        .where('h.state', '<>', 'relayed')
-        .execute()
-    : [];
   // Waiting here: to acknowledge, to sign a relay, or acknowledged but not yet relayed (where there is a level above).
-  const waitingHere = (incidentId: string) =>
-    here.filter((h) => h.incident_id === incidentId && (h.state !== 'acknowledged' || (hasParent && !h.is_copy))).length;
+  const waitingHere = (f: IncidentFacts) =>
+    f.hops.filter((h) => h.unit_code === user.unitCode && h.state !== 'relayed' && (h.state !== 'acknowledged' || (hasParent && !h.is_copy))).length;
   return rows.map((inc) => {
     const f = facts.get(inc.id)!;
     const cleared = clearedFor(inc.classification, user.roles, inc.opened_by === user.id);
@@ -337,7 +358,7 @@ export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, row
       lastSentAt: iso(last?.signed_at),
       deadlines: f.deadlines,
       followupDueAt: iso(f.followupDueAt),
-      waitingHere: waitingHere(inc.id),
+      waitingHere: waitingHere(f),
     };
   });
 }

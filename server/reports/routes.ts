@@ -7,7 +7,8 @@ import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleMonth, uu
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, visibleIncidentRows } from './repo.ts';
+import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, rulesChanged, visibleIncidentRows } from './repo.ts';
+import { invalidatingAfter } from '../../db/readCache.ts';
 import { reportPage } from './listService.ts';
 import { saveRules } from './writeRepo.ts';
 import type { HopAction } from './workflow.ts';
@@ -140,7 +141,7 @@ export function reportRoutes(ctx: AppServices): Router {
     if (!hasAnyRole(user, ['sys_admin'])) throw errors.roleForbidden();
     const body = parse(rulesSchema, req.body);
     const before = { rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) };
-    await ctx.db.transaction().execute((trx) => saveRules(trx, body));
+    await invalidatingAfter(() => ctx.db.transaction().execute((trx) => saveRules(trx, body)), () => rulesChanged(ctx.db));
     const after = { rules: await loadRules(ctx.db), settings: await loadSettings(ctx.db) };
     noteAudit(res, { before, after });
     res.json(after);

@@ -2,12 +2,13 @@
  * The real server for the duty-load bench (duty-load.ts), in its own process, on DATABASE_URL's Postgres, with
  * measuring around it only: every request runs in an AsyncLocalStorage context that sums the time spent waiting
  * for a pooled connection, the queries and their time (pg's Pool.connect and Client.query, wrapped here), and the
- * bytes sent. GET /__bench/stats (answered before the app) returns the per-route sums and resets them.
+ * bytes sent, and the event loop's delay (a busy loop holds every request back). GET /__bench/stats (answered
+ * before the app) returns the per-route sums and the loop's delay and resets them.
  * Prints "SERVER_READY port=N" when it listens.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type http from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import pino from 'pino';
 import { resolveWorkerBin } from '../../sfu/workerBin.ts';
@@ -45,6 +46,8 @@ const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{
 const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'warn' }) });
 
 let stats = new Map<string, RouteStats>();
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 /** GET /api/reports/0f…/docx → GET /api/reports/:id/docx (query strings dropped). */
 const routeOf = (req: http.IncomingMessage) =>
   `${req.method} ${(req.url ?? '').split('?')[0]!.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27}/g, '/:id').replace(/\/\d+(?=\/|$)/g, '/:n')}`;
@@ -54,8 +57,10 @@ app.server.removeAllListeners('request');
 app.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
   if (req.url === '/__bench/stats') {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(Object.fromEntries(stats)));
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    res.end(JSON.stringify({ routes: Object.fromEntries(stats), loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } }));
     stats = new Map();
+    loop.reset();
     return;
   }
   const sample: Sample = { poolWaitMs: 0, queries: 0, queryMs: 0, sql: [] };

@@ -5,11 +5,16 @@
  * a roster made through the API. autocannon (coordinated-omission corrected, fixed rate) sends a read mix as a
  * logged-in county and a city duty officer: the reports list, incidents, who is on duty, meetings.
  * Prints p50/p99/throughput per rate, and where the server's time goes per route (pool wait, queries and their
- * time, JSON size) from the server's own measurements. Bounded: DUTY_LOAD_SECONDS (default 15) per rate.
+ * time, JSON size, event-loop delay) from the server's own measurements, the CPU the server, its Postgres
+ * backends and the load generator used per request (/proc; on a shared machine the figure that does not
+ * depend on what the others run), and with a cluster of its own the statements Postgres spent most time on
+ * (pg_stat_statements). Bounded: DUTY_LOAD_SECONDS (default 15) per rate.
  *
- * Env: DUTY_LOAD_RATES="250,500" (req/s, both users together), DUTY_LOAD_SECONDS=15, DUTY_LOAD_REPORTS=100.
+ * Env: DUTY_LOAD_RATES="250,500" (req/s, both users together), DUTY_LOAD_SECONDS=15, DUTY_LOAD_REPORTS=100,
+ * DUTY_LOAD_CONNECTIONS=16 (per user), DUTY_LOAD_PROFILE=dir (a CPU profile of the server).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -20,6 +25,7 @@ import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
 const RATES = (process.env.DUTY_LOAD_RATES ?? '250,500').split(',').map(Number);
 const SECONDS = Number(process.env.DUTY_LOAD_SECONDS ?? 15);
 const REPORTS = Number(process.env.DUTY_LOAD_REPORTS ?? 100);
+const CONNECTIONS = Number(process.env.DUTY_LOAD_CONNECTIONS ?? 16);
 const ROUTES = ['/api/reports', '/api/reports/incidents', '/api/duty/now', '/api/meetings'];
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
 
@@ -29,6 +35,13 @@ let adminUrl = process.env.TEST_DATABASE_URL;
 if (!adminUrl) {
   cluster = createPgCluster();
   adminUrl = cluster.url;
+  // Our own cluster: load pg_stat_statements (a restart), to print what Postgres spends its time on.
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
+  await c.end();
+  cluster.stop('fast');
+  cluster.start();
 }
 const dbName = `tl_duty_load_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: adminUrl });
@@ -36,15 +49,34 @@ await admin.connect();
 await admin.query(`create database ${dbName}`);
 const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
+// In the bench's database, as the superuser (the app's role may not read other roles' statements' text).
+const statDb = new pg.Client({ connectionString: url.toString() });
+await statDb.connect();
+const statements = await statDb.query('create extension if not exists pg_stat_statements').then(() => true, () => false);
+
+/** CPU seconds (user + system) of a process so far, from /proc (0 once it is gone). */
+const cpuOf = (pid: number) => {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+};
+/** The Postgres backends serving our database (the server's pool), by pid. */
+const backends = async () => (await statDb.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()', [])).rows.map((r) => r.pid);
 
 // node with tsx's loader directly (not npx): SIGTERM then reaches the server itself.
-const server = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/duty-load-server.ts'], {
+// DUTY_LOAD_PROFILE=dir: the server writes a V8 CPU profile there when it ends (open it in Chrome's DevTools).
+const profile = process.env.DUTY_LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DUTY_LOAD_PROFILE}`] : [];
+const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'tests/bench/duty-load-server.ts'], {
   env: { ...process.env, DATABASE_URL: url.toString(), TEST_PORT: '0' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const cleanup = async () => {
   server.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
+  await statDb.end().catch(() => undefined);
   await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
   await admin.end();
   cluster?.destroy();
@@ -82,7 +114,9 @@ try {
   const cityLeader = await login('150100-leader');
   for (let i = 0; i < 10; i++) await post(cityLeader, '/api/meetings', { title: `调度会 ${i}`, scope: { kind: 'cityWithCounties', cityCode: '150100' } });
   const users = { county: await login('150102-duty'), city: await login('150100-duty') };
-  const stats = async () => (await fetch(`${base}/__bench/stats`)).json() as Promise<Record<string, { count: number; totalMs: number; poolWaitMs: number; queries: number; queryMs: number; bytes: number; maxBytes: number; sql: Record<string, number> }>>;
+  type RouteStats = { count: number; totalMs: number; poolWaitMs: number; queries: number; queryMs: number; bytes: number; maxBytes: number; sql: Record<string, number> };
+  const serverStats = async () => (await fetch(`${base}/__bench/stats`)).json() as Promise<{ routes: Record<string, RouteStats>; loop: { p50: number; p99: number; max: number } }>;
+  const stats = async () => (await serverStats()).routes;
 
   // One unloaded pass: the size of each answer per user.
   for (const [who, cookie] of Object.entries(users)) {
@@ -99,19 +133,29 @@ try {
   await stats();
   for (const rate of RATES) {
     const before = load();
+    if (statements) await statDb.query('select pg_stat_statements_reset()');
+    const pgPids = await backends();
+    const cpu0 = { server: cpuOf(server.pid!), pg: new Map(pgPids.map((p) => [p, cpuOf(p)])), bench: process.cpuUsage() };
     const run = (cookie: string) =>
       autocannon({
-        url: base, connections: 16, overallRate: rate / 2, duration: SECONDS,
+        url: base, connections: CONNECTIONS, overallRate: rate / 2, duration: SECONDS,
         headers: { cookie }, requests: ROUTES.map((path) => ({ method: 'GET' as const, path })),
       });
     const results = await Promise.all([run(users.county), run(users.city)]);
-    const perRoute = await stats();
+    // Backends that came during the run count from zero.
+    const pgCpu = (await backends()).reduce((t, p) => t + cpuOf(p) - (cpu0.pg.get(p) ?? 0), 0);
+    const serverCpu = cpuOf(server.pid!) - cpu0.server;
+    const benchUse = process.cpuUsage(cpu0.bench);
+    const { routes: perRoute, loop } = await serverStats();
     const lat = (k: 'p50' | 'p99') => results.map((r) => r.latency[k]);
     const sent = results.reduce((n, r) => n + r.requests.total, 0);
     const bad = results.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
     console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}): ` +
       `${(sent / SECONDS).toFixed(0)} req/s done, county p50 ${lat('p50')[0]} ms p99 ${lat('p99')[0]} ms, city p50 ${lat('p50')[1]} ms p99 ${lat('p99')[1]} ms` +
       `${bad ? `, ${bad} failed (non-2xx, errors, timeouts)` : ''}`);
+    const perReq = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, sent)).toFixed(2)} ms`;
+    console.log(`  CPU per request: server ${perReq(serverCpu)}, Postgres backends ${perReq(pgCpu)}, load generator ${perReq((benchUse.user + benchUse.system) / 1e6)} ` +
+      `(server ${(serverCpu / SECONDS).toFixed(2)} + Postgres ${(pgCpu / SECONDS).toFixed(2)} cores); event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`);
     console.log(`  where the server's time goes, per request (mean; routes seen: ${Object.keys(perRoute).length}):`);
     // A route that runs queries in parallel (Promise.all) waits and queries on several connections at once.
     const rest = (s: { totalMs: number; poolWaitMs: number; queryMs: number; count: number }) => {
@@ -124,6 +168,18 @@ try {
       console.log(`    ${route.padEnd(28)} ${String(s.count).padStart(6)}×  in server ${m(s.totalMs).padStart(6)} ms: ` +
         `pool wait ${m(s.poolWaitMs)} ms, ${m(s.queries)} queries ${m(s.queryMs)} ms, ${rest(s)}; ` +
         `${(s.bytes / s.count / 1024).toFixed(1)} KiB`);
+    }
+    if (statements) {
+      const top = await statDb.query<{ calls: string; total: number; mean: number; query: string }>(
+        `select calls, total_exec_time as total, mean_exec_time as mean, query from pg_stat_statements
+          where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat%'
+          order by total_exec_time desc limit 8`);
+      const all = await statDb.query<{ calls: string; total: number }>(
+        `select coalesce(sum(calls), 0) as calls, coalesce(sum(total_exec_time), 0) as total from pg_stat_statements
+          where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat%'`);
+      const a = all.rows[0]!;
+      console.log(`  Postgres (pg_stat_statements): ${a.calls} statements, ${Number(a.total).toFixed(0)} ms executing (${(Number(a.total) / Math.max(1, Number(a.calls))).toFixed(3)} ms each); the most time:`);
+      for (const t of top.rows) console.log(`    ${Number(t.total).toFixed(0).padStart(6)} ms ${String(t.calls).padStart(6)}× ${t.mean.toFixed(3)} ms  ${t.query.replace(/\s+/g, ' ').slice(0, 110)}`);
     }
   }
 } finally {
