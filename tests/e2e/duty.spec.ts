@@ -163,3 +163,28 @@ test.describe('swaps at chosen instants', () => {
     });
   }
 });
+
+test('a leader puts an officer, a person without an account and a leader on a shift, and sees them on the roster', async ({ browser, request }) => {
+  // 清水河县: a county no other spec schedules; a month end far from the demo roster, so the shift starts empty.
+  await pinClock(request, '2035-08-31T10:00:00+08:00');
+  const leader = await loginAs(browser, '150124-leader');
+  await leader.getByTestId('nav-duty').click();
+  await leader.getByTestId('duty-tab-roster').click();
+  const slot = leader.getByTestId('roster-slot').filter({ has: leader.getByTestId('roster-edit') }).last();
+  const start = await slot.getAttribute('data-start');
+  await slot.getByTestId('roster-edit').click();
+  const editor = leader.getByTestId('slot-editor');
+  await chooseOption(leader, 'slot-officer', '清水河县值班员（150124-duty）');
+  await editor.getByRole('button', { name: '添加无账号人员' }).click();
+  await editor.getByPlaceholder('姓名').fill('王志强');
+  await editor.getByPlaceholder('电话').fill('13904710001');
+  await chooseOption(leader, 'slot-leader', '清水河县带班领导（150124-leader）');
+  await leader.getByTestId('slot-save').click();
+  await expect(editor).toBeHidden();
+  const saved = leader.locator(`[data-testid=roster-slot][data-start="${start}"]`);
+  await expect(saved.getByTestId('roster-officers')).toHaveText('清水河县值班员、王志强');
+  await expect(saved).toContainText('清水河县带班领导');
+  // Opened again, the editor holds what was saved, the person without an account with the phone typed.
+  await saved.getByTestId('roster-edit').click();
+  await expect(editor.getByPlaceholder('电话')).toHaveValue('13904710001');
+});
