@@ -18,6 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from '@playwright/test';
 import { resolveWorkerBin } from '../../sfu/workerBin.ts';
+import type { Socket } from '../helpers/app.ts';
 
 process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
 const { Client, request, startTestServer } = await import('../helpers/app.ts');
@@ -42,7 +43,7 @@ const leader = await Client.login(srv.baseUrl, '150000-leader');
 const { body } = await leader.post('/api/meetings', { title: '全区视频调度会（主席列表基准）', scope: { kind: 'region' } });
 const meetingId = body.meeting.id as string;
 const subs = (body.meeting.units as { code: string; role: string }[]).filter((u) => u.role === 'sub').map((u) => u.code);
-const sites = new Map<string, Awaited<ReturnType<Client['socket']>>>();
+const sites = new Map<string, Socket>();
 for (let i = 0; i < subs.length; i += 10) {
   await Promise.all(
     subs.slice(i, i + 10).map(async (code) => {
