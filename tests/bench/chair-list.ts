@@ -215,6 +215,8 @@ const all = Object.values(series).flatMap((s) => s.dom);
 console.log(`  ${'all changes'.padEnd(24)} ${fmt(all)}`);
 console.log(`long tasks (>50 ms) in the chair's page: ${longTasks.length}, longest ${longTasks.length ? Math.max(...longTasks).toFixed(0) : 0} ms; load average now ${load()}`);
 
+// To look at it: BENCH_CHAIR_SHOT=/tmp/chair.png.
+if (process.env.BENCH_CHAIR_SHOT) await page.screenshot({ path: process.env.BENCH_CHAIR_SHOT, fullPage: true });
 await browser.close();
 for (const s of sites.values()) s.close();
 await srv.close();
