@@ -7,7 +7,7 @@
 import { type Browser, type Page } from '@playwright/test';
 import { chooseButton, chooseOption, expect, loginAs, meetingRow, test } from './helpers.ts';
 
-test.setTimeout(300_000);
+test.setTimeout(600_000);
 
 const CITY = '150100';
 const COUNTIES = ['150102', '150103', '150104'] as const;
