@@ -3,7 +3,7 @@
  * the microphone meter moves, and the network check loops the media through our SFU and gives a verdict
  * with a measured RTT and the resolution decoded after the round trip.
  */
-import { answerDialog, expect, loginAs, test } from './helpers.ts';
+import { answerDialog, expect, loginAs, meetingRow, test } from './helpers.ts';
 
 test('a county operator tests camera, microphone, speaker and the network to the SFU', async ({ browser }) => {
   const page = await loginAs(browser, '150102-venue');
@@ -57,7 +57,7 @@ test('upcoming meetings count down, remind, and a site needs the entry PIN to jo
   const later = await create('汛期值班部署会', inAnHour, '246810');
   const soon = await create('森林防火调度会', inFiveMin);
 
-  const item = (id: string) => county.locator(`[data-testid="meeting-item"][data-meeting-id="${id}"]`);
+  const item = (id: string) => meetingRow(county, { id });
   await expect(item(later).getByTestId('meeting-countdown')).toContainText(/距开始 00:59:\d\d/);
   await expect(item(later).getByTestId('meeting-has-pin')).toBeVisible();
   // Sorted by start: the sooner one first.
@@ -83,7 +83,7 @@ test('upcoming meetings count down, remind, and a site needs the entry PIN to jo
 
   // The chair's unit is never asked.
   await city.reload();
-  await city.locator(`[data-testid="meeting-item"][data-meeting-id="${later}"]`).getByTestId('meeting-join').click();
+  await meetingRow(city, { id: later }).getByTestId('meeting-join').click();
   await expect(city.getByTestId('meeting-leave')).toBeVisible();
   await expect(city.getByTestId('room-fatal')).toHaveCount(0);
   await expect(city.locator('.tl-dialog')).toHaveCount(0);

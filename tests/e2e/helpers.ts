@@ -1,4 +1,4 @@
-import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -142,4 +142,23 @@ export async function chooseOption(page: Page, testid: string, label: string | R
   const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
   await option.click();
   await expect(page.locator('.el-select-dropdown:visible')).toHaveCount(0);
+}
+
+/**
+ * Clicks one button of an Element Plus button group (`el-radio-group` of `el-radio-button`s, or `el-segmented`) by
+ * the group's test id and the button's visible text, as a user clicks it, and waits for it to be the chosen one.
+ */
+export async function chooseButton(page: Page, testid: string, label: string): Promise<void> {
+  const button = page.getByTestId(testid).locator('label', { has: page.getByText(label, { exact: true }) });
+  await button.click();
+  await expect(button).toHaveClass(/is-active|is-selected/);
+}
+
+/**
+ * A meeting's row in the meeting list (an el-table), found by its title or by `{ id }`: the row holds the state,
+ * the start, the countdown and the buttons (join, attendance); its class says whether it is reminded.
+ */
+export function meetingRow(page: Page, meeting: string | RegExp | { id: string }): Locator {
+  const item = typeof meeting === 'object' && 'id' in meeting ? page.locator(`[data-testid="meeting-item"][data-meeting-id="${meeting.id}"]`) : page.getByTestId('meeting-item').filter({ hasText: meeting });
+  return page.getByTestId('meeting-list').locator('tr.meeting-row').filter({ has: item });
 }

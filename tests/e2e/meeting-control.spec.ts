@@ -5,9 +5,9 @@
  * patrol; a mute-locked county cannot reopen its microphone; a county whose network drops comes back by itself.
  */
 import { type Browser, type Page } from '@playwright/test';
-import { expect, loginAs, test } from './helpers.ts';
+import { chooseButton, chooseOption, expect, loginAs, meetingRow, test } from './helpers.ts';
 
-test.setTimeout(300_000);
+test.setTimeout(600_000);
 
 const CITY = '150100';
 const COUNTIES = ['150102', '150103', '150104'] as const;
@@ -27,7 +27,7 @@ async function site(browser: Browser, username: string): Promise<Page> {
 }
 
 async function join(page: Page, title: string): Promise<void> {
-  const item = page.getByTestId('meeting-item').filter({ hasText: title });
+  const item = meetingRow(page, title);
   await expect(item).toBeVisible();
   await item.getByTestId('meeting-join').click();
   await expect(page.getByTestId('local-tile')).toHaveAttribute('data-producer-id', /.+/, { timeout: 30_000 });
@@ -57,8 +57,8 @@ test('the chair runs roll call, broadcast, patrol and mute-lock; every county se
   const chair = await site(browser, `${CITY}-leader`);
 
   await chair.getByTestId('meeting-title').fill(title);
-  await chair.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
-  await chair.getByTestId('meeting-scope-city').selectOption(CITY);
+  await chooseButton(chair, 'meeting-scope-kind', '一个盟市及其旗县');
+  await chooseOption(chair, 'meeting-scope-city', '呼和浩特市');
   await chair.getByTestId('meeting-create').click();
   await join(chair, title);
   for (const code of COUNTIES) await join(county[code]!, title);
@@ -162,7 +162,7 @@ test('the chair runs roll call, broadcast, patrol and mute-lock; every county se
   // ---- The chair sets a single-picture layout for everyone: video not on screen is paused at the SFU,
   // so the receiver's decoder for it stops; back to four pictures, it is decoded again.
   const viewer = county['150103']!;
-  await chair.getByTestId('ctl-layout').selectOption('1');
+  await chooseOption(chair, 'ctl-layout', '单画面');
   await expect(viewer.locator('[data-layout]')).toHaveAttribute('data-layout', '1');
   const offscreen = viewer.locator('[data-testid="remote-tile"][data-unit-code="150102"]');
   await expect(offscreen).toHaveAttribute('data-visible', '0');
@@ -171,7 +171,7 @@ test('the chair runs roll call, broadcast, patrol and mute-lock; every county se
   await viewer.waitForTimeout(3000);
   expect(Number(await offscreen.getAttribute('data-frames-decoded')) - h0).toBeLessThan(3);
   await expectMainDecodes(viewer, '150104', producer['150104']!);
-  await chair.getByTestId('ctl-layout').selectOption('4');
+  await chooseOption(chair, 'ctl-layout', '四画面');
   await expect(viewer.locator('[data-layout]')).toHaveAttribute('data-layout', '4');
   await expect(offscreen).toHaveAttribute('data-visible', '1');
   await expect.poll(async () => Number(await offscreen.getAttribute('data-frames-decoded')), { timeout: 30_000 }).toBeGreaterThan(h0 + 10);
@@ -183,8 +183,8 @@ test('a county whose network drops comes back by itself, and media flows again b
   const b = await site(browser, '150103-venue');
   const city = await site(browser, `${CITY}-leader`);
   await city.getByTestId('meeting-title').fill(title);
-  await city.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
-  await city.getByTestId('meeting-scope-city').selectOption(CITY);
+  await chooseButton(city, 'meeting-scope-kind', '一个盟市及其旗县');
+  await chooseOption(city, 'meeting-scope-city', '呼和浩特市');
   await city.getByTestId('meeting-create').click();
   await join(a, title);
   await join(b, title);
@@ -215,7 +215,7 @@ test('a county whose network drops comes back by itself, and media flows again b
   await expect.poll(async () => Number(await tileOf(b, '150102').getAttribute('data-frames-decoded')), { timeout: 30_000 }).toBeGreaterThan(10);
 
   // The check-in (签到) keeps both stays of 回民区: the organiser sees two joins, one closed by the drop.
-  await city.getByTestId('meeting-item').filter({ hasText: title }).getByTestId('meeting-attendance').click();
+  await meetingRow(city, title).getByTestId('meeting-attendance').click();
   const row = city.locator('[data-testid="attendance-unit"][data-unit-code="150103"]');
   await expect(row.locator('td').nth(2)).toHaveText('2');
   await expect(city.locator('[data-testid="attendance-unit"][data-unit-code="150102"] td').nth(2)).toHaveText('1');
@@ -227,8 +227,8 @@ test('content sharing (双流): one sharer at a time, in everyone\'s big tile; t
   const b = await site(browser, '150103-venue');
   const chair = await site(browser, `${CITY}-leader`);
   await chair.getByTestId('meeting-title').fill(title);
-  await chair.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
-  await chair.getByTestId('meeting-scope-city').selectOption(CITY);
+  await chooseButton(chair, 'meeting-scope-kind', '一个盟市及其旗县');
+  await chooseOption(chair, 'meeting-scope-city', '呼和浩特市');
   await chair.getByTestId('meeting-create').click();
   await join(chair, title);
   await join(a, title);

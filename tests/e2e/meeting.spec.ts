@@ -2,7 +2,7 @@
  * Two counties of one city join the meeting their city convened, from two browsers with fake cameras,
  * and each decodes the other's video through the real mediasoup worker.
  */
-import { expect, loginAs, test } from './helpers.ts';
+import { chooseButton, chooseOption, expect, loginAs, meetingRow, test } from './helpers.ts';
 
 test('two counties see and hear each other in a city meeting', async ({ browser }) => {
   const title = `防汛调度会 ${Date.now()}`;
@@ -12,13 +12,13 @@ test('two counties see and hear each other in a city meeting', async ({ browser 
   // The city convenes its counties from its own console.
   const city = await loginAs(browser, '150100-leader');
   await city.getByTestId('meeting-title').fill(title);
-  await city.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
-  await city.getByTestId('meeting-scope-city').selectOption('150100');
+  await chooseButton(city, 'meeting-scope-kind', '一个盟市及其旗县');
+  await chooseOption(city, 'meeting-scope-city', '呼和浩特市');
   await city.getByTestId('meeting-create').click();
 
   // Both counties are told live, without reloading, and join.
   for (const county of [xincheng, huimin]) {
-    const item = county.getByTestId('meeting-item').filter({ hasText: title });
+    const item = meetingRow(county, title);
     await expect(item).toBeVisible();
     await item.getByTestId('meeting-join').click();
     await expect(county.getByTestId('local-video')).toBeVisible();

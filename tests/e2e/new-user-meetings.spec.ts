@@ -5,17 +5,16 @@
  * unlocks; no 重新加入 after the end; the attendance page names the absent units; English unit names agree.
  */
 import { type Page } from '@playwright/test';
-import { acceptDialog, expect, fillDateTime, loginAs, pinClock, test, unpinClock } from './helpers.ts';
+import { acceptDialog, chooseButton, chooseOption, expect, fillDateTime, loginAs, meetingRow, pinClock, test, unpinClock } from './helpers.ts';
 
 test.setTimeout(240_000);
 
 const T = '2026-12-31T23:50:00+08:00'; // ten minutes to New Year in Beijing
-const item = (page: Page, title: string) => page.getByTestId('meeting-item').filter({ hasText: title });
 
 async function create(chair: Page, title: string, startsAt?: string): Promise<void> {
   await chair.getByTestId('meeting-title').fill(title);
-  await chair.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
-  await chair.getByTestId('meeting-scope-city').selectOption('150100');
+  await chooseButton(chair, 'meeting-scope-kind', '一个盟市及其旗县');
+  await chooseOption(chair, 'meeting-scope-city', '呼和浩特市');
   if (startsAt) await fillDateTime(chair, 'meeting-starts-at', startsAt);
   await chair.getByTestId('meeting-create').click();
 }
@@ -32,26 +31,26 @@ test('meeting times, refusals and the end read right to a new user', async ({ br
     // A start in the past is refused with a clear message; nothing is created.
     await create(chair, `过去的会 ${tag}`, '2020-01-01T09:00');
     await expect(chair.getByTestId('meeting-form-error')).toHaveText('开始时间已过，请选择当前或以后的时间');
-    await expect(item(chair, `过去的会 ${tag}`)).toHaveCount(0);
+    await expect(meetingRow(chair, `过去的会 ${tag}`)).toHaveCount(0);
 
     // Next year's meeting shows its year; a meeting for now is 进行中, and not 未开始 as well.
     await create(chair, `新年会商 ${tag}`, '2027-01-01T09:00');
-    await expect(item(chair, `新年会商 ${tag}`).getByTestId('meeting-start')).toHaveText('2027/01/01 09:00');
-    await expect(item(chair, `新年会商 ${tag}`).getByTestId('meeting-status')).toHaveText('未开始');
+    await expect(meetingRow(chair, `新年会商 ${tag}`).getByTestId('meeting-start')).toHaveText('2027/01/01 09:00');
+    await expect(meetingRow(chair, `新年会商 ${tag}`).getByTestId('meeting-status')).toHaveText('未开始');
     const title = `跨年值守调度 ${tag}`;
     await create(chair, title);
-    await expect(item(chair, title).getByTestId('meeting-status')).toHaveText('进行中');
-    await expect(item(chair, title)).not.toContainText('未开始');
-    await expect(item(chair, title).getByTestId('meeting-start')).toHaveText('12/31 23:50');
+    await expect(meetingRow(chair, title).getByTestId('meeting-status')).toHaveText('进行中');
+    await expect(meetingRow(chair, title)).not.toContainText('未开始');
+    await expect(meetingRow(chair, title).getByTestId('meeting-start')).toHaveText('12/31 23:50');
 
     // The chair and 新城区 join.
-    await item(chair, title).getByTestId('meeting-join').click();
+    await meetingRow(chair, title).getByTestId('meeting-join').click();
     await expect(chair.getByTestId('local-tile')).toHaveAttribute('data-producer-id', /.+/, { timeout: 30_000 });
     const meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(chair.url())![1]!;
     const county = await loginAs(browser, '150102-venue', { at: T });
     opened.push(county);
     await county.evaluate(() => localStorage.setItem('tl.camera', '360'));
-    await item(county, title).getByTestId('meeting-join').click();
+    await meetingRow(county, title).getByTestId('meeting-join').click();
     await expect(county.getByTestId('local-tile')).toHaveAttribute('data-producer-id', /.+/, { timeout: 30_000 });
 
     // A site of another city opens the meeting's address: refused before its camera is ever asked for.
@@ -105,9 +104,9 @@ test('in English, the header, the meeting list and the cards use the same unit n
   const page = await loginAs(browser, '150100-leader', { at: T });
   try {
     await page.getByTestId('lang-switch').click();
-    const option = page.getByTestId('meeting-scope-city').locator('option[value="150100"]');
-    await page.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
-    await expect(option).toHaveText('Hohhot');
+    await chooseButton(page, 'meeting-scope-kind', 'One city and its counties');
+    await chooseOption(page, 'meeting-scope-city', 'Hohhot');
+    await expect(page.getByTestId('meeting-scope-city')).toContainText('Hohhot');
     await expect(page.getByTestId('current-unit')).toHaveText('Hohhot');
     await page.goto('/reports');
     await expect(page.getByTestId('current-unit')).toHaveText('Hohhot');

@@ -4,7 +4,7 @@
  * recording is listed (duration, size) on the meeting's attendance page and downloads as a real WebM.
  */
 import { type Page } from '@playwright/test';
-import { acceptDialog, expect, loginAs, test } from './helpers.ts';
+import { acceptDialog, chooseButton, chooseOption, expect, loginAs, meetingRow, test } from './helpers.ts';
 
 test.setTimeout(180_000);
 
@@ -14,7 +14,7 @@ test.afterEach(async () => {
 });
 
 async function join(page: Page, title: string): Promise<void> {
-  const item = page.getByTestId('meeting-item').filter({ hasText: title });
+  const item = meetingRow(page, title);
   await expect(item).toBeVisible();
   await item.getByTestId('meeting-join').click();
   await expect(page.getByTestId('local-tile')).toHaveAttribute('data-producer-id', /.+/, { timeout: 30_000 });
@@ -28,8 +28,8 @@ test('the chair records the meeting; everyone sees REC; the file is listed and d
   for (const p of [county, chair]) await p.evaluate(() => localStorage.setItem('tl.camera', '360'));
 
   await chair.getByTestId('meeting-title').fill(title);
-  await chair.getByTestId('meeting-scope-kind').selectOption('cityWithCounties');
-  await chair.getByTestId('meeting-scope-city').selectOption('150100');
+  await chooseButton(chair, 'meeting-scope-kind', '一个盟市及其旗县');
+  await chooseOption(chair, 'meeting-scope-city', '呼和浩特市');
   await chair.getByTestId('meeting-create').click();
   await join(chair, title);
   await join(county, title);

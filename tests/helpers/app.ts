@@ -21,14 +21,14 @@ export interface TestServer {
 /**
  * Suites log in as one user many times and move the clock by hours or months, so by default there is no idle
  * timeout and no session limit; the session tests pass the production defaults (`sessionDefaults`).
- * `sfu`: pool settings over the tests' one worker (e.g. two workers and a low spread threshold).
+ * `sfu`: pool settings over the tests' one worker (e.g. two workers and a low spread threshold); `staticDir`: serve a built console (the chair-list bench).
  */
 export async function startTestServer(
   dbHandle: DbHandle,
-  opts: Pick<AppOptions, 'sessionDefaults' | 'sessionSweepMs'> & { sfu?: Partial<SfuConfig> } = {},
+  opts: Pick<AppOptions, 'sessionDefaults' | 'sessionSweepMs' | 'staticDir'> & { sfu?: Partial<SfuConfig> } = {},
 ): Promise<TestServer> {
   const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn', ...opts.sfu });
-  const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }), sessionDefaults: opts.sessionDefaults ?? { idleMinutes: 0, maxSessions: 0 }, ...(opts.sessionSweepMs ? { sessionSweepMs: opts.sessionSweepMs } : {}) });
+  const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'silent' }), sessionDefaults: opts.sessionDefaults ?? { idleMinutes: 0, maxSessions: 0 }, ...(opts.sessionSweepMs ? { sessionSweepMs: opts.sessionSweepMs } : {}), ...(opts.staticDir ? { staticDir: opts.staticDir } : {}) });
   const port = await app.listen(0, '127.0.0.1');
   return {
     app,

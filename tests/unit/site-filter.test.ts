@@ -1,6 +1,6 @@
 /** The chair's site list at region scale: search, city and state filters, stepping roll call (console/src/meetings/control/siteFilter.ts). */
 import { describe, expect, it } from 'vitest';
-import { filterSites, stateCounts, stepSite, type SiteFacts, type SiteState } from '../../console/src/meetings/control/siteFilter.ts';
+import { filterSites, groupByCity, siteStates, stateCounts, stepSite, type SiteFacts, type SiteState } from '../../console/src/meetings/control/siteFilter.ts';
 
 const sites = [
   { code: '150100', name: '呼和浩特市' },
@@ -52,4 +52,28 @@ describe('stepSite (next / previous roll call)', () => {
     ['x', 1, 'a'], // the current site is filtered out: start from the top
   ] as const)('from %s by %d → %s', (cur, dir, next) => expect(stepSite(shown, cur, dir)).toBe(next));
   it('nothing shown, nothing to call', () => expect(stepSite([], 'a', 1)).toBeNull());
+});
+
+describe('siteStates (what a row and a wall cell show)', () => {
+  it.each([
+    ['150100', ['noVideo']],
+    ['150102', ['poorNetwork', 'muted']],
+    ['150103', ['absent', 'muted']], // absent: its poor network is not shown
+    ['150200', ['hand']],
+    ['150202', ['noVideo']],
+    ['152921', ['absent']],
+  ] as const)('%s → %j', (code, expected) => expect(siteStates(code, facts)).toEqual(expected));
+});
+
+describe('groupByCity (the wall)', () => {
+  it('groups a city with its counties, in the meeting order', () => {
+    expect(groupByCity(sites, cityOf).map((g) => [g.city, g.sites.map((s) => s.code)])).toEqual([
+      ['150100', ['150100', '150102', '150103']],
+      ['150200', ['150200', '150202']],
+      ['152900', ['152921']],
+    ]);
+  });
+  it('sites of no known city form their own group', () => {
+    expect(groupByCity([{ code: 'x' }, { code: '150102' }], (c) => (c === 'x' ? null : '150100')).map((g) => g.city)).toEqual([null, '150100']);
+  });
 });

@@ -61,3 +61,21 @@ export function stepSite(shown: readonly { code: string }[], current: string | n
   if (i < 0) return dir === 1 ? shown[0]!.code : shown[shown.length - 1]!.code;
   return shown[(i + dir + shown.length) % shown.length]!.code;
 }
+
+/** Every state a site is in (not 'all'), most pressing first: what its row and its cell on the wall show. */
+const PRESSING: SiteState[] = ['hand', 'poorNetwork', 'absent', 'muted', 'noVideo'];
+export function siteStates(code: string, f: SiteFacts): SiteState[] {
+  return PRESSING.filter((st) => hasState(code, st, f));
+}
+
+/** The wall: sites grouped by their city, cities in the order their first site comes in the meeting. */
+export function groupByCity<T extends { code: string }>(sites: readonly T[], cityOf: (code: string) => string | null): { city: string | null; sites: T[] }[] {
+  const groups = new Map<string | null, T[]>();
+  for (const s of sites) {
+    const city = cityOf(s.code);
+    const list = groups.get(city);
+    if (list) list.push(s);
+    else groups.set(city, [s]);
+  }
+  return [...groups].map(([city, list]) => ({ city, sites: list }));
+}
