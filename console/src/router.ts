@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { useAuthStore } from './auth/authStore';
+import { useAuthStore } from './shared/session/authStore';
 import { scoringRoutes } from './information/scoring/routes';
 
 declare module 'vue-router' {

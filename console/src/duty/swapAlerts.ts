@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { useAuthStore } from '../auth/authStore';
+import { useAuthStore } from '../shared/session/authStore';
 import { useAlertStore } from '../shared/alertStore';
 import { i18n } from '../shared/i18n';
 import { useSocketStore } from '../shared/socketStore';

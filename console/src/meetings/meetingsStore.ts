@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { meetingsApi } from './api';
 import type { MeetingDto as Meeting, CreateMeetingBody as NewMeeting } from '../../../contract/meetings';
-import { useAuthStore } from '../auth/authStore';
+import { useAuthStore } from '../shared/session/authStore';
 import { useSocketStore } from '../shared/socketStore';
 import { beep, notify } from '../shared/alerts';
 import { i18n } from '../shared/i18n';

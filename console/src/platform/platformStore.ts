@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { useAuthStore } from '../auth/authStore';
+import { useAuthStore } from '../shared/session/authStore';
 import { notify } from '../shared/alerts';
 import type { AlarmLevel } from '../shared/alarm/level';
 import { playLevel } from '../shared/alarm/sound';

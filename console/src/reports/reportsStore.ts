@@ -3,7 +3,7 @@ import { ref, watch } from 'vue';
 import { reportsApi } from './api';
 import { useAlertStore, type AppAlert } from '../shared/alertStore';
 import { i18n } from '../shared/i18n';
-import { useAuthStore } from '../auth/authStore';
+import { useAuthStore } from '../shared/session/authStore';
 import { useSocketStore } from '../shared/socketStore';
 import type { ReportDto as FullReport, Grade, IncidentDto as Incident, ReportKind, WrittenFields } from '../../../contract/reports';
 import { syncServerNow } from './useNow';

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { RouteLocationRaw } from 'vue-router';
-import { useAuthStore } from '../auth/authStore';
+import { useAuthStore } from './session/authStore';
 import type { Grade } from '../../../contract/reports';
 import { notify } from './alerts';
 import { alarmLevel } from './alarm/level';

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { api } from './api';
 import type { Unit } from '../../../contract/org';
-import { useAuthStore } from '../auth/authStore';
+import { useAuthStore } from './session/authStore';
 
 function find(unit: Unit, code: string): Unit | null {
   if (unit.code === code) return unit;

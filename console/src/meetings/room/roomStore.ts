@@ -4,7 +4,7 @@ import { useSocketStore } from '../../shared/socketStore';
 import { errorText, type LazyText } from '../../shared/errorText';
 import { i18n } from '../../shared/i18n';
 import { toAppError } from '../../shared/errors';
-import { useAuthStore } from '../../auth/authStore';
+import { useAuthStore } from '../../shared/session/authStore';
 import { holdPresence } from '../../shared/session/presence';
 import { decideView, layerForWidth, type View } from '../../../../contract/subscription';
 import type { Command, ControlState } from '../control/model';

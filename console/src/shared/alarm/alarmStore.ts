@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { useAuthStore } from '../../auth/authStore';
+import { useAuthStore } from '../session/authStore';
 import { alertText, useAlertStore, type AppAlert } from '../alertStore';
 import { lastPlayedAt, playLevel } from './sound';
 import { readKeys, writeKeys } from '../storedKeys';

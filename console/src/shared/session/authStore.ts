@@ -1,13 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { api } from '../shared/api';
-import { AppError } from '../shared/errors';
-import type { Role, User } from '../../../contract/org';
-import type { SessionEndReason } from '../../../contract/sessions';
+import { api } from '../api';
+import { AppError } from '../errors';
+import type { Role, User } from '../../../../contract/org';
+import type { SessionEndReason } from '../../../../contract/sessions';
 
 /** The 401 codes of a session that ended other than by its own logout (server/http/errors.ts). */
 const REASON_OF_CODE: Record<string, SessionEndReason> = { SESSION_IDLE: 'idle', SESSION_EVICTED: 'evicted', SESSION_REVOKED: 'revoked', ACCOUNT_DISABLED: 'disabled' };
-import type { UkeyProof } from '../../../contract/certificates';
+import type { UkeyProof } from '../../../../contract/certificates';
 
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null);
