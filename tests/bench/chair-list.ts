@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from '@playwright/test';
+import config from '../../playwright.config.ts';
 import { resolveWorkerBin } from '../../sfu/workerBin.ts';
 import type { Socket } from '../helpers/app.ts';
 
@@ -57,19 +58,8 @@ for (let i = 0; i < joining.length; i += 10) {
 }
 progress(`${sites.size} sites joined (${subs.length + 1} with the chair)`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    '--allow-loopback-in-peer-connection',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--autoplay-policy=no-user-gesture-required',
-  ],
-});
+// The e2e suite's Chromium and flags (Debian chromium, fake media, autoplay): one place for both.
+const browser = await chromium.launch(config.use?.launchOptions);
 const context = await browser.newContext({ baseURL: srv.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', permissions: ['camera', 'microphone'] });
 const page = await context.newPage();
 page.on('pageerror', (e) => console.error(`chair page error: ${e.message}`));
