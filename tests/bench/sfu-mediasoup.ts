@@ -29,6 +29,8 @@ export interface MediasoupSfu {
   forwardedPackets(): Promise<number>;
   /** io_uring submissions (sends) so far, or undefined when the worker runs without io_uring. */
   uringSends(): Promise<number | undefined>;
+  /** io_uring's misses (no free SQE or user-data entry: the send went through libuv), or undefined. */
+  uringMisses(): Promise<number | undefined>;
   removeReceivers(): void;
   close(): void;
 }
@@ -80,6 +82,10 @@ export async function startMediasoup(bin: string, cpu: string): Promise<Mediasou
     },
     async uringSends() {
       return (await worker.dump()).liburing?.sqeProcessCount;
+    },
+    async uringMisses() {
+      const u = (await worker.dump()).liburing;
+      return u ? u.sqeMissCount + u.userDataMissCount : undefined;
     },
     removeReceivers() {
       for (const { transport } of outbound) transport.close();

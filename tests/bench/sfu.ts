@@ -46,11 +46,22 @@ function cpuNs(pid: number): number {
   for (const t of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
   return ns;
 }
-/** UDP datagrams sent in this network namespace (only the bench's processes live in it). */
-function udpOut(): number {
+/** The namespace's UDP counters (only the bench's processes live in it). */
+function udpCounter(name: 'OutDatagrams' | 'SndbufErrors' | 'RcvbufErrors' | 'InErrors'): number {
   const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
   const [names, values] = lines.map((l) => l.split(/\s+/));
-  return Number(values![names!.indexOf('OutDatagrams')]);
+  return Number(values![names!.indexOf(name)]);
+}
+const udpOut = () => udpCounter('OutDatagrams');
+/**
+ * Where datagrams can be lost on loopback, summed: the sender's socket (SndbufErrors: also a full backlog, which
+ * UDP reports as ENOBUFS and counts here), the receivers' buffers (RcvbufErrors), and the per-CPU input backlog
+ * (/proc/net/softnet_stat's second column: machine-wide, not per namespace).
+ */
+function lossCounters(): { sndbuf: number; rcvbuf: number; backlog: number } {
+  const backlog = fs.readFileSync('/proc/net/softnet_stat', 'utf8').trim().split('\n')
+    .reduce((n, l) => n + parseInt(l.split(/\s+/)[1] ?? '0', 16), 0);
+  return { sndbuf: udpCounter('SndbufErrors'), rcvbuf: udpCounter('RcvbufErrors') + udpCounter('InErrors'), backlog };
 }
 
 // Receivers: plain UDP sockets that count what arrives (they do not decrypt: SRTP adds its 10-byte tag).
@@ -81,6 +92,8 @@ interface Sfu {
   sfuDatagrams?(): number;
   /** io_uring sends so far (mediasoup; undefined without io_uring). */
   uringSends?(): Promise<number | undefined>;
+  /** io_uring sends that found no free queue entry or buffer and went through libuv instead. */
+  uringMisses?(): Promise<number | undefined>;
   /** Packets the receivers decrypted (WebRTC point: the receiving worker's stats). */
   decrypted?(): Promise<number>;
 }
@@ -103,6 +116,7 @@ for (const [label, bin] of workers) {
     },
     forwarded: () => ms.forwardedPackets(),
     uringSends: () => ms.uringSends(),
+    uringMisses: () => ms.uringMisses(),
     async stop() { ms.close(); },
   });
 }
@@ -159,6 +173,8 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   const out = () => sfu.sfuDatagrams?.() ?? udpOut();
   const decryptedBefore = sfu.decrypted?.() ?? Promise.resolve(0);
   const uringBefore = await sfu.uringSends?.();
+  const uringMissBefore = await sfu.uringMisses?.();
+  const lossBefore = lossCounters();
   const a = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
   let profile = '';
   // DWARF call graphs (the worker has no frame pointers), so the entry points' totals are inclusive. Recorded
@@ -171,6 +187,8 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   const b = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
   const decrypted = sfu.decrypted ? [await decryptedBefore, await sfu.decrypted()] : undefined;
   const uringAfter = await sfu.uringSends?.();
+  const uringMissAfter = await sfu.uringMisses?.();
+  const lossAfter = lossCounters();
   const secs = (performance.now() - t0) / 1000;
   sender.stop();
   if (perf) {
@@ -219,6 +237,12 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   // A starved sender (loaded machine) sends fewer packets: per-second costs (timers, RTCP) then inflate µs/packet.
   if (point.pktPerStream < 0.9 * sender.packetRate) console.log('    (sender fell behind the capture: this machine is too loaded for sound figures)');
   if (forwarded < 0.9 * n * point.pktPerStream) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
+  const lost = { sndbuf: lossAfter.sndbuf - lossBefore.sndbuf, rcvbuf: lossAfter.rcvbuf - lossBefore.rcvbuf, backlog: lossAfter.backlog - lossBefore.backlog };
+  const misses = uringMissBefore !== undefined && uringMissAfter !== undefined ? uringMissAfter - uringMissBefore : undefined;
+  if (lost.sndbuf || lost.rcvbuf || lost.backlog || misses) {
+    console.log(`    lost on loopback: ${lost.sndbuf} at the sending socket (SndbufErrors/ENOBUFS), ${lost.rcvbuf} at the receivers' ` +
+      `buffers, ${lost.backlog} in the input backlog` + (misses ? `; ${misses} sends fell back from io_uring to libuv (queue full)` : ''));
+  }
   if (profile) console.log(`perf profile of ${sfu.label} at N=${n}:\n${profile}`);
 }
 
