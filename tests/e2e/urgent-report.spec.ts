@@ -216,6 +216,13 @@ test('the leaders\' board shows charts and exports Excel', async ({ browser }) =
   await expect(tile).toHaveClass(/grade-[12]/);
   await expect(leader.getByTestId('region-tile')).toHaveCount(12); // every league and city of the region
   await expect(leader.getByTestId('timeliness-table')).toBeVisible();
+  // In English the charts and the table name units as the rest of the console does (the server sends Chinese names).
+  await leader.getByTestId('lang-switch').click();
+  await expect(leader.getByTestId('chart-unit').locator('svg text', { hasText: 'Alxa League' }).first()).toBeVisible();
+  await expect(leader.getByTestId('chart-unit').locator('svg text', { hasText: /阿拉善/ })).toHaveCount(0);
+  await expect(tile).toContainText('Alxa League');
+  await leader.getByTestId('lang-switch').click();
+  await expect(tile).toContainText('阿拉善盟');
   const res = await leader.request.get((await leader.getByTestId('board-export').getAttribute('href'))!);
   expect(res.headers()['content-type']).toContain('spreadsheetml');
 });
