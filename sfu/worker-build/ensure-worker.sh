@@ -14,18 +14,19 @@
 #   MEDIASOUP_PKG_DIR       mediasoup npm package (default <repo>/node_modules/mediasoup)
 #   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
 #   MEDIASOUP_SRTP          "openssl" (default) builds libsrtp 2.5 from Debian's source package on OpenSSL,
-#                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r1)
-#   MEDIASOUP_WORKER_OPT    "lto" (recipe r3-lto-<level>): the OpenSSL recipe built -O3 with link-time
+#                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r4-nss)
+#   MEDIASOUP_WORKER_OPT    "lto" (recipe r4-lto-<level>): the OpenSSL recipe built -O3 with link-time
 #                           optimisation and -march=<the x86-64 level this CPU supports> (v3/v2, from ld.so;
 #                           the level is in the cached name, so a cache never hands a v3 binary to a v2 CPU)
 set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
 # stale cached binaries are not reused.
-RECIPE_REV=1
-# The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss keeps the r1 binary.
+# r4: io_uring sends copy instead of zero copy (5c below); r1/r2-openssl/r3-lto were the same recipes before it.
+RECIPE_REV=4-nss
+# The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss builds r4-nss.
 SRTP_WANTED="${MEDIASOUP_SRTP:-openssl}"
-[[ "$SRTP_WANTED" == openssl ]] && RECIPE_REV=2-openssl
+[[ "$SRTP_WANTED" == openssl ]] && RECIPE_REV=4-openssl
 OPT_WANTED="${MEDIASOUP_WORKER_OPT:-}"
 MARCH_LEVEL=""
 if [[ "$OPT_WANTED" == lto ]]; then
@@ -36,7 +37,7 @@ if [[ "$OPT_WANTED" == lto ]]; then
       if /lib64/ld-linux-x86-64.so.2 --help 2>/dev/null | grep -q "x86-64-$lvl (supported"; then MARCH_LEVEL="$lvl"; break; fi
     done
   fi
-  RECIPE_REV="3-lto${MARCH_LEVEL:+-$MARCH_LEVEL}"
+  RECIPE_REV="4-lto${MARCH_LEVEL:+-$MARCH_LEVEL}"
 elif [[ -n "$OPT_WANTED" ]]; then
   echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_OPT=$OPT_WANTED (only \"lto\" or empty)" >&2; exit 1
 fi
@@ -229,6 +230,14 @@ if ! grep -qF '((operationType & BIO_CB_RETURN) != 0)' "$DTLS" ||
   grep -qF 'operationType == BIO_CB_RETURN' "$DTLS"; then
   die "DtlsTransport.cpp BIO callback patch did NOT apply (source changed?). Refusing to build a worker that crashes on DTLS."
 fi
+
+# 5c'. io_uring sends copy (IORING_OP_SENDTO) instead of zero copy (IORING_OP_SEND_ZC). Zero copy pins the
+# pages and costs a second completion per datagram; for RTP-sized datagrams (<= 1,500 bytes) that is more than
+# the copy it saves (liburing's maintainers: it pays from several KiB), and on loopback the kernel copies anyway.
+# Measured in bench:sfu (2026-12-02): zero copy off cost 11-13 against 14-15 us per forwarded packet.
+URING_H="$W/include/DepLibUring.hpp"
+sed -i 's/bool zeroCopyEnabled{ true };/bool zeroCopyEnabled{ false };/' "$URING_H"
+grep -qF 'bool zeroCopyEnabled{ false };' "$URING_H" || die "DepLibUring.hpp zero-copy patch did NOT apply (source changed?)"
 
 # 5d. libsrtp on OpenSSL (static), else Debian's shared NSS build.
 NINJA_JOBS=()
