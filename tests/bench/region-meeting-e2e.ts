@@ -52,6 +52,12 @@ interface Site {
   again: boolean;
   pushedAt?: number;
   settledAt?: number;
+  /** During the switch: when each consume, and each resume, was answered (producer id → ms since the command). */
+  consumedAt: Map<string, number>;
+  resumedAt: Map<string, number>;
+  /** Keyframe requests (PLI/FIR) this sender got on its 720p SSRC, and the 720p keyframes it sent (ms). */
+  pliAt: number[];
+  keySentAt: number[];
 }
 
 export interface EndToEndResult {
@@ -66,6 +72,8 @@ export interface EndToEndResult {
   missed: string[];
   /** Sites whose join did not complete (timed out on a loaded machine). */
   failedJoins: string[];
+  /** Where the switch's time went (printed lines). */
+  breakdown: string[];
 }
 
 export async function runThroughServer(siteCount: number, rate: number, progress: (what: string) => void): Promise<EndToEndResult> {
@@ -73,7 +81,9 @@ export async function runThroughServer(siteCount: number, rate: number, progress
   const srv = await startTestServer(await connectDb({ dataDir: 'memory://' }), { sfu: { numWorkers: 2 } });
   const clients: Client[] = [];
   const sites: Site[] = [];
+  const breakdown: string[] = [];
   let pumping = true;
+  let tCmd = 0;
   try {
     const host = await Client.login(srv.baseUrl, '150000-leader');
     clients.push(host);
@@ -142,8 +152,10 @@ export async function runThroughServer(siteCount: number, rate: number, progress
         }
         steps.push((async () => {
           const c = await request(s.socket, 'consume', { producerId: pid, rtpCapabilities: room.rtpCapabilities, ...(layer >= 0 ? { spatialLayer: layer } : {}) });
+          s.consumedAt.set(pid, performance.now() - tCmd);
           s.consumers.set(pid, { id: c.id, ssrc: (c.rtpParameters as types.RtpParameters).encodings![0]!.ssrc!, layer });
           await request(s.socket, 'consumer:resume', { consumerId: c.id });
+          s.resumedAt.set(pid, performance.now() - tCmd);
         })().catch(() => undefined));
       }
       await Promise.all(steps);
@@ -166,11 +178,13 @@ export async function runThroughServer(siteCount: number, rate: number, progress
         keyframeDue: new Set([0, 1, 2]), seq: [0, 0, 0, 0],
         control: joined.control, audible: joined.audible ?? [],
         producers: new Map((joined.producers as ProducerInfo[]).map((p) => [p.producerId, p])), consumers: new Map(), busy: null, again: false,
+        consumedAt: new Map(), resumedAt: new Map(), pliAt: [], keySentAt: [],
       };
       sender.onRtcp((msg) => {
         for (const ssrc of rtp.keyframeRequests(msg)) {
           const l = s.ssrcs.cam.indexOf(ssrc);
           if (l >= 0) s.keyframeDue.add(l);
+          if (l === 2) s.pliAt.push(performance.now() - tCmd);
         }
       });
       socket.on('control:state', (state) => {
@@ -195,6 +209,7 @@ export async function runThroughServer(siteCount: number, rate: number, progress
         for (let l = 0; l < 3; l++) {
           while (s.seq[l]! < elapsed * layerPps[l]! || s.keyframeDue.has(l)) {
             const key = s.keyframeDue.delete(l);
+            if (key && l === 2) s.keySentAt.push(performance.now() - tCmd);
             s.sender.send(rtp.vp8Packet(s.ssrcs.cam[l]!, ++s.seq[l]!, s.seq[l]!, key, LAYER_BYTES[l]!));
           }
         }
@@ -219,18 +234,32 @@ export async function runThroughServer(siteCount: number, rate: number, progress
     // ---- chair switch (点名), end to end
     const target = units[Math.min(40, units.length - 1)]!;
     const firstKey = new Map<number, number>();
-    let tCmd = 0;
     for (const s of sites) {
       s.pushedAt = undefined;
       s.settledAt = undefined;
+      s.consumedAt.clear();
+      s.resumedAt.clear();
+      s.pliAt = [];
+      s.keySentAt = [];
       s.sink.onPacket = (msg: Buffer) => {
         const ssrc = rtp.ssrcOf(msg);
         if (!firstKey.has(ssrc) && msg.length >= LAYER_BYTES[2]! && rtp.isVp8Keyframe(msg)) firstKey.set(ssrc, performance.now() - tCmd);
       };
     }
+    // Event-loop stalls of this process (server, consoles and senders share it) during the switch.
+    const stalls: [number, number][] = [];
+    let lastTick = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      if (now - lastTick > 15) stalls.push([lastTick - tCmd, now - lastTick]);
+      lastTick = now;
+    }, 5);
+    // Looked up once: scanning every console's producer list per receiver while waiting stalled this loop for
+    // ~170 ms at 116 sites, which held back the keyframe's arrival here (the bench's cost, not the product's).
+    const targetPid = room.unitProducers(target, 'camera')[0]!.id;
+    const targetCam = () => targetPid;
     tCmd = performance.now();
     await request(chair.socket, 'control', { command: { type: 'rollcall', unitCode: target } });
-    const targetCam = () => [...chair.producers.values(), ...sites.flatMap((s) => [...s.producers.values()])].find((p) => p.unitCode === target && p.source === 'camera')?.producerId;
     const deadline = performance.now() + 8000;
     const watching = () => sites.flatMap((s) => {
       const pid = targetCam();
@@ -238,7 +267,18 @@ export async function runThroughServer(siteCount: number, rate: number, progress
       return c && c.layer === 2 ? [c.ssrc] : [];
     });
     while (performance.now() < deadline && (sites.some((s) => s.busy || s.settledAt === undefined) || watching().some((x) => !firstKey.has(x)))) await sleep(20);
+    clearInterval(probe);
     const ssrcs = watching();
+    const tgt = sites.find((x) => x.unit === target)!;
+    const pid = targetCam()!;
+    const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    breakdown.push(`target ${target}: 720p keyframe requests at ${f(tgt.pliAt)} ms; 720p keyframes sent at ${f(tgt.keySentAt)} ms`);
+    const consumed = sorted(sites.flatMap((x) => (x.consumedAt.has(pid) ? [x.consumedAt.get(pid)!] : [])));
+    const resumed = sorted(sites.flatMap((x) => (x.resumedAt.has(pid) ? [x.resumedAt.get(pid)!] : [])));
+    breakdown.push(`consume of the target answered: first ${f(consumed.slice(0, 1))}, p50 ${f([consumed[consumed.length >> 1] ?? NaN])}, last ${f(consumed.slice(-1))} ms (${consumed.length})`);
+    breakdown.push(`resume answered: first ${f(resumed.slice(0, 1))}, p50 ${f([resumed[resumed.length >> 1] ?? NaN])}, last ${f(resumed.slice(-1))} ms`);
+    breakdown.push(`event-loop stalls > 15 ms (at ms: length): ${stalls.map(([a, d]) => `${a.toFixed(0)}:${d.toFixed(0)}`).join(' ')}`);
     const missed = sites.flatMap((s) => {
       const pid = targetCam();
       const c = pid ? s.consumers.get(pid) : undefined;
@@ -255,6 +295,7 @@ export async function runThroughServer(siteCount: number, rate: number, progress
       subscribedMs: sites.flatMap((s) => since(s.settledAt)),
       missed,
       failedJoins,
+      breakdown,
     };
   } finally {
     pumping = false;

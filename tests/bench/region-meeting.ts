@@ -324,4 +324,5 @@ if (RUNS.includes('server')) {
   console.log(`  → each console re-subscribed (decideView, consume, resume): ${ms(r.subscribedMs)}`);
   console.log(`  → the new site's first 720p keyframe at every receiver: ${r.keyframeMs.length}/${r.expected} receivers, ${ms(r.keyframeMs)}` +
     (r.missed.length ? ` (not within 8 s: ${r.missed.join(', ')})` : '') + ' (goal ≤ 300 ms)');
+  for (const line of r.breakdown) console.log(`    ${line}`);
 }
