@@ -107,10 +107,11 @@ export class RtpSender {
     readonly socket: dgram.Socket,
     readonly port: number,
   ) {}
-  static async open(transport: types.PlainTransport): Promise<RtpSender> {
+  /** To a transport, or to its port (a process without the mediasoup objects: the region bench's sites). */
+  static async open(transport: types.PlainTransport | number): Promise<RtpSender> {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    return new RtpSender(socket, transport.tuple.localPort);
+    return new RtpSender(socket, typeof transport === 'number' ? transport : transport.tuple.localPort);
   }
   send(packet: Buffer): void {
     this.socket.send(packet, this.port, '127.0.0.1');
