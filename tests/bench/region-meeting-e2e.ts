@@ -49,6 +49,8 @@ export interface ToSites {
 
 /** REGION_PROFILE=<file>: a CPU profile of the server process during the switch (Chrome DevTools format). */
 const PROFILE = process.env.REGION_PROFILE;
+/** REGION_TRACE=1: mediasoup's view of the switch by trace events (costs the server a request per new consumer). */
+const TRACE = process.env.REGION_TRACE === '1';
 const now = () => performance.timeOrigin + performance.now();
 
 export async function runThroughServer(siteCount: number, rate: number, progress: (what: string) => void): Promise<EndToEndResult> {
@@ -57,6 +59,7 @@ export async function runThroughServer(siteCount: number, rate: number, progress
     execArgv: ['--import', 'tsx'],
   });
   let tSwitch = 0;
+  let cpu0 = process.cpuUsage();
   let meetingId = '';
   let targetPid = '';
   const recvs: types.PlainTransport[] = [];
@@ -121,7 +124,8 @@ export async function runThroughServer(siteCount: number, rate: number, progress
       case 'mark': {
         if (m.at) {
           tSwitch = m.at;
-          await watch();
+          cpu0 = process.cpuUsage();
+          if (TRACE) await watch();
           if (PROFILE) {
             insp.connect();
             await insp.post('Profiler.enable');
@@ -131,7 +135,8 @@ export async function runThroughServer(siteCount: number, rate: number, progress
           return {};
         }
         if (PROFILE) writeFileSync(PROFILE, JSON.stringify((await insp.post('Profiler.stop')).profile));
-        return { serverStalls: stalls.splice(0), seen, routers: (await room(meetingId)).shards.all.length };
+        const cpu = process.cpuUsage(cpu0);
+        return { serverStalls: stalls.splice(0), seen: TRACE ? seen : null, serverCpuMs: (cpu.user + cpu.system) / 1000, routers: (await room(meetingId)).shards.all.length };
       }
       default:
         return {};

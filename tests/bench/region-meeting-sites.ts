@@ -234,6 +234,7 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
       if (t - lastTick > 15) stalls.push([lastTick - tCmd, t - lastTick]);
       lastTick = t;
     }, 5);
+    const cpu0 = process.cpuUsage();
     tCmd = now();
     await Promise.all([toMedia({ type: 'switch', at: tCmd }), ask({ type: 'mark', at: tCmd })]);
     await request(chair.socket, 'control', { command: { type: 'rollcall', unitCode: target } });
@@ -256,7 +257,9 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
     await poll();
     clearInterval(probe);
     type Seen = Record<'resumed' | 'keyOut' | 'pliOut' | 'keyIn', number[]>;
-    const { serverStalls, routers, seen } = await ask<{ serverStalls: [number, number][]; routers: number; seen: Seen }>({ type: 'mark', at: 0 });
+    const cpu = process.cpuUsage(cpu0);
+    const switchMs = now() - tCmd;
+    const { serverStalls, routers, seen, serverCpuMs } = await ask<{ serverStalls: [number, number][]; routers: number; seen: Seen | null; serverCpuMs: number }>({ type: 'mark', at: 0 });
     const ssrcs = watching();
     const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -265,8 +268,11 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
     breakdown.push(`consume of the target answered: ${spread(sorted(sites.flatMap((x) => (x.consumedAt.has(targetPid) ? [x.consumedAt.get(targetPid)!] : []))))}`);
     breakdown.push(`its resume answered: ${spread(sorted(sites.flatMap((x) => (x.resumedAt.has(targetPid) ? [x.resumedAt.get(targetPid)!] : []))))}`);
     const stallText = (xs: [number, number][]) => xs.map(([a, d]) => `${a.toFixed(0)}:${d.toFixed(0)}`).join(' ') || 'none';
-    breakdown.push(`mediasoup: the target's producer sent keyframe requests at ${f(seen.pliOut)} ms, got keyframes at ${f(seen.keyIn)} ms`);
-    breakdown.push(`mediasoup: its new consumers resumed ${spread(sorted(seen.resumed))}; their first keyframe out ${spread(sorted(seen.keyOut))}`);
+    if (seen) {
+      breakdown.push(`mediasoup: the target's producer sent keyframe requests at ${f(seen.pliOut)} ms, got keyframes at ${f(seen.keyIn)} ms`);
+      breakdown.push(`mediasoup: its new consumers resumed ${spread(sorted(seen.resumed))}; their first keyframe out ${spread(sorted(seen.keyOut))}`);
+    }
+    breakdown.push(`CPU over the switch's ${switchMs.toFixed(0)} ms (to the last keyframe, polled every 20 ms): the server's process ${serverCpuMs.toFixed(0)} ms, the consoles' ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
     breakdown.push(`event-loop stalls > 15 ms (at ms: length), the server's: ${stallText(serverStalls)}`);
     breakdown.push(`… the sites' process: ${stallText(stalls)}`);
     breakdown.push(`UDP datagrams dropped for a full receive buffer during the switch (this namespace): ${keys.drops}`);
