@@ -28,8 +28,10 @@ export interface EndToEndResult {
   missed: string[];
   /** Sites whose join did not complete (timed out on a loaded machine). */
   failedJoins: string[];
-  /** Where the switch's time went (printed lines). */
+  /** Where each switch's time went (printed lines). */
   breakdown: string[];
+  /** How many switches the figures pool (each receiver once per switch). */
+  switches: number;
 }
 
 /** The sites' process → this one (`id` pairs a question with its answer). */
@@ -72,8 +74,12 @@ export async function runThroughServer(siteCount: number, rate: number, progress
   // A trace event's timestamp is the worker's uv_hrtime in ms (CLOCK_MONOTONIC, as process.hrtime): when it happened
   // in the worker, not when this loop got round to the notification.
   const inWorker = (ts: number | bigint) => Number(ts) - Number(process.hrtime.bigint() / 1_000_000n) + since();
+  const watched = new Set<types.PlainTransport>();
   const watch = async () => {
+    for (const k of Object.values(seen)) k.length = 0;
     for (const t of recvs) {
+      if (watched.has(t)) continue;
+      watched.add(t);
       t.observer.on('newconsumer', (c) => {
         if (c.producerId !== targetPid) return;
         c.observer.once('resume', () => seen.resumed.push(since()));
@@ -136,6 +142,7 @@ export async function runThroughServer(siteCount: number, rate: number, progress
         }
         if (PROFILE) writeFileSync(PROFILE, JSON.stringify((await insp.post('Profiler.stop')).profile));
         const cpu = process.cpuUsage(cpu0);
+        tSwitch = 0; // stalls between switches are not the switch's
         return { serverStalls: stalls.splice(0), seen: TRACE ? seen : null, serverCpuMs: (cpu.user + cpu.system) / 1000, routers: (await room(meetingId)).shards.all.length };
       }
       default:

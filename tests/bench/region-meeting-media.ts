@@ -99,6 +99,7 @@ async function handle(m: ToMedia): Promise<unknown> {
     }
     case 'switch':
       tSwitch = m.at;
+      firstKey.clear();
       drops0 = udpDrops();
       for (const s of sites.values()) {
         s.pliAt = [];

@@ -22,6 +22,8 @@ import * as rtp from '../helpers/syntheticRtp.ts';
 import type { EndToEndResult, FromSites, ToSites } from './region-meeting-e2e.ts';
 import type { ToMedia } from './region-meeting-media.ts';
 
+/** REGION_SWITCHES (1–3, default 3): how many chair switches a run times, each to another site. */
+const SWITCHES = Math.min(3, Math.max(1, Number(process.env.REGION_SWITCHES) || 3));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Wall-clock ms, comparable with the server process's. */
 const now = () => performance.timeOrigin + performance.now();
@@ -215,83 +217,99 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
     const consumers = sites.reduce((n, s) => n + s.consumers.size, 0);
     progress(`through the server: ${consumers} consumers`);
 
-    // ---- chair switch (点名), end to end
-    const target = units[Math.min(40, units.length - 1)]!;
-    const firstKey = new Map<number, number>();
-    for (const s of sites) {
-      s.pushedAt = undefined;
-      s.settledAt = undefined;
-      s.consumedAt.clear();
-      s.resumedAt.clear();
-    }
-    // Looked up once (scanning every console's producer list per receiver while waiting stalled the loop).
-    const { producerId: targetPid } = await ask<{ producerId: string }>({ type: 'cameraOf', meetingId, unitCode: target });
-    // Event-loop stalls of this process during the switch.
-    const stalls: [number, number][] = [];
-    let lastTick = now();
-    const probe = setInterval(() => {
-      const t = now();
-      if (t - lastTick > 15) stalls.push([lastTick - tCmd, t - lastTick]);
-      lastTick = t;
-    }, 5);
-    const cpu0 = process.cpuUsage();
-    tCmd = now();
-    await Promise.all([toMedia({ type: 'switch', at: tCmd }), ask({ type: 'mark', at: tCmd })]);
-    await request(chair.socket, 'control', { command: { type: 'rollcall', unitCode: target } });
-    const deadline = now() + 8000;
-    const watching = () => sites.flatMap((s) => {
-      const c = s.consumers.get(targetPid);
-      return c && c.layer === 2 ? [c.ssrc] : [];
-    });
-    const tgt = sites.find((x) => x.unit === target)!;
-    type Keyframes = { arrived: [number, number][]; pliAt: number[]; keySentAt: number[]; drops: number };
-    let keys: Keyframes = { arrived: [], pliAt: [], keySentAt: [], drops: 0 };
-    const poll = async () => {
-      keys = await toMedia<Keyframes>({ type: 'keyframes', ssrcs: watching(), target: tgt.index });
-      for (const [x, t] of keys.arrived) firstKey.set(x, t);
+    // ---- chair switch (点名), end to end: a few, to different sites (a run's one set-up serves them all)
+    const switchTo = async (target: string) => {
+      const firstKey = new Map<number, number>();
+      for (const s of sites) {
+        s.pushedAt = undefined;
+        s.settledAt = undefined;
+        s.consumedAt.clear();
+        s.resumedAt.clear();
+      }
+      // Looked up once (scanning every console's producer list per receiver while waiting stalled the loop).
+      const { producerId: targetPid } = await ask<{ producerId: string }>({ type: 'cameraOf', meetingId, unitCode: target });
+      // Event-loop stalls of this process during the switch.
+      const stalls: [number, number][] = [];
+      let lastTick = now();
+      const probe = setInterval(() => {
+        const t = now();
+        if (t - lastTick > 15) stalls.push([lastTick - tCmd, t - lastTick]);
+        lastTick = t;
+      }, 5);
+      const cpu0 = process.cpuUsage();
+      tCmd = now();
+      await Promise.all([toMedia({ type: 'switch', at: tCmd }), ask({ type: 'mark', at: tCmd })]);
+      await request(chair.socket, 'control', { command: { type: 'rollcall', unitCode: target } });
+      const deadline = now() + 8000;
+      const watching = () => sites.flatMap((s) => {
+        const c = s.consumers.get(targetPid);
+        return c && c.layer === 2 ? [c.ssrc] : [];
+      });
+      const tgt = sites.find((x) => x.unit === target)!;
+      type Keyframes = { arrived: [number, number][]; pliAt: number[]; keySentAt: number[]; drops: number };
+      let keys: Keyframes = { arrived: [], pliAt: [], keySentAt: [], drops: 0 };
+      const poll = async () => {
+        keys = await toMedia<Keyframes>({ type: 'keyframes', ssrcs: watching(), target: tgt.index });
+        for (const [x, t] of keys.arrived) firstKey.set(x, t);
+      };
+      while (now() < deadline && (sites.some((s) => s.busy || s.settledAt === undefined) || watching().some((x) => !firstKey.has(x)))) {
+        await sleep(20);
+        if (!sites.some((s) => s.busy || s.settledAt === undefined)) await poll();
+      }
+      await poll();
+      clearInterval(probe);
+      type Seen = Record<'resumed' | 'keyOut' | 'pliOut' | 'keyIn', number[]>;
+      const cpu = process.cpuUsage(cpu0);
+      const switchMs = now() - tCmd;
+      const { serverStalls, routers, seen, serverCpuMs } = await ask<{ serverStalls: [number, number][]; routers: number; seen: Seen | null; serverCpuMs: number }>({ type: 'mark', at: 0 });
+      const ssrcs = watching();
+      const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+      const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+      const spread = (xs: number[]) => `first ${f(xs.slice(0, 1))}, p50 ${f([xs[xs.length >> 1] ?? NaN])}, last ${f(xs.slice(-1))} ms (${xs.length})`;
+      breakdown.push(`→ ${target}: push p50 ${f([sorted(sites.flatMap((x) => since(x.pushedAt)))[sites.length >> 1] ?? NaN])} ms; the target's 720p keyframe requests at ${f(keys.pliAt)} ms; 720p keyframes sent at ${f(keys.keySentAt)} ms`);
+      breakdown.push(`consume of the target answered: ${spread(sorted(sites.flatMap((x) => (x.consumedAt.has(targetPid) ? [x.consumedAt.get(targetPid)!] : []))))}`);
+      breakdown.push(`its resume answered: ${spread(sorted(sites.flatMap((x) => (x.resumedAt.has(targetPid) ? [x.resumedAt.get(targetPid)!] : []))))}`);
+      const stallText = (xs: [number, number][]) => xs.map(([a, d]) => `${a.toFixed(0)}:${d.toFixed(0)}`).join(' ') || 'none';
+      if (seen) {
+        breakdown.push(`mediasoup: the target's producer sent keyframe requests at ${f(seen.pliOut)} ms, got keyframes at ${f(seen.keyIn)} ms`);
+        breakdown.push(`mediasoup: its new consumers resumed ${spread(sorted(seen.resumed))}; their first keyframe out ${spread(sorted(seen.keyOut))}`);
+      }
+      breakdown.push(`CPU over the switch's ${switchMs.toFixed(0)} ms (to the last keyframe, polled every 20 ms): the server's process ${serverCpuMs.toFixed(0)} ms, the consoles' ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
+      breakdown.push(`event-loop stalls > 15 ms (at ms: length), the server's: ${stallText(serverStalls)}`);
+      breakdown.push(`… the sites' process: ${stallText(stalls)}`);
+      breakdown.push(`UDP datagrams dropped for a full receive buffer during the switch (this namespace): ${keys.drops}`);
+      const missed = sites.flatMap((s) => {
+        const c = s.consumers.get(targetPid);
+        return c && c.layer === 2 && !firstKey.has(c.ssrc) ? [`${s.unit}${s.pushedAt === undefined ? ' (no push)' : ''} (→ ${target})`] : [];
+      });
+      return {
+        routers,
+        expected: ssrcs.length,
+        keyframeMs: ssrcs.flatMap((x) => (firstKey.has(x) ? [firstKey.get(x)!] : [])),
+        pushMs: sites.flatMap((s) => since(s.pushedAt)),
+        subscribedMs: sites.flatMap((s) => since(s.settledAt)),
+        missed,
+      };
     };
-    while (now() < deadline && (sites.some((s) => s.busy || s.settledAt === undefined) || watching().some((x) => !firstKey.has(x)))) {
-      await sleep(20);
-      if (!sites.some((s) => s.busy || s.settledAt === undefined)) await poll();
-    }
-    await poll();
-    clearInterval(probe);
-    type Seen = Record<'resumed' | 'keyOut' | 'pliOut' | 'keyIn', number[]>;
-    const cpu = process.cpuUsage(cpu0);
-    const switchMs = now() - tCmd;
-    const { serverStalls, routers, seen, serverCpuMs } = await ask<{ serverStalls: [number, number][]; routers: number; seen: Seen | null; serverCpuMs: number }>({ type: 'mark', at: 0 });
-    const ssrcs = watching();
-    const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
-    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-    const spread = (xs: number[]) => `first ${f(xs.slice(0, 1))}, p50 ${f([xs[xs.length >> 1] ?? NaN])}, last ${f(xs.slice(-1))} ms (${xs.length})`;
-    breakdown.push(`target ${target}: 720p keyframe requests at ${f(keys.pliAt)} ms; 720p keyframes sent at ${f(keys.keySentAt)} ms`);
-    breakdown.push(`consume of the target answered: ${spread(sorted(sites.flatMap((x) => (x.consumedAt.has(targetPid) ? [x.consumedAt.get(targetPid)!] : []))))}`);
-    breakdown.push(`its resume answered: ${spread(sorted(sites.flatMap((x) => (x.resumedAt.has(targetPid) ? [x.resumedAt.get(targetPid)!] : []))))}`);
-    const stallText = (xs: [number, number][]) => xs.map(([a, d]) => `${a.toFixed(0)}:${d.toFixed(0)}`).join(' ') || 'none';
-    if (seen) {
-      breakdown.push(`mediasoup: the target's producer sent keyframe requests at ${f(seen.pliOut)} ms, got keyframes at ${f(seen.keyIn)} ms`);
-      breakdown.push(`mediasoup: its new consumers resumed ${spread(sorted(seen.resumed))}; their first keyframe out ${spread(sorted(seen.keyOut))}`);
-    }
-    breakdown.push(`CPU over the switch's ${switchMs.toFixed(0)} ms (to the last keyframe, polled every 20 ms): the server's process ${serverCpuMs.toFixed(0)} ms, the consoles' ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
-    breakdown.push(`event-loop stalls > 15 ms (at ms: length), the server's: ${stallText(serverStalls)}`);
-    breakdown.push(`… the sites' process: ${stallText(stalls)}`);
-    breakdown.push(`UDP datagrams dropped for a full receive buffer during the switch (this namespace): ${keys.drops}`);
-    const missed = sites.flatMap((s) => {
-      const c = s.consumers.get(targetPid);
-      return c && c.layer === 2 && !firstKey.has(c.ssrc) ? [`${s.unit}${s.pushedAt === undefined ? ' (no push)' : ''}`] : [];
-    });
     const since = (t: number | undefined) => (t === undefined ? [] : [t - tCmd]);
+    const targets = [...new Set([40, 80, 20].slice(0, SWITCHES).map((i) => units[Math.min(i, units.length - 1)]!))];
+    const runs = [];
+    for (const target of targets) {
+      runs.push(await switchTo(target));
+      await sleep(1500); // layers settle before the next
+    }
     return {
       sites: sites.length,
       consumers,
-      routers,
-      expected: ssrcs.length,
-      keyframeMs: ssrcs.flatMap((x) => (firstKey.has(x) ? [firstKey.get(x)!] : [])),
-      pushMs: sites.flatMap((s) => since(s.pushedAt)),
-      subscribedMs: sites.flatMap((s) => since(s.settledAt)),
-      missed,
+      routers: runs.at(-1)!.routers,
+      expected: runs.reduce((n, r) => n + r.expected, 0),
+      keyframeMs: runs.flatMap((r) => r.keyframeMs),
+      pushMs: runs.flatMap((r) => r.pushMs),
+      subscribedMs: runs.flatMap((r) => r.subscribedMs),
+      missed: runs.flatMap((r) => r.missed),
       failedJoins,
       breakdown,
+      switches: targets.length,
     };
   } finally {
     media.kill();
