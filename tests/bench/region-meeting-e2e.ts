@@ -74,6 +74,8 @@ export async function runThroughServer(siteCount: number, rate: number, progress
   // A trace event's timestamp is the worker's uv_hrtime in ms (CLOCK_MONOTONIC, as process.hrtime): when it happened
   // in the worker, not when this loop got round to the notification.
   const inWorker = (ts: number | bigint) => Number(ts) - Number(process.hrtime.bigint() / 1_000_000n) + since();
+  const sends: types.PlainTransport[] = [];
+  const plainPorts = () => [...sends, ...recvs].map((t) => t.tuple.localPort);
   const watched = new Set<types.PlainTransport>();
   const watch = async () => {
     for (const k of Object.values(seen)) k.length = 0;
@@ -121,7 +123,8 @@ export async function runThroughServer(siteCount: number, rate: number, progress
         const recv = await r.createPlainTransport(m.peerId, 'recv');
         await recv.connect({ ip: '127.0.0.1', port: m.sinkPort });
         recvs.push(recv);
-        return { sendPort: send.tuple.localPort, sendTransportId: send.id };
+        sends.push(send);
+        return { sendPort: send.tuple.localPort, sendTransportId: send.id, recvPort: recv.tuple.localPort };
       }
       case 'cameraOf':
         targetUnit = m.unitCode;
@@ -143,7 +146,7 @@ export async function runThroughServer(siteCount: number, rate: number, progress
         if (PROFILE) writeFileSync(PROFILE, JSON.stringify((await insp.post('Profiler.stop')).profile));
         const cpu = process.cpuUsage(cpu0);
         tSwitch = 0; // stalls between switches are not the switch's
-        return { serverStalls: stalls.splice(0), seen: TRACE ? seen : null, serverCpuMs: (cpu.user + cpu.system) / 1000, routers: (await room(meetingId)).shards.all.length };
+        return { serverStalls: stalls.splice(0), seen: TRACE ? seen : null, plainPorts: plainPorts(), serverCpuMs: (cpu.user + cpu.system) / 1000, routers: (await room(meetingId)).shards.all.length };
       }
       default:
         return {};

@@ -12,7 +12,8 @@ import * as rtp from '../helpers/syntheticRtp.ts';
 /** The sites' process → this one; every message is answered with `{ id, data }`. */
 export type ToMedia = { id: number } & (
   | { type: 'open'; index: number; audio: 'loud' | 'quiet' | null }
-  | { type: 'send'; index: number; port: number }
+  /** The site's send transport's port, and its receive transport's (where a receiver's PLI goes). */
+  | { type: 'send'; index: number; port: number; recvPort: number }
   /** The switch starts: from now on keyframe requests, keyframes sent and keyframes received are timed from `at`. */
   | { type: 'switch'; at: number }
   /** Arrival (ms after the switch) of the first 720p keyframe on each SSRC that has one. */
@@ -31,6 +32,7 @@ interface Media {
   audio: 'loud' | 'quiet' | null;
   sink: rtp.RtpSink;
   sender?: rtp.RtpSender;
+  recvPort?: number;
   keyframeDue: Set<number>;
   seq: number[];
   pliAt: number[];
@@ -46,6 +48,34 @@ function udpDrops(): number {
   return Number(values!.split(/\s+/)[head!.split(/\s+/).indexOf('RcvbufErrors')]);
 }
 let drops0 = 0;
+/** Drops per local UDP port (/proc/net/udp's last column), to tell whose buffer overflowed. */
+function dropsByPort(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 13) continue;
+    out.set(parseInt(f[1]!.split(':')[1]!, 16), Number(f.at(-1)));
+  }
+  return out;
+}
+let byPort0 = new Map<number, number>();
+
+/**
+ * 720p that cannot be decoded (its keyframe was lost): as a browser's receiver does, ask for one (PLI), at most
+ * every 100 ms per stream. Without it one dropped keyframe left a receiver dark until someone else asked.
+ */
+const lastAsk = new Map<number, number>();
+/** Streams (consumer SSRCs) that have had a keyframe, since they began. */
+const decodable = new Set<number>();
+let askedAgain = new Set<number>();
+function askAgain(index: number, ssrc: number): void {
+  const s = sites.get(index);
+  const t = now();
+  if (!s?.recvPort || t - (lastAsk.get(ssrc) ?? 0) < 100) return;
+  lastAsk.set(ssrc, t);
+  askedAgain.add(ssrc);
+  s.sink.socket.send(rtp.pliPacket(ssrc), s.recvPort, '127.0.0.1');
+}
 
 const t0 = now();
 const pump = () => {
@@ -72,9 +102,12 @@ async function handle(m: ToMedia): Promise<unknown> {
       const sink = await rtp.RtpSink.open();
       sink.socket.setRecvBufferSize(BUFFER);
       sink.onPacket = (msg) => {
-        if (!tSwitch) return;
+        if (msg.length < LAYER_BYTES[2]!) return;
         const ssrc = rtp.ssrcOf(msg);
-        if (!firstKey.has(ssrc) && msg.length >= LAYER_BYTES[2]! && rtp.isVp8Keyframe(msg)) firstKey.set(ssrc, now() - tSwitch);
+        const key = rtp.isVp8Keyframe(msg);
+        if (key) decodable.add(ssrc);
+        else if (!decodable.has(ssrc)) askAgain(i, ssrc);
+        if (key && tSwitch && !firstKey.has(ssrc)) firstKey.set(ssrc, now() - tSwitch);
       };
       const ssrcs = { mic: 10_000 + i, cam: [20_000 + i * 3, 20_001 + i * 3, 20_002 + i * 3] as [number, number, number] };
       sites.set(i, { ssrcs, audio: m.audio, sink, keyframeDue: new Set([0, 1, 2]), seq: [0, 0, 0, 0], pliAt: [], keySentAt: [] });
@@ -95,12 +128,15 @@ async function handle(m: ToMedia): Promise<unknown> {
       const elapsed = (now() - t0) / 1000;
       s.seq = [...layerPps.map((p) => Math.floor(elapsed * p)), Math.floor(elapsed * 50)];
       s.sender = sender;
+      s.recvPort = m.recvPort;
       return {};
     }
     case 'switch':
       tSwitch = m.at;
       firstKey.clear();
+      askedAgain = new Set();
       drops0 = udpDrops();
+      byPort0 = dropsByPort();
       for (const s of sites.values()) {
         s.pliAt = [];
         s.keySentAt = [];
@@ -113,6 +149,9 @@ async function handle(m: ToMedia): Promise<unknown> {
         pliAt: t.pliAt,
         keySentAt: t.keySentAt,
         drops: udpDrops() - drops0,
+        askedAgain: askedAgain.size,
+        dropsAt: [...dropsByPort()].map(([port, n]) => [port, n - (byPort0.get(port) ?? 0)]).filter(([, n]) => n! > 0).sort((a, b) => b[1]! - a[1]!).slice(0, 4),
+        mine: [...sites.values()].flatMap((x) => [x.sink.port, ...(x.sender ? [x.sender.socket.address().port] : [])]),
       };
     }
   }

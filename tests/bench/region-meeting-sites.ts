@@ -182,8 +182,8 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
       const joined = c === host ? first : await request(socket, 'meeting:join', { meetingId });
       const audio = !unmuted.has(unit) ? null : unit === control0.hostUnitCode ? 'loud' : 'quiet';
       const { sinkPort, ssrcs } = await toMedia<{ sinkPort: number; ssrcs: { mic: number; cam: [number, number, number] } }>({ type: 'open', index: i, audio });
-      const { sendPort, sendTransportId } = await ask<{ sendPort: number; sendTransportId: string }>({ type: 'transports', meetingId, peerId: joined.peerId, sinkPort });
-      await toMedia({ type: 'send', index: i, port: sendPort });
+      const { sendPort, sendTransportId, recvPort } = await ask<{ sendPort: number; sendTransportId: string; recvPort: number }>({ type: 'transports', meetingId, peerId: joined.peerId, sinkPort });
+      await toMedia({ type: 'send', index: i, port: sendPort, recvPort });
       const s: Site = {
         unit, index: i, socket, peerId: joined.peerId,
         control: joined.control, audible: joined.audible ?? [],
@@ -246,8 +246,8 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
         return c && c.layer === 2 ? [c.ssrc] : [];
       });
       const tgt = sites.find((x) => x.unit === target)!;
-      type Keyframes = { arrived: [number, number][]; pliAt: number[]; keySentAt: number[]; drops: number };
-      let keys: Keyframes = { arrived: [], pliAt: [], keySentAt: [], drops: 0 };
+      type Keyframes = { arrived: [number, number][]; pliAt: number[]; keySentAt: number[]; drops: number; askedAgain: number; dropsAt: [number, number][]; mine: number[] };
+      let keys: Keyframes = { arrived: [], pliAt: [], keySentAt: [], drops: 0, askedAgain: 0, dropsAt: [], mine: [] };
       const poll = async () => {
         keys = await toMedia<Keyframes>({ type: 'keyframes', ssrcs: watching(), target: tgt.index });
         for (const [x, t] of keys.arrived) firstKey.set(x, t);
@@ -261,7 +261,9 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
       type Seen = Record<'resumed' | 'keyOut' | 'pliOut' | 'keyIn', number[]>;
       const cpu = process.cpuUsage(cpu0);
       const switchMs = now() - tCmd;
-      const { serverStalls, routers, seen, serverCpuMs } = await ask<{ serverStalls: [number, number][]; routers: number; seen: Seen | null; serverCpuMs: number }>({ type: 'mark', at: 0 });
+      const { serverStalls, routers, seen, serverCpuMs, plainPorts } = await ask<{ serverStalls: [number, number][]; routers: number; seen: Seen | null; serverCpuMs: number; plainPorts: number[] }>({ type: 'mark', at: 0 });
+      const whose = (port: number) => (keys.mine.includes(port) ? 'a site' : plainPorts.includes(port) ? "a site's PlainTransport" : 'the server (a pipe between routers?)');
+      const dropsAt = keys.dropsAt.map(([p, n]) => `${n} at ${p} (${whose(p)})`).join(', ');
       const ssrcs = watching();
       const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
       const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -277,7 +279,7 @@ async function run(baseUrl: string, siteCount: number, rate: number): Promise<En
       breakdown.push(`CPU over the switch's ${switchMs.toFixed(0)} ms (to the last keyframe, polled every 20 ms): the server's process ${serverCpuMs.toFixed(0)} ms, the consoles' ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
       breakdown.push(`event-loop stalls > 15 ms (at ms: length), the server's: ${stallText(serverStalls)}`);
       breakdown.push(`… the sites' process: ${stallText(stalls)}`);
-      breakdown.push(`UDP datagrams dropped for a full receive buffer during the switch (this namespace): ${keys.drops}`);
+      breakdown.push(`UDP datagrams dropped for a full receive buffer during the switch (this namespace): ${keys.drops}; receivers that got 720p without its keyframe and sent PLI: ${keys.askedAgain}${dropsAt ? `; most at ${dropsAt}` : ''}`);
       const missed = sites.flatMap((s) => {
         const c = s.consumers.get(targetPid);
         return c && c.layer === 2 && !firstKey.has(c.ssrc) ? [`${s.unit}${s.pushedAt === undefined ? ' (no push)' : ''} (→ ${target})`] : [];

@@ -127,6 +127,17 @@ export class RtpSender {
   }
 }
 
+/** A receiver's PLI (PSFB, FMT 1) for `mediaSsrc`. */
+export function pliPacket(mediaSsrc: number): Buffer {
+  const b = Buffer.alloc(12);
+  b[0] = 0x81; // V=2, FMT=1
+  b[1] = 206;
+  b.writeUInt16BE(2, 2); // length in 32-bit words minus one
+  b.writeUInt32BE(1, 4); // sender SSRC
+  b.writeUInt32BE(mediaSsrc >>> 0, 8);
+  return b;
+}
+
 /** PSFB (206) with FMT 1 (PLI) or 4 (FIR), or RTPFB… anywhere in a compound RTCP packet: the media SSRC asked for. */
 export function keyframeRequests(rtcp: Buffer): number[] {
   const out: number[] = [];
