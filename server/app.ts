@@ -46,6 +46,15 @@ import { CertTrust, type CertTrustConfig } from './certificates/trust.ts';
 import { createTlsServer } from './certificates/tlsServer.ts';
 import { createPlatformRuntime } from './platform/runtime.ts';
 
+/**
+ * socket.io's heartbeat. A socket is dropped when its pong is not handled within pingTimeout of the ping; after
+ * a stall the timers run before the pending pong is read, so any event-loop stall longer than pingTimeout (a
+ * 116-site join, a worker restart, a long GC, a console's busy tab) would drop every site at once and start a
+ * rejoin storm. 20 s rides those out; a silent drop is still noticed within pingInterval + pingTimeout = 25 s
+ * (a closed connection at once), and a ping every 5 s costs 23 tiny packets a second at 116 sites.
+ */
+export const HEARTBEAT = { pingInterval: 5_000, pingTimeout: 20_000 } as const;
+
 export interface AppOptions {
   dbHandle: DbHandle;
   pool: WorkerPool;
@@ -95,8 +104,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   const certs = new CertTrust(opts.certificates);
   if (!certs.enforced) log.warn('no client or UKey CA configured: the two-factor (certificate) policy is not enforced');
   const server = opts.tls ? createTlsServer(app, opts.tls, certs.clientCas.length ? opts.certificates?.clientCa : undefined) : http.createServer(app);
-  // A short heartbeat notices a dropped site in ~15 s instead of ~45 s, so it rejoins sooner.
-  const io: AppIo = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, { serveClient: false, maxHttpBufferSize: 1e6, pingInterval: 10_000, pingTimeout: 5_000, allowRequest: allowSocketRequest });
+  const io: AppIo = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, { serveClient: false, maxHttpBufferSize: 1e6, ...HEARTBEAT, allowRequest: allowSocketRequest });
   const infra: AppContext = { db, tree, log, io };
   const reports = createReportRuntime(infra);
   const ctx: AppServices = {

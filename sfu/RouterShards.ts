@@ -10,7 +10,7 @@
  * router costs its worker memory and each pipe its RTCP); the next site that does not fit home opens a new one.
  */
 import type { types } from 'mediasoup';
-import { MEDIA_CODECS, SPREAD_DEFAULTS } from './config.ts';
+import { MEDIA_CODECS, PIPE_LISTEN_INFO, SPREAD_DEFAULTS } from './config.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 
 export interface Shard {
@@ -130,7 +130,7 @@ export class RouterShards {
     const key = `${producerId}>${to.router.id}`;
     let pipe = this.#pipes.get(key);
     if (!pipe) {
-      pipe = from.router.pipeToRouter({ producerId, router: to.router }).then(() => undefined);
+      pipe = from.router.pipeToRouter({ producerId, router: to.router, listenInfo: PIPE_LISTEN_INFO }).then(() => undefined);
       this.#pipes.set(key, pipe);
       pipe.catch(() => this.#pipes.delete(key));
     }

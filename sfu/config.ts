@@ -82,5 +82,13 @@ export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
   },
 ];
 
+/**
+ * The pipe between two routers of a meeting (RouterShards.pipe): one UDP socket carries every layer of every piped
+ * producer, so with the kernel's default 208 KiB buffer a worker held off its core for ~100 ms overflowed it and
+ * dropped keyframes (the region bench at load 7–14: thousands of drops, nearly all on this one socket). 4 MiB
+ * rides that out; the kernel caps it at net.core.rmem_max / wmem_max, which a server should raise to 4 MiB.
+ */
+export const PIPE_LISTEN_INFO: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1', recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 };
+
 /** Enough for 1080p simulcast from a sub-venue; the browser's BWE works within it. */
 export const TRANSPORT_BITRATE = { initialOutgoing: 1_500_000, maxIncoming: 6_000_000 };

@@ -1,8 +1,8 @@
 /**
  * Live meetings: one MeetingRoom (router) per meeting, created when the first site joins; the sites in it
  * (joined sockets) and the socket.io signalling (signalling.ts) that drives it; recording (meetingRecorders.ts).
- * The chair's control state (control.ts, a pure reducer) lives here per meeting; its effects are applied
- * to mediasoup on the server (a muted site's audio stops at the SFU) and every change is pushed to all sites.
+ * The chair's control state (contract/meetingControl.ts, a pure reducer) lives here per meeting; its effects are
+ * applied by controlEffects.ts (a muted site's audio stops at the SFU) and every change is pushed to all sites.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -13,25 +13,24 @@ import { MeetingRoom } from '../../sfu/MeetingRoom.ts';
 import type { WorkerPool } from '../../sfu/WorkerPool.ts';
 import { hasAnyRole, type SessionUser } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { meetingChannel, unitRoom } from '../realtime/rooms.ts';
+import { meetingChannel } from '../realtime/rooms.ts';
 import { SlidingWindowLimit } from '../realtime/slidingWindowLimit.ts';
 import { ApiError, errors } from '../http/errors.ts';
 import type { OrgTree } from '../org/tree.ts';
 import {
   initialControlState,
   reduce,
-  savedPart,
   type Actor,
   type Command,
   type ControlErrorCode,
   type ControlState,
-  type Effect,
 } from '../../contract/meetingControl.ts';
 import { CHAT_PER_MINUTE, type MeetingDto, type PeerInfo, type ProducerInfo, type SiteHealth } from '../../contract/meetings.ts';
 import type { DialPush } from '../../contract/voice.ts';
 import { MeetingRecorders } from './meetingRecorders.ts';
 import { checkJoinPin } from './pin.ts';
-import { endMeeting, findMeeting, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, recordPhoneJoin, saveControl } from './repo.ts';
+import { findMeeting, hasAttended, isUnitInvited, loadControl, markLive, recordJoin, recordLeave, recordPhoneJoin } from './repo.ts';
+import { ControlEffects } from './controlEffects.ts';
 import { attachSignalling, type SignallingHub } from './signalling.ts';
 import { siteHealth } from './siteHealth.ts';
 
@@ -105,8 +104,8 @@ export class MeetingHub implements SignallingHub {
   readonly #controls = new Map<string, Promise<ControlState>>();
   /** Commands of one meeting run one after another. */
   readonly #queues = new Map<string, Promise<unknown>>();
-  readonly #patrolTimers = new Map<string, ReturnType<typeof setInterval>>();
   readonly #recorders: MeetingRecorders;
+  readonly #effects: ControlEffects;
   readonly #phones = new Map<string, PhoneSite>(); // peer id → phone call
   #dialer: PhoneDialer | null = null;
 
@@ -118,6 +117,18 @@ export class MeetingHub implements SignallingHub {
       controlState: (id) => this.controlState(id),
       command: (id, cmd, actor) => this.command(id, cmd, actor),
     });
+    this.#effects = new ControlEffects(deps, {
+      liveRoom: (id) => this.liveRoom(id),
+      socketsOf: (id, units) => this.#socketsOf(id, units),
+      leave: (socket, announce) => this.leave(socket, announce),
+      hangupPhones: async (id, unitCode, why) => {
+        for (const p of this.#phonesOf(id, unitCode)) {
+          p.hangup(why);
+          await this.leavePhone(p.peerId);
+        }
+      },
+      command: (id, cmd, actor) => this.command(id, cmd, actor),
+    }, this.#recorders);
     deps.pool.on('workerReplaced', (slot, error) =>
       deps.log.error({ worker: slot.index, err: error.message }, 'mediasoup worker died and was replaced; its meetings restart'),
     );
@@ -221,7 +232,7 @@ export class MeetingHub implements SignallingHub {
     if (control.ended) throw errors.meetingEnded();
     if (control.removed.includes(user.unitCode)) throw errors.meetingRemoved();
     // A locked meeting admits no new site; a site that was already in (a network drop) may come back.
-    if (control.locked && user.unitCode !== meeting.hostUnitCode && !(await this.#hasAttended(meetingId, user.unitCode))) {
+    if (control.locked && user.unitCode !== meeting.hostUnitCode && !(await hasAttended(this.deps.db, meetingId, user.unitCode))) {
       throw errors.meetingLocked();
     }
     await this.leave(socket);
@@ -262,7 +273,7 @@ export class MeetingHub implements SignallingHub {
     const control = await this.#control(meetingId);
     if (control.ended) throw errors.meetingEnded();
     if (control.removed.includes(caller.unitCode)) throw errors.meetingRemoved();
-    if (control.locked && caller.unitCode !== meeting.hostUnitCode && !(await this.#hasAttended(meetingId, caller.unitCode))) throw errors.meetingLocked();
+    if (control.locked && caller.unitCode !== meeting.hostUnitCode && !(await hasAttended(this.deps.db, meetingId, caller.unitCode))) throw errors.meetingLocked();
     const room = await this.#room(meetingId);
     const peerId = `phone-${randomUUID()}`;
     room.addPeer({ peerId, userId: 0, displayName: `电话 ${caller.phone}`, unitCode: caller.unitCode, unitName: caller.unitName, phone: caller.phone });
@@ -300,8 +311,7 @@ export class MeetingHub implements SignallingHub {
   }
 
   async close(): Promise<void> {
-    for (const t of this.#patrolTimers.values()) clearInterval(t);
-    this.#patrolTimers.clear();
+    this.#effects.stopAll();
     await this.#recorders.stopAll();
     for (const p of this.#rooms.values()) (await p.catch(() => null))?.close();
     this.#rooms.clear();
@@ -340,7 +350,7 @@ export class MeetingHub implements SignallingHub {
     // Saved first: a change that is not stored (a restart would forget it) is not made, and the caller hears so.
     if (r.effects.some((e) => e.type === 'persist')) {
       try {
-        await this.#effect(r.state, { type: 'persist' });
+        await this.#effects.apply(r.state, { type: 'persist' });
       } catch (e) {
         this.deps.log.error({ meetingId, command: cmd.type, err: (e as Error).message }, 'control change not saved');
         throw errors.controlNotSaved();
@@ -348,7 +358,7 @@ export class MeetingHub implements SignallingHub {
     }
     this.#controls.set(meetingId, Promise.resolve(r.state));
     for (const effect of r.effects.filter((e) => e.type !== 'persist')) {
-      await this.#effect(r.state, effect).catch((e: Error) =>
+      await this.#effects.apply(r.state, effect).catch((e: Error) =>
         this.deps.log.error({ meetingId, effect: effect.type, err: e.message }, 'control effect failed'),
       );
     }
@@ -360,75 +370,6 @@ export class MeetingHub implements SignallingHub {
     return r.state;
   }
 
-  async #effect(state: ControlState, effect: Effect): Promise<void> {
-    const meetingId = state.meetingId;
-    const room = await this.liveRoom(meetingId);
-    switch (effect.type) {
-      case 'audio':
-        await room?.setUnitPaused(effect.unitCode, 'mic', effect.paused);
-        return;
-      case 'video':
-        await room?.setUnitPaused(effect.unitCode, 'camera', effect.paused);
-        return;
-      case 'stopShare':
-        for (const pr of room?.unitProducers(effect.unitCode, 'screen') ?? []) pr.close();
-        return;
-      case 'kick':
-        for (const sid of this.#socketsOf(meetingId, [effect.unitCode])) {
-          this.deps.io.to(sid).emit('meeting:removed', { meetingId });
-          const s = this.deps.io.sockets.sockets.get(sid);
-          if (s) await this.leave(s);
-        }
-        for (const p of this.#phonesOf(meetingId, effect.unitCode)) {
-          p.hangup('removed');
-          await this.leavePhone(p.peerId);
-        }
-        return;
-      case 'patrolTimer':
-        this.#patrol(state, effect.run);
-        return;
-      case 'record':
-        if (effect.run) await this.#recorders.start(state, room);
-        else await this.#recorders.stop(meetingId);
-        return;
-      case 'persist':
-        await saveControl(this.deps.db, meetingId, { locked: state.locked, endsAt: state.endsAt, saved: savedPart(state) });
-        return;
-      case 'end': {
-        await endMeeting(this.deps.db, meetingId);
-        this.#patrol(state, false);
-        // To the sites inside and to every invited unit's consoles (their meeting lists).
-        this.deps.io.to([meetingChannel(meetingId), ...state.units.map(unitRoom)]).emit('meeting:ended', { meetingId });
-        for (const sid of this.#socketsOf(meetingId)) {
-          const s = this.deps.io.sockets.sockets.get(sid);
-          if (s) await this.leave(s, false);
-        }
-        for (const p of this.#phonesOf(meetingId)) {
-          p.hangup('ended');
-          await this.leavePhone(p.peerId);
-        }
-        room?.close();
-        return;
-      }
-    }
-  }
-
-  #patrol(state: ControlState, run: boolean): void {
-    const id = state.meetingId;
-    clearInterval(this.#patrolTimers.get(id));
-    this.#patrolTimers.delete(id);
-    if (!run || !state.patrol) return;
-    const timer = setInterval(() => {
-      void (async () => {
-        const room = await this.liveRoom(id);
-        if (!room) return; // nobody connected (or the worker is being replaced): hold the patrol where it is
-        await this.command(id, { type: 'patrolTick', withVideo: room.unitsWithVideo() }, { unitCode: '', chair: false, system: true });
-      })().catch((e: Error) => this.deps.log.warn({ meetingId: id, err: e.message }, 'patrol tick failed'));
-    }, state.patrol.intervalSec * 1000);
-    timer.unref?.();
-    this.#patrolTimers.set(id, timer);
-  }
-
   /** The meeting's router if it runs (null while nobody is in or its worker is being replaced). */
   async liveRoom(meetingId: string): Promise<MeetingRoom | null> {
     const p = this.#rooms.get(meetingId);
@@ -438,16 +379,6 @@ export class MeetingHub implements SignallingHub {
 
   #socketsOf(meetingId: string, units?: string[]): string[] {
     return [...this.#joined].filter(([, j]) => j.meetingId === meetingId && (!units || units.includes(j.unitCode))).map(([sid]) => sid);
-  }
-
-  async #hasAttended(meetingId: string, unitCode: string): Promise<boolean> {
-    const row = await this.deps.db
-      .selectFrom('meeting_attendance')
-      .select('id')
-      .where('meeting_id', '=', meetingId)
-      .where('unit_code', '=', unitCode)
-      .executeTakeFirst();
-    return row !== undefined;
   }
 
   // ---- rooms ------------------------------------------------------------------------

@@ -118,6 +118,12 @@ export async function markLive(db: Kysely<Database>, meetingId: string): Promise
   await db.updateTable('meetings').set({ status: 'live' }).where('id', '=', meetingId).where('status', '=', 'scheduled').execute();
 }
 
+/** Whether a unit was ever in the meeting (a locked meeting lets such a site back in). */
+export async function hasAttended(db: Kysely<Database>, meetingId: string, unitCode: string): Promise<boolean> {
+  const row = await db.selectFrom('meeting_attendance').select('id').where('meeting_id', '=', meetingId).where('unit_code', '=', unitCode).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function recordJoin(db: Kysely<Database>, meetingId: string, unitCode: string, userId: number): Promise<number> {
   const row = await db
     .insertInto('meeting_attendance')

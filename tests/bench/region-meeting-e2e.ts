@@ -1,58 +1,20 @@
 /**
- * The region meeting through the real server (part of tests/bench/region-meeting.ts, printed only): every site
- * logs in as its unit's venue account, joins over socket.io and behaves as its console does — on every
- * `control:state`, `audio:audible`, `producer:new` and `producer:closed` push it runs decideView
- * (contract/subscription.ts) and closes, consumes, resumes and re-layers over the socket until it holds exactly
- * what it shows. Media is synthetic (hand-built RTP over PlainTransports that the server places on its routers,
- * as meeting-spread.test.ts does); the server spreads the meeting over its two workers itself (RouterShards).
- * Chair switch (点名) is timed end to end: from the chair's socket command to the new site's first 720p
- * keyframe at every receiver, with the moment each console got the push and finished re-subscribing.
+ * The region meeting through the real server (part of tests/bench/region-meeting.ts, printed only): this
+ * process runs the server (its two mediasoup workers, RouterShards spreading the meeting itself); the sites —
+ * every unit's console over socket.io and its synthetic media — run in a second process
+ * (region-meeting-sites.ts), as consoles do on machines of their own, so the server's event loop carries the
+ * server's work only. The sites ask this process over IPC for what a browser would get by WebRTC: PlainTransports
+ * on the router the server placed them on (as meeting-spread.test.ts does). Chair switch (点名) is timed end to
+ * end: from the chair's socket command to the new site's first 720p keyframe at every receiver, with the
+ * moment each console got the push and finished re-subscribing.
  */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
-import type { ControlState } from '../../contract/meetingControl.ts';
-import type { ProducerInfo } from '../../contract/meetings.ts';
-import { decideView } from '../../contract/subscription.ts';
 import { connectDb } from '../../db/connect.ts';
-import type { Socket as RawSocket } from 'socket.io-client';
-import type { ClientEvent } from '../../contract/socket.ts';
-import { Client, startTestServer, type Socket } from '../helpers/app.ts';
-import * as rtp from '../helpers/syntheticRtp.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A socket request as the console makes it, with a timeout for a loaded machine (the tests' helper allows 10 s). */
-function request<T = any>(socket: Socket, event: ClientEvent, payload: unknown = {}): Promise<T> {
-  return new Promise((resolve, reject) => {
-    (socket as unknown as RawSocket).timeout(60_000).emit(event, payload, (err: Error | null, res: any) => {
-      if (err) return reject(err);
-      if (res.ok) resolve(res.data as T);
-      else reject(Object.assign(new Error(res.error.message), { code: res.error.code }));
-    });
-  });
-}
-const LAYER_BYTES = [300, 700, 1100];
-
-interface Site {
-  unit: string;
-  socket: Socket;
-  peerId: string;
-  sender: rtp.RtpSender;
-  sink: rtp.RtpSink;
-  ssrcs: { mic: number; cam: [number, number, number] };
-  keyframeDue: Set<number>;
-  seq: number[];
-  control: ControlState;
-  audible: string[];
-  producers: Map<string, ProducerInfo>;
-  /** producer id → consumer (id, SSRC, layer) this console holds */
-  consumers: Map<string, { id: string; ssrc: number; layer: number }>;
-  /** One re-subscription at a time; a push during one asks for another after it. */
-  busy: Promise<void> | null;
-  again: boolean;
-  pushedAt?: number;
-  settledAt?: number;
-}
+import { startTestServer } from '../helpers/app.ts';
 
 export interface EndToEndResult {
   sites: number;
@@ -66,203 +28,146 @@ export interface EndToEndResult {
   missed: string[];
   /** Sites whose join did not complete (timed out on a loaded machine). */
   failedJoins: string[];
+  /** Where each switch's time went (printed lines). */
+  breakdown: string[];
+  /** How many switches the figures pool (each receiver once per switch). */
+  switches: number;
 }
 
+/** The sites' process → this one (`id` pairs a question with its answer). */
+export type FromSites = { id: number } & (
+  | { type: 'transports'; meetingId: string; peerId: string; sinkPort: number }
+  | { type: 'cameraOf'; meetingId: string; unitCode: string }
+  /** The switch starts (`at`, wall-clock ms) or ends (0): this process's event-loop stalls in between. */
+  | { type: 'mark'; at: number }
+  | { type: 'progress'; what: string }
+  | { type: 'result'; result: EndToEndResult }
+  | { type: 'failed'; error: string }
+);
+export interface ToSites {
+  id: number;
+  data: unknown;
+}
+
+/** REGION_PROFILE=<file>: a CPU profile of the server process during the switch (Chrome DevTools format). */
+const PROFILE = process.env.REGION_PROFILE;
+/** REGION_TRACE=1: mediasoup's view of the switch by trace events (costs the server a request per new consumer). */
+const TRACE = process.env.REGION_TRACE === '1';
+const now = () => performance.timeOrigin + performance.now();
+
 export async function runThroughServer(siteCount: number, rate: number, progress: (what: string) => void): Promise<EndToEndResult> {
-  const layerPps = [20, 50, 168].map((p) => p * rate);
   const srv = await startTestServer(await connectDb({ dataDir: 'memory://' }), { sfu: { numWorkers: 2 } });
-  const clients: Client[] = [];
-  const sites: Site[] = [];
-  let pumping = true;
+  const child = fork(new URL('./region-meeting-sites.ts', import.meta.url), [srv.baseUrl, String(siteCount), String(rate)], {
+    execArgv: ['--import', 'tsx'],
+  });
+  let tSwitch = 0;
+  let cpu0 = process.cpuUsage();
+  let meetingId = '';
+  let targetPid = '';
+  const recvs: types.PlainTransport[] = [];
+  /**
+   * Seen by mediasoup during the switch (ms from the command): the target's new consumers resumed (in this
+   * process) and their first keyframe out, its producer's keyframe requests out and keyframes in (in the worker).
+   */
+  const seen = { resumed: [] as number[], keyOut: [] as number[], pliOut: [] as number[], keyIn: [] as number[] };
+  const since = () => now() - tSwitch;
+  // A trace event's timestamp is the worker's uv_hrtime in ms (CLOCK_MONOTONIC, as process.hrtime): when it happened
+  // in the worker, not when this loop got round to the notification.
+  const inWorker = (ts: number | bigint) => Number(ts) - Number(process.hrtime.bigint() / 1_000_000n) + since();
+  const sends: types.PlainTransport[] = [];
+  const plainPorts = () => [...sends, ...recvs].map((t) => t.tuple.localPort);
+  const watched = new Set<types.PlainTransport>();
+  const watch = async () => {
+    for (const k of Object.values(seen)) k.length = 0;
+    for (const t of recvs) {
+      if (watched.has(t)) continue;
+      watched.add(t);
+      t.observer.on('newconsumer', (c) => {
+        if (c.producerId !== targetPid) return;
+        c.observer.once('resume', () => seen.resumed.push(since()));
+        let first = true;
+        c.on('trace', (e) => {
+          if (e.type === 'keyframe' && first) seen.keyOut.push(inWorker(e.timestamp));
+          first = false;
+        });
+        void c.enableTraceEvent(['keyframe']).catch(() => undefined);
+      });
+    }
+    const pr = (await room(meetingId)).unitProducers(targetUnit, 'camera')[0]!;
+    pr.on('trace', (e) => {
+      if (e.type === 'keyframe') seen.keyIn.push(inWorker(e.timestamp));
+      else seen.pliOut.push(inWorker(e.timestamp));
+    });
+    await pr.enableTraceEvent(['keyframe', 'pli', 'fir']);
+  };
+  let targetUnit = '';
+  const insp = new Session();
+  const stalls: [number, number][] = [];
+  let lastTick = now();
+  const probe = setInterval(() => {
+    const t = now();
+    if (tSwitch && t - lastTick > 15) stalls.push([lastTick - tSwitch, t - lastTick]);
+    lastTick = t;
+  }, 5);
+  const room = async (meetingId: string) => {
+    const r = await srv.app.ctx.meetings.liveRoom(meetingId);
+    if (!r) throw new Error(`meeting ${meetingId} is not live`);
+    return r;
+  };
+  const answer = async (m: FromSites): Promise<unknown> => {
+    switch (m.type) {
+      case 'transports': {
+        meetingId = m.meetingId;
+        const r = await room(m.meetingId);
+        const send = await r.createPlainTransport(m.peerId, 'send');
+        const recv = await r.createPlainTransport(m.peerId, 'recv');
+        await recv.connect({ ip: '127.0.0.1', port: m.sinkPort });
+        recvs.push(recv);
+        sends.push(send);
+        return { sendPort: send.tuple.localPort, sendTransportId: send.id, recvPort: recv.tuple.localPort };
+      }
+      case 'cameraOf':
+        targetUnit = m.unitCode;
+        targetPid = (await room(m.meetingId)).unitProducers(m.unitCode, 'camera')[0]!.id;
+        return { producerId: targetPid };
+      case 'mark': {
+        if (m.at) {
+          tSwitch = m.at;
+          cpu0 = process.cpuUsage();
+          if (TRACE) await watch();
+          if (PROFILE) {
+            insp.connect();
+            await insp.post('Profiler.enable');
+            await insp.post('Profiler.setSamplingInterval', { interval: 200 });
+            await insp.post('Profiler.start');
+          }
+          return {};
+        }
+        if (PROFILE) writeFileSync(PROFILE, JSON.stringify((await insp.post('Profiler.stop')).profile));
+        const cpu = process.cpuUsage(cpu0);
+        tSwitch = 0; // stalls between switches are not the switch's
+        return { serverStalls: stalls.splice(0), seen: TRACE ? seen : null, plainPorts: plainPorts(), serverCpuMs: (cpu.user + cpu.system) / 1000, routers: (await room(meetingId)).shards.all.length };
+      }
+      default:
+        return {};
+    }
+  };
   try {
-    const host = await Client.login(srv.baseUrl, '150000-leader');
-    clients.push(host);
-    const res = await host.post('/api/meetings', { title: '全区视频会商（基准）', scope: { kind: 'region' } });
-    if (res.status !== 201) throw new Error(`create meeting: ${res.status} ${JSON.stringify(res.body)}`);
-    const meetingId: string = res.body.meeting.id;
-
-    const hostSocket = await host.socket();
-    const first = await request(hostSocket, 'meeting:join', { meetingId });
-    const control0 = first.control as ControlState;
-    const units = [control0.hostUnitCode, ...control0.units.filter((u) => u !== control0.hostUnitCode)].slice(0, siteCount);
-    const unmuted = new Set(units.slice(0, 3));
-    const room = (await srv.app.ctx.meetings.liveRoom(meetingId))!;
-
-    const resubscribe = (s: Site): Promise<void> => {
-      if (s.busy) {
-        s.again = true;
-        return s.busy;
-      }
-      s.busy = (async () => {
-        do {
-          s.again = false;
-          await subscribeOnce(s);
-        } while (s.again);
-        s.busy = null;
-        s.settledAt = performance.now();
-      })();
-      return s.busy;
-    };
-    const subscribeOnce = async (s: Site) => {
-      const byPeer = new Map<string, { cam?: ProducerInfo; mic?: ProducerInfo; unit: string }>();
-      for (const p of s.producers.values()) {
-        const e = byPeer.get(p.peerId) ?? { unit: p.unitCode };
-        if (p.source === 'camera') e.cam = p;
-        if (p.source === 'mic') e.mic = p;
-        byPeer.set(p.peerId, e);
-      }
-      const view = decideView({
-        control: s.control, viewerUnit: s.unit, viewerIsChair: s.unit === control0.hostUnitCode, hostUnitCode: control0.hostUnitCode,
-        sites: [...byPeer.entries()].map(([key, e]) => ({ key, unitCode: e.unit, hasVideo: !!e.cam, hasScreen: false })),
-        pin: null, page: 0, audible: s.audible,
+    return await new Promise<EndToEndResult>((resolve, reject) => {
+      child.on('message', (m: FromSites) => {
+        if (m.type === 'progress') return progress(m.what);
+        if (m.type === 'result') return resolve(m.result);
+        if (m.type === 'failed') return reject(new Error(m.error));
+        answer(m).then(
+          (data) => child.send({ id: m.id, data } satisfies ToSites),
+          (e: Error) => reject(e),
+        );
       });
-      const wanted = new Map<string, number>();
-      for (const v of view.video) {
-        const cam = byPeer.get(v.key)?.cam;
-        if (cam) wanted.set(cam.producerId, v.layer);
-      }
-      for (const key of view.audio) {
-        const mic = byPeer.get(key)?.mic;
-        if (mic) wanted.set(mic.producerId, -1);
-      }
-      const steps: Promise<unknown>[] = [];
-      for (const [pid, c] of s.consumers) {
-        if (wanted.has(pid)) continue;
-        s.consumers.delete(pid);
-        steps.push(request(s.socket, 'consumer:close', { consumerId: c.id }).catch(() => undefined));
-      }
-      for (const [pid, layer] of wanted) {
-        const held = s.consumers.get(pid);
-        if (held) {
-          if (layer >= 0 && held.layer !== layer) {
-            held.layer = layer;
-            steps.push(request(s.socket, 'consumer:setPreferredLayers', { consumerId: held.id, spatialLayer: layer }).catch(() => undefined));
-          }
-          continue;
-        }
-        steps.push((async () => {
-          const c = await request(s.socket, 'consume', { producerId: pid, rtpCapabilities: room.rtpCapabilities, ...(layer >= 0 ? { spatialLayer: layer } : {}) });
-          s.consumers.set(pid, { id: c.id, ssrc: (c.rtpParameters as types.RtpParameters).encodings![0]!.ssrc!, layer });
-          await request(s.socket, 'consumer:resume', { consumerId: c.id });
-        })().catch(() => undefined));
-      }
-      await Promise.all(steps);
-    };
-
-    // ---- sites join (in batches, as consoles do at a meeting's start) and send
-    const join = async (unit: string, i: number) => {
-      const c = unit === control0.hostUnitCode ? host : await Client.login(srv.baseUrl, `${unit}-venue`);
-      if (c !== host) clients.push(c);
-      const socket = c === host ? hostSocket : await c.socket();
-      const joined = c === host ? first : await request(socket, 'meeting:join', { meetingId });
-      const send = await room.createPlainTransport(joined.peerId, 'send');
-      const sender = await rtp.RtpSender.open(send);
-      const recv = await room.createPlainTransport(joined.peerId, 'recv');
-      const sink = await rtp.RtpSink.open();
-      await recv.connect({ ip: '127.0.0.1', port: sink.port });
-      const s: Site = {
-        unit, socket, peerId: joined.peerId, sender, sink,
-        ssrcs: { mic: 10_000 + i, cam: [20_000 + i * 3, 20_001 + i * 3, 20_002 + i * 3] },
-        keyframeDue: new Set([0, 1, 2]), seq: [0, 0, 0, 0],
-        control: joined.control, audible: joined.audible ?? [],
-        producers: new Map((joined.producers as ProducerInfo[]).map((p) => [p.producerId, p])), consumers: new Map(), busy: null, again: false,
-      };
-      sender.onRtcp((msg) => {
-        for (const ssrc of rtp.keyframeRequests(msg)) {
-          const l = s.ssrcs.cam.indexOf(ssrc);
-          if (l >= 0) s.keyframeDue.add(l);
-        }
-      });
-      socket.on('control:state', (state) => {
-        s.control = state;
-        s.pushedAt ??= performance.now();
-        void resubscribe(s);
-      });
-      socket.on('audio:audible', (p) => { s.audible = p.units; void resubscribe(s); });
-      socket.on('producer:new', (p) => { s.producers.set(p.producerId, p); void resubscribe(s); });
-      socket.on('producer:closed', (p) => { s.producers.delete(p.producerId); void resubscribe(s); });
-      if (unmuted.has(unit)) await request(socket, 'produce', { transportId: send.id, kind: 'audio', rtpParameters: rtp.opusParameters(s.ssrcs.mic), appData: { source: 'mic' } });
-      await request(socket, 'produce', { transportId: send.id, kind: 'video', rtpParameters: rtp.vp8SimulcastParameters(s.ssrcs.cam), appData: { source: 'camera' } });
-      sites.push(s);
-    };
-    const failedJoins: string[] = [];
-    const t0 = performance.now();
-    const pump = () => {
-      if (!pumping) return;
-      const elapsed = (performance.now() - t0) / 1000;
-      for (const s of sites) {
-        if (unmuted.has(s.unit)) while (s.seq[3]! < elapsed * 50) s.sender.send(rtp.opusPacket(s.ssrcs.mic, ++s.seq[3]!, s.unit === control0.hostUnitCode ? -25 : -100));
-        for (let l = 0; l < 3; l++) {
-          while (s.seq[l]! < elapsed * layerPps[l]! || s.keyframeDue.has(l)) {
-            const key = s.keyframeDue.delete(l);
-            s.sender.send(rtp.vp8Packet(s.ssrcs.cam[l]!, ++s.seq[l]!, s.seq[l]!, key, LAYER_BYTES[l]!));
-          }
-        }
-      }
-      setTimeout(pump, 10);
-    };
-    pump();
-    await join(units[0]!, 0);
-    for (let i = 1; i < units.length; i += 4) {
-      // A site whose join times out on a starved machine is left out (and counted), as a console would retry.
-      await Promise.all(units.slice(i, i + 4).map((u, j) => join(u, i + j).catch((e: Error) => { failedJoins.push(`${u}: ${e.message}`); })));
-      progress(`through the server: ${sites.length} sites joined`);
-    }
-    const chair = sites[0]!;
-    await request(chair.socket, 'control', { command: { type: 'rollcall', unitCode: units[Math.min(5, units.length - 1)]! } });
-    await sleep(1500);
-    await Promise.all(sites.map((s) => resubscribe(s)));
-    await sleep(1500); // layers settle
-    const consumers = sites.reduce((n, s) => n + s.consumers.size, 0);
-    progress(`through the server: ${consumers} consumers`);
-
-    // ---- chair switch (点名), end to end
-    const target = units[Math.min(40, units.length - 1)]!;
-    const firstKey = new Map<number, number>();
-    let tCmd = 0;
-    for (const s of sites) {
-      s.pushedAt = undefined;
-      s.settledAt = undefined;
-      s.sink.onPacket = (msg: Buffer) => {
-        const ssrc = rtp.ssrcOf(msg);
-        if (!firstKey.has(ssrc) && msg.length >= LAYER_BYTES[2]! && rtp.isVp8Keyframe(msg)) firstKey.set(ssrc, performance.now() - tCmd);
-      };
-    }
-    tCmd = performance.now();
-    await request(chair.socket, 'control', { command: { type: 'rollcall', unitCode: target } });
-    const targetCam = () => [...chair.producers.values(), ...sites.flatMap((s) => [...s.producers.values()])].find((p) => p.unitCode === target && p.source === 'camera')?.producerId;
-    const deadline = performance.now() + 8000;
-    const watching = () => sites.flatMap((s) => {
-      const pid = targetCam();
-      const c = pid ? s.consumers.get(pid) : undefined;
-      return c && c.layer === 2 ? [c.ssrc] : [];
+      child.on('exit', (code) => reject(new Error(`the sites' process exited (${code})`)));
     });
-    while (performance.now() < deadline && (sites.some((s) => s.busy || s.settledAt === undefined) || watching().some((x) => !firstKey.has(x)))) await sleep(20);
-    const ssrcs = watching();
-    const missed = sites.flatMap((s) => {
-      const pid = targetCam();
-      const c = pid ? s.consumers.get(pid) : undefined;
-      return c && c.layer === 2 && !firstKey.has(c.ssrc) ? [`${s.unit}${s.pushedAt === undefined ? ' (no push)' : ''}`] : [];
-    });
-    const since = (t: number | undefined) => (t === undefined ? [] : [t - tCmd]);
-    return {
-      sites: sites.length,
-      consumers,
-      routers: room.shards.all.length,
-      expected: ssrcs.length,
-      keyframeMs: ssrcs.flatMap((x) => (firstKey.has(x) ? [firstKey.get(x)!] : [])),
-      pushMs: sites.flatMap((s) => since(s.pushedAt)),
-      subscribedMs: sites.flatMap((s) => since(s.settledAt)),
-      missed,
-      failedJoins,
-    };
   } finally {
-    pumping = false;
-    for (const s of sites) {
-      s.sender.close();
-      s.sink.close();
-    }
-    clients.forEach((c) => c.close());
+    clearInterval(probe);
+    child.kill();
     await srv.close();
   }
 }

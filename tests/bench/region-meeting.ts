@@ -322,8 +322,9 @@ if (RUNS.includes('server')) {
   console.log(`\n[through the server: ${r.sites} sites on socket.io, the server's own spreading (${r.routers} router(s))]`);
   console.log(`  consumers: ${r.consumers} (${(r.consumers / r.sites).toFixed(1)} per site), as each console's decideView asked over its socket`);
   if (r.failedJoins.length) console.log(`  ${r.failedJoins.length} of ${n} sites did not finish joining (left out): ${r.failedJoins.slice(0, 5).join('; ')}`);
-  console.log(`  chair switch (点名), the chair's socket command → the control:state push at each console: ${r.pushMs.length}/${r.sites}, ${ms(r.pushMs)}`);
+  console.log(`  chair switch (点名) ×${r.switches}, the chair's socket command → the control:state push at each console: ${r.pushMs.length}/${r.sites * (r.switches)}, ${ms(r.pushMs)}`);
   console.log(`  → each console re-subscribed (decideView, consume, resume): ${ms(r.subscribedMs)}`);
   console.log(`  → the new site's first 720p keyframe at every receiver: ${r.keyframeMs.length}/${r.expected} receivers, ${ms(r.keyframeMs)}` +
     (r.missed.length ? ` (not within 8 s: ${r.missed.join(', ')})` : '') + ' (goal ≤ 300 ms)');
+  for (const line of r.breakdown) console.log(`    ${line}`);
 }

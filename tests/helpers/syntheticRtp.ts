@@ -107,10 +107,11 @@ export class RtpSender {
     readonly socket: dgram.Socket,
     readonly port: number,
   ) {}
-  static async open(transport: types.PlainTransport): Promise<RtpSender> {
+  /** To a transport, or to its port (a process without the mediasoup objects: the region bench's sites). */
+  static async open(transport: types.PlainTransport | number): Promise<RtpSender> {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    return new RtpSender(socket, transport.tuple.localPort);
+    return new RtpSender(socket, typeof transport === 'number' ? transport : transport.tuple.localPort);
   }
   send(packet: Buffer): void {
     this.socket.send(packet, this.port, '127.0.0.1');
@@ -124,6 +125,17 @@ export class RtpSender {
   close(): void {
     this.socket.close();
   }
+}
+
+/** A receiver's PLI (PSFB, FMT 1) for `mediaSsrc`. */
+export function pliPacket(mediaSsrc: number): Buffer {
+  const b = Buffer.alloc(12);
+  b[0] = 0x81; // V=2, FMT=1
+  b[1] = 206;
+  b.writeUInt16BE(2, 2); // length in 32-bit words minus one
+  b.writeUInt32BE(1, 4); // sender SSRC
+  b.writeUInt32BE(mediaSsrc >>> 0, 8);
+  return b;
 }
 
 /** PSFB (206) with FMT 1 (PLI) or 4 (FIR), or RTPFB… anywhere in a compound RTCP packet: the media SSRC asked for. */

@@ -144,6 +144,19 @@ describe.each(databases)('meeting control ($name)', (db) => {
     expect(granted.control.hands.map((h: any) => h.unitCode)).toEqual(['150103']);
   });
 
+  it('a chair whose connection drops comes back chairing, the meeting as it left it', async () => {
+    const left = nextEvent(sockets['150102-venue']!, 'peer:left');
+    sockets['150100-leader']!.disconnect();
+    await left;
+    const back = await joinSite('150100-leader');
+    expect(back.joined.chair).toBe(true);
+    expect(back.joined.control).toMatchObject({ mode: 'rollcall', focus: '150102' });
+    expect(back.joined.control.hands.map((h: any) => h.unitCode)).toEqual(['150103']);
+    const seen = nextEvent(sockets['150102-venue']!, 'control:state', (s: any) => s.focus === '150103');
+    await control('150100-leader', { type: 'rollcall', unitCode: '150103' });
+    await seen;
+  });
+
   it('locks the meeting against new sites, not against a site coming back; removes a site for good', async () => {
     await control('150100-leader', { type: 'lock', locked: true });
     const newcomer = await (await login('150104-venue')).socket();
