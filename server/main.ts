@@ -9,7 +9,7 @@ const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 process.env.MEDIASOUP_WORKER_BIN = resolveWorkerBin();
 
 const { connectDb } = await import('../db/connect.ts');
-const { sfuConfigFromEnv } = await import('../sfu/config.ts');
+const { pipeBufferShortfall, sfuConfigFromEnv } = await import('../sfu/config.ts');
 const { WorkerPool } = await import('../sfu/WorkerPool.ts');
 const { createApp } = await import('./app.ts');
 const { DEMO_PASSWORD } = await import('./seed/demo.ts');
@@ -42,6 +42,15 @@ const certificates = {
   ukeyMiddleware: process.env.UKEY_MIDDLEWARE ? { url: process.env.UKEY_MIDDLEWARE, kind: process.env.UKEY_MIDDLEWARE_KIND ?? 'stand-in' } : undefined,
 };
 const sfuConfig = sfuConfigFromEnv();
+const readSysctl = (name: string) => {
+  try {
+    return Number(fs.readFileSync(`/proc/sys/net/core/${name}`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+const shortfall = pipeBufferShortfall(readSysctl);
+if (shortfall) log.warn(shortfall);
 const pool = await WorkerPool.create(sfuConfig);
 const seed = process.env.SEED_DEMO !== '0';
 const app = await createApp({

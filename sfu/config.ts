@@ -90,5 +90,19 @@ export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
  */
 export const PIPE_LISTEN_INFO: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1', recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 };
 
+/**
+ * The kernel silently caps a socket buffer at net.core.rmem_max / wmem_max (Debian's default 208 KiB), so the
+ * pipes' 4 MiB needs those raised; returns what to raise, or null. `read` gives a sysctl's value (undefined if
+ * unreadable, e.g. not Linux: then nothing is said).
+ */
+export function pipeBufferShortfall(read: (name: 'rmem_max' | 'wmem_max') => number | undefined): string | null {
+  const want = Math.max(PIPE_LISTEN_INFO.recvBufferSize ?? 0, PIPE_LISTEN_INFO.sendBufferSize ?? 0);
+  const low = (['rmem_max', 'wmem_max'] as const).filter((n) => {
+    const v = read(n);
+    return v !== undefined && Number.isFinite(v) && v < want;
+  });
+  return low.length ? `raise ${low.map((n) => `net.core.${n}`).join(' and ')} to ${want} (sysctl): the kernel caps the meeting pipes' socket buffers below what they need, and router-to-router keyframes can be dropped under load` : null;
+}
+
 /** Enough for 1080p simulcast from a sub-venue; the browser's BWE works within it. */
 export const TRANSPORT_BITRATE = { initialOutgoing: 1_500_000, maxIncoming: 6_000_000 };
