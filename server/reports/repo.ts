@@ -43,7 +43,8 @@ export async function addEvent(
 
 // ---------- reports ----------
 
-const reportBase = (db: Db) =>
+/** A report with its author's and signer's names (what a ReportDto is built from). */
+export const reportBase = (db: Db) =>
   db
     .selectFrom('urgent_reports as r')
     .innerJoin('users as cu', 'cu.id', 'r.created_by')
@@ -222,21 +223,29 @@ export async function visibleIncidentRows(
   return q.orderBy('i.event_time', 'desc').limit(opts.limit ?? 500).execute();
 }
 
-/** The hops of every report of the incidents (any state), with the incident each belongs to. */
-async function hopRowsOfIncidents(db: Db, incidentIds: string[]) {
-  if (!incidentIds.length) return [];
-  return db
-    .selectFrom('report_hops as h')
-    .innerJoin('urgent_reports as r', 'r.id', 'h.report_id')
-    .leftJoin('users as a', 'a.id', 'h.acknowledged_by')
-    .leftJoin('users as rb', 'rb.id', 'h.relay_by')
-    .leftJoin('users as rs', 'rs.id', 'h.relay_signed_by')
-    .selectAll('h')
-    .select(['r.incident_id', 'a.display_name as ack_name', 'rb.display_name as relay_by_name', 'rs.display_name as relay_signed_name'])
-    .where('r.incident_id', 'in', incidentIds)
-    .orderBy('h.received_at')
-    .execute();
+/** What the deadlines need of the incidents' sent reports and of every hop of their reports (any state). */
+async function incidentReportFacts(db: Db, incidentIds: string[]) {
+  if (!incidentIds.length) return { sent: [], hops: [] };
+  const [sent, hops] = await Promise.all([
+    db
+      .selectFrom('urgent_reports as r')
+      .select(['r.id', 'r.incident_id', 'r.kind', 'r.signed_at'])
+      .where('r.incident_id', 'in', incidentIds)
+      .where('r.state', '=', 'sent')
+      .orderBy('r.created_at', 'asc')
+      .execute(),
+    db
+      .selectFrom('report_hops as h')
+      .innerJoin('urgent_reports as r', 'r.id', 'h.report_id')
+      .select(['h.report_id', 'h.unit_code', 'h.state', 'h.is_copy', 'h.relayed_at', 'r.incident_id'])
+      .where('r.incident_id', 'in', incidentIds)
+      .orderBy('h.received_at')
+      .execute(),
+  ]);
+  return { sent, hops };
 }
+type SentFact = Awaited<ReturnType<typeof incidentReportFacts>>['sent'][number];
+type HopFact = Awaited<ReturnType<typeof incidentReportFacts>>['hops'][number];
 
 const groupBy = <T>(xs: T[], key: (x: T) => string) => {
   const m = new Map<string, T[]>();
@@ -252,9 +261,9 @@ const groupBy = <T>(xs: T[], key: (x: T) => string) => {
 export interface IncidentFacts {
   deadlines: ObligationDto[];
   followupDueAt: Date | null;
-  sent: ReportRow[];
+  sent: SentFact[];
   /** Every hop of the incident's reports, whatever their state. */
-  hops: HopRow[];
+  hops: HopFact[];
 }
 
 /** Deadline facts of each incident's chain (the reporting unit and every office above it). */
@@ -270,12 +279,11 @@ export async function obligationsFor(
   if (!incidents.length) return out;
   const ids = incidents.map((i) => i.id);
   // Three statements at once, none waiting for another's answer.
-  const [allReports, allHops, allMisses] = await Promise.all([
-    reportRows(db, { incidentIds: ids }),
-    hopRowsOfIncidents(db, ids),
-    db.selectFrom('deadline_misses').selectAll().where('incident_id', 'in', ids).execute(),
+  const [{ sent: allSent, hops: allHops }, allMisses] = await Promise.all([
+    incidentReportFacts(db, ids),
+    db.selectFrom('deadline_misses').select(['incident_id', 'unit_code', 'kind', 'recorded_at']).where('incident_id', 'in', ids).execute(),
   ]);
-  const sentBy = groupBy(allReports.filter((r) => r.state === 'sent'), (r) => r.incident_id);
+  const sentBy = groupBy(allSent, (r) => r.incident_id);
   const hopsBy = groupBy(allHops, (h) => h.incident_id);
   const missesBy = groupBy(allMisses, (m) => m.incident_id);
   for (const inc of incidents) {
@@ -296,7 +304,7 @@ export async function obligationsFor(
         };
       }
       const at = hops.filter((h) => h.unit_code === u.code && !h.is_copy);
-      const kindOf = (h: HopRow) => mine.find((r) => r.id === h.report_id)?.kind;
+      const kindOf = (h: HopFact) => mine.find((r) => r.id === h.report_id)?.kind;
       return {
         unitCode: u.code,
         level: u.level,
