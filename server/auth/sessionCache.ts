@@ -39,17 +39,22 @@ const cacheOf = (db: Kysely<Database>) => {
   return c;
 };
 
+/** One copy serves every request of the session (its user's `roles` too): none may change it. */
+const frozen = (row: SessionRow): SessionRow => Object.freeze({ ...row, roles: Object.freeze([...row.roles]) as Role[] });
+
 /** The session with this token hash and its account, expired or not (the caller judges), or null. */
 export function sessionRow(db: Kysely<Database>, tokenHash: string): Promise<SessionRow | null> {
   return cacheOf(db).get(
     tokenHash,
-    async () =>
-      (await db
+    async () => {
+      const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
         .select(['users.id', 'users.username', 'users.display_name', 'users.unit_code', 'users.roles', 'users.disabled_at', 'users.must_change_password', 'sessions.expires_at', 'sessions.id as session_id', 'sessions.last_active_at', 'sessions.ended_at', 'sessions.end_reason', 'sessions.remote'])
         .where('sessions.token_hash', '=', tokenHash)
-        .executeTakeFirst()) ?? null,
+        .executeTakeFirst();
+      return row ? frozen(row) : null;
+    },
     (row) => row !== null,
   );
 }
@@ -67,5 +72,5 @@ export function forgetAllSessions(db: Kysely<Database>): void {
 
 /** The session's activity was written as `at` (exactly what the database now holds). */
 export function sessionTouched(db: Kysely<Database>, tokenHash: string, at: Date): void {
-  cacheOf(db).update(tokenHash, (row) => (row && !row.ended_at ? { ...row, last_active_at: at } : row));
+  cacheOf(db).update(tokenHash, (row) => (row && !row.ended_at ? frozen({ ...row, last_active_at: at }) : row));
 }
