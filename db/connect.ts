@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { APP_ROLE, grantAppRole } from './appRole.ts';
 import { dropReadCaches } from './readCache.ts';
+import { prepareStatements } from './preparedStatements.ts';
 
 export interface DbOptions {
   /** postgres://… : use a real Postgres server. */
@@ -55,7 +56,10 @@ export async function connectDb(opts: DbOptions): Promise<DbHandle> {
     // through the pool; a client checked out by a query (Postgres stopped mid-query) reports on itself. The query
     // itself fails with the error, the pool discards the broken client and connects afresh on the next query.
     pool.on('error', lost);
-    pool.on('connect', (client) => client.on('error', lost));
+    pool.on('connect', (client) => {
+      client.on('error', lost);
+      prepareStatements(client); // each statement parsed and planned once per connection (db/preparedStatements.ts)
+    });
     const role = appRoleSwitch();
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, onReserveConnection: role.onReserveConnection }) });
     return { db, kind: 'postgres', useAppRole: role.useAppRole(db), close: () => db.destroy() };

@@ -14,21 +14,33 @@ export class ReadCache<K, V> {
   #entries = new Map<K, { value: V; at: number }>();
   #gen = 0;
 
-  constructor(readonly ttlMs: number) {
+  /** Past `maxEntries` kept values everything goes (a bound on memory, not a policy). */
+  constructor(
+    readonly ttlMs: number,
+    readonly maxEntries = 10_000,
+  ) {
     all.add(new WeakRef(this as ReadCache<unknown, unknown>));
   }
 
-  async get(key: K, load: () => Promise<V>): Promise<V> {
+  /** `keep` says whether a loaded value may be kept (e.g. not an "unknown" answer anyone can make up). */
+  async get(key: K, load: () => Promise<V>, keep: (v: V) => boolean = () => true): Promise<V> {
     const hit = this.#entries.get(key);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
     const gen = this.#gen;
     const value = await load();
-    if (gen === this.#gen) this.#entries.set(key, { value, at: Date.now() });
+    if (gen === this.#gen && keep(value)) {
+      if (this.#entries.size >= this.maxEntries) this.#entries.clear();
+      this.#entries.set(key, { value, at: Date.now() });
+    }
     return value;
   }
 
-  /** Replaces a kept value in place (a write whose effect is known exactly), unless it is gone. */
+  /**
+   * Replaces a kept value in place (a write whose effect is known exactly), unless it is gone. A load under
+   * way read before the write: it is not kept.
+   */
   update(key: K, change: (v: V) => V): void {
+    this.#gen++;
     const hit = this.#entries.get(key);
     if (hit) hit.value = change(hit.value);
   }

@@ -1,6 +1,8 @@
 /** SQL of account and unit management. */
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
+import { invalidatingAfter } from '../../db/readCache.ts';
+import { forgetAllSessions } from '../auth/sessionCache.ts';
 
 export type Db = Kysely<Database>;
 
@@ -31,7 +33,8 @@ export async function insertAccount(db: Db, a: { username: string; displayName: 
 
 export async function updateAccount(db: Db, id: number, set: { display_name?: string; unit_code?: string; phone?: string | null; disabled_at?: Date | null; roles?: Role[] }): Promise<void> {
   if (!Object.keys(set).length) return;
-  await db.updateTable('users').set(set).where('id', '=', id).execute();
+  // The session lookup keeps accounts (roles, unit, disabled): forgotten after the write.
+  await invalidatingAfter(() => db.updateTable('users').set(set).where('id', '=', id).execute(), () => forgetAllSessions(db));
 }
 
 /** Enabled accounts holding a role, but one. */

@@ -11,6 +11,7 @@ import { clock } from '../clock.ts';
 import { writeAudit } from '../audit/service.ts';
 import { isIdle, sessionPolicy } from './policy.ts';
 import { endSessionsWhere, hashToken, toSessionUser, type SessionUser } from './sessions.ts';
+import { sessionRow } from './sessionCache.ts';
 
 type Deps = { db: Kysely<Database>; tree: OrgTree; log: Logger };
 
@@ -25,14 +26,8 @@ export type SessionCheck =
 export async function checkSession(deps: Deps, token: string | undefined): Promise<SessionCheck | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
-  const row = await deps.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.unit_code', 'users.roles', 'users.disabled_at', 'users.must_change_password', 'sessions.expires_at', 'sessions.id as session_id', 'sessions.last_active_at', 'sessions.ended_at', 'sessions.end_reason', 'sessions.remote'])
-    .where('sessions.token_hash', '=', tokenHash)
-    .where('sessions.expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!row) return null;
+  const row = await sessionRow(deps.db, tokenHash);
+  if (!row || row.expires_at.getTime() <= Date.now()) return null;
   if (row.ended_at) return { state: 'ended', reason: (row.end_reason as SessionEndReason | null) ?? 'revoked', tokenHash };
   if (row.disabled_at) return { state: 'ended', reason: 'disabled', tokenHash };
   const policy = await sessionPolicy(deps.db);

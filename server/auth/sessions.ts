@@ -6,6 +6,8 @@ import type { SessionEndReason } from '../../contract/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
 import { clock } from '../clock.ts';
 import { sessionPolicy } from './policy.ts';
+import { invalidatingAfter } from '../../db/readCache.ts';
+import { forgetAllSessions, forgetSessions, sessionTouched } from './sessionCache.ts';
 
 export const SESSION_COOKIE = 'tl_session';
 /**
@@ -48,16 +50,25 @@ export async function createSession(db: Kysely<Database>, userId: number, from: 
 export async function deleteUserSessions(db: Kysely<Database>, userId: number, exceptToken?: string): Promise<void> {
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (exceptToken) q = q.where('token_hash', '<>', hashToken(exceptToken));
-  await q.execute();
+  // The account changed too (a password, must_change_password): everything kept goes (rare).
+  await invalidatingAfter(() => q.execute(), () => forgetAllSessions(db));
 }
 
 export async function deleteSession(db: Kysely<Database>, token: string): Promise<void> {
-  await db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
+  const tokenHash = hashToken(token);
+  await invalidatingAfter(() => db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute(), () => forgetSessions(db, [tokenHash]));
 }
 
 /** User activity (a change, or the console's "the user is here" signal) pushes the idle lapse out. */
 export async function touchSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_active_at: clock.now() }).where('token_hash', '=', tokenHash).where('ended_at', 'is', null).execute();
+  const at = clock.now();
+  try {
+    await db.updateTable('sessions').set({ last_active_at: at }).where('token_hash', '=', tokenHash).where('ended_at', 'is', null).execute();
+  } catch (e) {
+    forgetSessions(db, [tokenHash]);
+    throw e;
+  }
+  sessionTouched(db, tokenHash, at);
 }
 
 /** Marks live sessions ended (kept until they expire, so their console learns why); returns their token hashes. */
@@ -71,8 +82,14 @@ export async function endSessionsWhere(
   if (which.ids) q = q.where('id', 'in', which.ids);
   if (which.userId !== undefined) q = q.where('user_id', '=', which.userId);
   if (which.exceptHash) q = q.where('token_hash', '<>', which.exceptHash);
-  const rows = await q.returning('token_hash').execute();
-  return rows.map((r) => r.token_hash);
+  try {
+    const hashes = (await q.returning('token_hash').execute()).map((r) => r.token_hash);
+    forgetSessions(db, hashes);
+    return hashes;
+  } catch (e) {
+    forgetAllSessions(db); // which rows a failed (or unconfirmed) write ended is unknown
+    throw e;
+  }
 }
 
 export interface LiveSessionRow {

@@ -4,31 +4,51 @@ import type { Database } from '../../db/schema.ts';
 import type { DutyPerson, RosterSource } from '../../db/tables/duty.ts';
 import { DEFAULT_SHIFT_STARTS } from './rules.ts';
 import { clock } from '../clock.ts';
+import { ReadCache, invalidatingAfter } from '../../db/readCache.ts';
 import type { DutySettings, RosterEntryDto } from '../../contract/duty.ts';
 
 export type { DutySettings, HandoverDto, HandoverItemDto, LogEntryDto, RosterEntryDto, SwapDto } from '../../contract/duty.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Shift starts and duty phones, read by every "who is on duty" answer and changed only by saveSettings: kept in
+ * memory per database and list of units (db/readCache.ts: one server process per database; a change from
+ * elsewhere is seen within a minute). A transaction reads the table itself.
+ */
+type SettingsRow = { unit_code: string; shift_starts: string[]; duty_phone: string | null };
+const SETTINGS_TTL_MS = 60_000;
+const settingsCache = new WeakMap<object, ReadCache<string, SettingsRow[]>>();
+
 export async function settingsOf(db: Db, unitCodes: string[]): Promise<Map<string, DutySettings>> {
   const out = new Map<string, DutySettings>();
   for (const c of unitCodes) out.set(c, { shiftStarts: [...DEFAULT_SHIFT_STARTS], dutyPhone: null });
   if (unitCodes.length === 0) return out;
-  const rows = await db.selectFrom('duty_settings').selectAll().where('unit_code', 'in', unitCodes).execute();
-  for (const r of rows) out.set(r.unit_code, { shiftStarts: r.shift_starts, dutyPhone: r.duty_phone });
+  const read = () => db.selectFrom('duty_settings').select(['unit_code', 'shift_starts', 'duty_phone']).where('unit_code', 'in', unitCodes).execute();
+  let rows: SettingsRow[];
+  if (db.isTransaction) rows = await read();
+  else {
+    let c = settingsCache.get(db);
+    if (!c) settingsCache.set(db, (c = new ReadCache<string, SettingsRow[]>(SETTINGS_TTL_MS, 1_000)));
+    rows = await c.get(unitCodes.join(','), read);
+  }
+  for (const r of rows) out.set(r.unit_code, { shiftStarts: [...r.shift_starts], dutyPhone: r.duty_phone });
   return out;
 }
 
 export const settingsFor = async (db: Db, unitCode: string) => (await settingsOf(db, [unitCode])).get(unitCode)!;
 
+/** Outside a transaction (what is kept in memory is forgotten after the write, success or not). */
 export async function saveSettings(db: Db, unitCode: string, s: DutySettings, by: number): Promise<void> {
-  await db
-    .insertInto('duty_settings')
-    .values({ unit_code: unitCode, shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by, updated_at: clock.now() })
-    .onConflict((oc) =>
-      oc.column('unit_code').doUpdateSet({ shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by, updated_at: clock.now() }),
-    )
-    .execute();
+  const write = () =>
+    db
+      .insertInto('duty_settings')
+      .values({ unit_code: unitCode, shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by, updated_at: clock.now() })
+      .onConflict((oc) =>
+        oc.column('unit_code').doUpdateSet({ shift_starts: s.shiftStarts, duty_phone: s.dutyPhone, updated_by: by, updated_at: clock.now() }),
+      )
+      .execute();
+  await invalidatingAfter(write, () => settingsCache.get(db)?.invalidate());
 }
 
 /** Accounts of a unit that can stand on a roster. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { MeetingTable } from '../../db/tables/meetings.ts';
+import type { MeetingTable, MeetingUnitTable } from '../../db/tables/meetings.ts';
 import type { OrgTree } from '../org/tree.ts';
 import type { AttendanceRow, MeetingDto } from '../../contract/meetings.ts';
 
@@ -51,17 +51,19 @@ export async function findMeeting(db: Kysely<Database>, tree: OrgTree, id: strin
 
 /** Meetings that include `unitCode` and have not ended, newest start first. */
 export async function listMeetingsForUnit(db: Kysely<Database>, tree: OrgTree, unitCode: string): Promise<MeetingDto[]> {
-  // The meetings themselves in the same statement that finds them (then their units): two statements, not three.
-  const meetings = await db
+  // The meetings and their units in the same statement that finds them: one statement, not three.
+  const rows = await db
     .selectFrom('meeting_units')
     .innerJoin('meetings', 'meetings.id', 'meeting_units.meeting_id')
     .selectAll('meetings')
+    .select(sql<[string, MeetingUnitTable['role']][]>`(select coalesce(json_agg(json_build_array(mu.unit_code, mu.role)), '[]'::json) from meeting_units mu where mu.meeting_id = meetings.id)`.as('unit_list'))
     .where('meeting_units.unit_code', '=', unitCode)
     .where('meetings.status', '!=', 'ended')
     .orderBy('meetings.starts_at', 'desc')
     .limit(200)
     .execute();
-  return meetingDtos(db, tree, meetings);
+  const units = rows.flatMap((m) => m.unit_list.map(([unit_code, role]) => ({ meeting_id: m.id, unit_code, role })));
+  return meetingDtos(db, tree, rows, undefined, units);
 }
 
 async function loadMeetings(db: Kysely<Database>, tree: OrgTree, ids: string[]): Promise<MeetingDto[]> {
@@ -70,9 +72,15 @@ async function loadMeetings(db: Kysely<Database>, tree: OrgTree, ids: string[]):
 }
 
 /** DTOs of meeting rows, in `ids`' order (default: the rows'). */
-async function meetingDtos(db: Kysely<Database>, tree: OrgTree, meetings: Selectable<MeetingTable>[], ids = meetings.map((m) => m.id)): Promise<MeetingDto[]> {
+async function meetingDtos(
+  db: Kysely<Database>,
+  tree: OrgTree,
+  meetings: Selectable<MeetingTable>[],
+  ids = meetings.map((m) => m.id),
+  known?: { meeting_id: string; unit_code: string; role: MeetingUnitTable['role'] }[],
+): Promise<MeetingDto[]> {
   if (ids.length === 0) return [];
-  const units = await db.selectFrom('meeting_units').selectAll().where('meeting_id', 'in', ids).execute();
+  const units = known ?? (await db.selectFrom('meeting_units').select(['meeting_id', 'unit_code', 'role']).where('meeting_id', 'in', ids).execute());
   const byId = new Map(meetings.map((m) => [m.id, m]));
   return ids.flatMap((id) => {
     const m = byId.get(id);

@@ -4,7 +4,8 @@ import { clock } from '../clock.ts';
 import { newWorkbook, tableSheet, workbookBuffer } from '../documents/workbook.ts';
 import type { AppContext } from '../context.ts';
 import { todayReports } from './listService.ts';
-import { incidentDtos, visibleIncidentRows } from './repo.ts';
+import { visibleIncidentRows } from './repo.ts';
+import { incidentDtos } from './incidentFacts.ts';
 import { clearedFor } from './workflow.ts';
 import type { BoardData, InstructionDto, TimelinessRow} from '../../contract/reports.ts';
 

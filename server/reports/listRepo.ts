@@ -6,6 +6,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ReportSort } from '../../contract/reports.ts';
 import { CLASSIFIED_FROM } from './workflow.ts';
+import { reportBase, type ReportRow } from './repo.ts';
 
 export interface ListScope {
   ownUnit: string;
@@ -28,46 +29,58 @@ export interface ListFilter {
 }
 
 type Db = Kysely<Database>;
-type Eb = ExpressionBuilder<Database, 'urgent_reports'>;
-
-const listable = (scope: ListScope) => (eb: Eb) =>
-  eb.and([eb('unit_code', 'in', scope.units), eb.or([eb('unit_code', '=', scope.ownUnit), eb('state', '=', 'sent')])]);
+type Eb = ExpressionBuilder<Database & { r: Database['urgent_reports'] }, 'r'>;
 
 /** `%` and `_` typed by a user are letters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const SORT_COLUMN = { createdAt: 'created_at', eventTime: 'event_time', grade: 'grade' } as const;
+const SORT_COLUMN = { createdAt: 'r.created_at', eventTime: 'r.event_time', grade: 'r.grade' } as const;
 
-export async function pagedReportIds(db: Db, scope: ListScope, f: ListFilter): Promise<{ ids: string[]; total: number }> {
-  if (!scope.units.length) return { ids: [], total: 0 };
-  let q = db.selectFrom('urgent_reports').where(listable(scope));
-  if (f.grade !== undefined) q = q.where('grade', '=', f.grade as 1);
-  if (f.state) q = q.where('state', '=', f.state as 'sent');
-  if (f.kind) q = q.where('kind', '=', f.kind as 'initial');
+/** What the reader may list (see the top), narrowed by the filter. */
+const listed = (scope: ListScope, f: Partial<ListFilter> = {}) => (eb: Eb) => {
+  const and = [eb('r.unit_code', 'in', scope.units), eb.or([eb('r.unit_code', '=', scope.ownUnit), eb('r.state', '=', 'sent')])];
+  if (f.grade !== undefined) and.push(eb('r.grade', '=', f.grade as 1));
+  if (f.state) and.push(eb('r.state', '=', f.state as 'sent'));
+  if (f.kind) and.push(eb('r.kind', '=', f.kind as 'initial'));
   if (f.q) {
     const pattern = likePattern(f.q);
     // A classified report's title is not searchable by someone who may not read it (no oracle on its words).
-    q = q.where((eb) =>
-      eb.and([
-        eb.or([eb('title', 'ilike', pattern), eb('place', 'ilike', pattern)]),
-        scope.leader ? eb.lit(true) : eb.or([eb('classification', '<', CLASSIFIED_FROM as 2), eb('created_by', '=', scope.userId)]),
-      ]),
-    );
+    and.push(eb.or([eb('r.title', 'ilike', pattern), eb('r.place', 'ilike', pattern)]));
+    if (!scope.leader) and.push(eb.or([eb('r.classification', '<', CLASSIFIED_FROM as 2), eb('r.created_by', '=', scope.userId)]));
   }
+  return eb.and(and);
+};
+
+/** One page of the reports (rows to build DTOs from) and how many there are in all. */
+export async function pagedReports(db: Db, scope: ListScope, f: ListFilter): Promise<{ rows: ReportRow[]; total: number }> {
+  if (!scope.units.length) return { rows: [], total: 0 };
   // Grade 1 is the most severe: "grade descending" in the table means the most severe first.
   const column = SORT_COLUMN[f.sort];
   const dir = f.sort === 'grade' ? (f.order === 'desc' ? 'asc' : 'desc') : f.order;
-  // The total rides along with the page (a window count: one statement); a page past the end has no row to carry it.
-  const rows = await q.select(['id', sql<string>`count(*) over ()`.as('total')]).orderBy(column, dir).orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute();
-  if (rows.length || f.offset === 0) return { ids: rows.map((r) => r.id), total: Number(rows[0]?.total ?? 0) };
-  const count = await q.select(sql<string>`count(*)`.as('n')).executeTakeFirst();
-  return { ids: [], total: Number(count?.n ?? 0) };
+  // The page's reports and the total in one statement (a window count); a page past the end has no row to carry it.
+  const rows = await reportBase(db)
+    .select(sql<string>`count(*) over ()`.as('total'))
+    .where(listed(scope, f))
+    .orderBy(column, dir)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+  const total = Number(rows[0]?.total ?? 0);
+  if (rows.length || f.offset === 0) return { rows: rows.map(({ total: _, ...r }) => r), total };
+  const count = await db.selectFrom('urgent_reports as r').select(sql<string>`count(*)`.as('n')).where(listed(scope, f)).executeTakeFirst();
+  return { rows: [], total: Number(count?.n ?? 0) };
 }
 
-/** Reports waiting for the reader's office or for the reader (as `ReportPage.waiting` describes), newest first. */
-export async function waitingReportIds(db: Db, scope: ListScope, limit = 200): Promise<string[]> {
+/**
+ * Reports waiting for the reader's office or for the reader (as `ReportPage.waiting` describes), newest first:
+ * only what the waiting list shows (no long fields; each hop's id, unit and state), in one statement — a row
+ * per hop (a report without hops: one row, hop columns null), in the reports' order, hops by receipt.
+ */
+export async function waitingReportHops(db: Db, scope: ListScope, limit = 200) {
   if (!scope.units.length) return [];
-  const rows = await db
+  const ids = db
     .selectFrom('urgent_reports as r')
     .select('r.id')
     .where('r.unit_code', 'in', scope.units)
@@ -81,20 +94,30 @@ export async function waitingReportIds(db: Db, scope: ListScope, limit = 200): P
       return eb.or(ors);
     })
     .orderBy('r.created_at', 'desc')
-    .limit(limit)
+    .limit(limit);
+  return db
+    .selectFrom('urgent_reports as r')
+    .innerJoin('users as cu', 'cu.id', 'r.created_by')
+    .leftJoin('report_hops as h', 'h.report_id', 'r.id')
+    .select(['r.id', 'r.incident_id', 'r.kind', 'r.seq', 'r.state', 'r.unit_code', 'r.title', 'r.place', 'r.grade', 'r.classification', 'r.created_at', 'r.created_by', 'cu.display_name as created_by_name'])
+    .select(['h.id as hop_id', 'h.unit_code as hop_unit_code', 'h.state as hop_state'])
+    .where('r.id', 'in', ids)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id')
+    .orderBy('h.received_at')
     .execute();
-  return rows.map((r) => r.id);
 }
+export type WaitingHopRow = Awaited<ReturnType<typeof waitingReportHops>>[number];
 
 /** How many listable reports were submitted in [start, end). */
 export async function submittedBetween(db: Db, scope: ListScope, start: Date, end: Date): Promise<number> {
   if (!scope.units.length) return 0;
   const row = await db
-    .selectFrom('urgent_reports')
+    .selectFrom('urgent_reports as r')
     .select(sql<string>`count(*)`.as('n'))
-    .where(listable(scope))
-    .where('submitted_at', '>=', start)
-    .where('submitted_at', '<', end)
+    .where(listed(scope))
+    .where('r.submitted_at', '>=', start)
+    .where('r.submitted_at', '<', end)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

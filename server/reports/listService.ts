@@ -2,14 +2,15 @@
 import type { AppContext } from '../context.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { z } from 'zod';
-import type { ReportDto, ReportListQuery, ReportPage, WaitingReportDto } from '../../contract/reports.ts';
+import type { ReportListQuery, ReportPage, WaitingReportDto } from '../../contract/reports.ts';
 import { reportListQuery } from '../../contract/reports.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { errors } from '../http/errors.ts';
-import { reportDtos, reportRows } from './repo.ts';
-import { pagedReportIds, submittedBetween, waitingReportIds, type ListScope } from './listRepo.ts';
+import { mayReadReport, readerCleared, reportDtos } from './repo.ts';
+import { pagedReports, submittedBetween, waitingReportHops, type ListScope, type WaitingHopRow } from './listRepo.ts';
 
 const TZ_MS = 8 * 3600_000;
+const REDACTED_TITLE = '【涉密信息】';
 
 function scopeOf(ctx: AppContext, user: SessionUser, unit?: string): ListScope {
   const base = unit ?? user.unitCode;
@@ -18,45 +19,56 @@ function scopeOf(ctx: AppContext, user: SessionUser, unit?: string): ListScope {
   return { ownUnit: user.unitCode, units: ctx.tree.subtree(base).map((u) => u.code), userId: user.id, leader: hasAnyRole(user, ['leader']) };
 }
 
-/** Loads DTOs for ids and keeps the ids' order (the SQL's sort). */
-async function dtosInOrder(ctx: AppContext, user: SessionUser, ids: string[]): Promise<ReportDto[]> {
-  const dtos = await reportDtos(ctx.db, ctx.tree, user, await reportRows(ctx.db, { ids }));
-  const byId = new Map(dtos.map((d) => [d.id, d]));
-  return ids.map((id) => byId.get(id)).filter((d): d is ReportDto => !!d);
-}
+/**
+ * A waiting report without its long fields: a city with a hundred unsigned reports gets ~250 B each, not 1.4 KiB.
+ * Redacted as the full report would be (title replaced, place blanked).
+ */
+const waitingDto = (ctx: AppContext, user: SessionUser, r: WaitingHopRow): WaitingReportDto => {
+  const cleared = readerCleared(r, user);
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    kind: r.kind,
+    seq: r.seq,
+    state: r.state,
+    unitCode: r.unit_code,
+    unitName: ctx.tree.get(r.unit_code)?.name ?? r.unit_code,
+    title: cleared ? r.title : REDACTED_TITLE,
+    place: cleared ? r.place : '',
+    grade: r.grade,
+    classification: r.classification,
+    createdAt: r.created_at.toISOString(),
+    createdByName: r.created_by_name,
+    redacted: !cleared,
+    hops: [],
+  };
+};
 
-/** A waiting report without its long fields: a city with a hundred unsigned reports gets ~250 B each, not 1.4 KiB. */
-const slim = (r: ReportDto): WaitingReportDto => ({
-  id: r.id,
-  incidentId: r.incidentId,
-  kind: r.kind,
-  seq: r.seq,
-  state: r.state,
-  unitCode: r.unitCode,
-  unitName: r.unitName,
-  title: r.title,
-  place: r.place,
-  grade: r.grade,
-  classification: r.classification,
-  createdAt: r.createdAt,
-  createdByName: r.createdByName,
-  redacted: r.redacted,
-  hops: r.hops.map((h) => ({ id: h.id, unitCode: h.unitCode, state: h.state })),
-});
+/** One DTO per report of the rows (a row per hop, a report's rows together), in their order. */
+function waitingDtos(ctx: AppContext, user: SessionUser, rows: WaitingHopRow[]): WaitingReportDto[] {
+  const out: WaitingReportDto[] = [];
+  let cur: WaitingReportDto | undefined;
+  for (const r of rows) {
+    if (cur?.id !== r.id) {
+      cur = mayReadReport(ctx.tree, user, r) ? waitingDto(ctx, user, r) : undefined;
+      if (cur) out.push(cur);
+    }
+    if (cur && r.hop_id !== null && r.hop_unit_code !== null && r.hop_state !== null) cur.hops.push({ id: r.hop_id, unitCode: r.hop_unit_code, state: r.hop_state });
+  }
+  return out;
+}
 
 export async function reportPage(ctx: AppContext, user: SessionUser, query: z.output<typeof reportListQuery>): Promise<ReportPage> {
   const scope = scopeOf(ctx, user, query.unit);
   const { page, pageSize } = query;
-  const [{ ids, total }, waitingIds] = await Promise.all([
-    pagedReportIds(ctx.db, scope, { ...query, limit: pageSize, offset: (page - 1) * pageSize }),
+  const [{ rows, total }, waiting] = await Promise.all([
+    pagedReports(ctx.db, scope, { ...query, limit: pageSize, offset: (page - 1) * pageSize }),
     // What waits for me does not depend on the filter: alarms must not go quiet because of a search.
-    waitingReportIds(ctx.db, scopeOf(ctx, user)),
+    waitingReportHops(ctx.db, scopeOf(ctx, user)),
   ]);
-  // Both lists' reports in one load (a report often is in both).
-  const all = await dtosInOrder(ctx, user, [...new Set([...ids, ...waitingIds])]);
-  const byId = new Map(all.map((d) => [d.id, d]));
-  const pick = (xs: string[]) => xs.map((id) => byId.get(id)).filter((d): d is ReportDto => !!d);
-  return { reports: pick(ids), total, page, pageSize, waiting: pick(waitingIds).map(slim) };
+  // reportDtos keeps the rows' order (the SQL's sort).
+  const reports = await reportDtos(ctx.db, ctx.tree, user, rows);
+  return { reports, total, page, pageSize, waiting: waitingDtos(ctx, user, waiting) };
 }
 
 /** Reports submitted on the Beijing calendar day of `now` that the reader may list. */

@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { OrgTree } from '../org/tree.ts';
 import { clock } from '../clock.ts';
-import { loadRules, loadSettings, obligationsFor } from './repo.ts';
+import { loadRules, loadSettings } from './repo.ts';
+import { obligationsFor } from './incidentFacts.ts';
 import { CLASSIFIED_FROM } from './workflow.ts';
 
 export interface OpenReportItem {

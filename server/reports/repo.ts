@@ -1,16 +1,14 @@
-/** Data access of the urgent-report workflow: incidents, reports, hops, the timeline, deadlines. */
+/** Data access of the urgent-report workflow: incidents, reports, hops, the timeline (deadline facts: incidentFacts.ts). */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Selectable } from 'kysely';
 import type { DeadlineKind, IncidentTable, Grade, ReportState } from '../../db/tables/reports.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
-import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type ChainFacts } from './deadlines.ts';
 import { clearedFor } from './workflow.ts';
 import { errors } from '../http/errors.ts';
-import type { Category, EventDto, HopDto, IncidentDto, ObligationDto, ReportDto } from '../../contract/reports.ts';
+import type { Category, EventDto, HopDto, ReportDto } from '../../contract/reports.ts';
 import { clock } from '../clock.ts';
-import { loadRules, loadSettings, type Settings } from './rulesRepo.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -43,13 +41,16 @@ export async function addEvent(
 
 // ---------- reports ----------
 
-const reportBase = (db: Db) =>
+/** A report with its author's and signer's names (what a ReportDto is built from), and whether it has attachments. */
+export const reportBase = (db: Db) =>
   db
     .selectFrom('urgent_reports as r')
     .innerJoin('users as cu', 'cu.id', 'r.created_by')
     .leftJoin('users as su', 'su.id', 'r.signed_by')
     .selectAll('r')
-    .select(['cu.display_name as created_by_name', 'su.display_name as signed_by_name']);
+    .select(['cu.display_name as created_by_name', 'su.display_name as signed_by_name'])
+    // Most reports have none: their attachments are then not asked for (report_attachments_report_idx).
+    .select(sql<boolean>`exists (select 1 from report_attachments ra where ra.report_id = r.id)`.as('has_attachments'));
 
 type ReportRow = Awaited<ReturnType<ReturnType<typeof reportBase>['executeTakeFirstOrThrow']>>;
 
@@ -121,7 +122,7 @@ export function hopToDto(h: HopRow, tree: OrgTree): HopDto {
 export async function reportDtos(db: Db, tree: OrgTree, user: SessionUser | null, rows: ReportRow[]): Promise<ReportDto[]> {
   const visible = user ? rows.filter((r) => mayReadReport(tree, user, r)) : rows;
   const ids = visible.map((r) => r.id);
-  const [hops, atts] = await Promise.all([hopRows(db, ids), attachmentRows(db, ids)]);
+  const [hops, atts] = await Promise.all([hopRows(db, ids), attachmentRows(db, visible.filter((r) => r.has_attachments).map((r) => r.id))]);
   return visible.map((r) => toReportDto(r, tree, user, hops.filter((h) => h.report_id === r.id), atts.filter((a) => a.report_id === r.id)));
 }
 
@@ -137,7 +138,7 @@ export function toReportDto(r: ReportRow, tree: OrgTree, user: SessionUser | nul
 
 /** The two ways one report reads (content, or redacted): live pushes build each once, whatever the number of sockets. */
 export async function reportByClearance(db: Db, tree: OrgTree, r: ReportRow): Promise<{ cleared: ReportDto; redacted: ReportDto }> {
-  const [hops, atts] = await Promise.all([hopRows(db, [r.id]), attachmentRows(db, [r.id])]);
+  const [hops, atts] = await Promise.all([hopRows(db, [r.id]), attachmentRows(db, r.has_attachments ? [r.id] : [])]);
   return { cleared: reportDtoAs(r, tree, true, hops, atts), redacted: reportDtoAs(r, tree, false, hops, atts) };
 }
 
@@ -220,147 +221,6 @@ export async function visibleIncidentRows(
   if (opts.since) q = q.where('i.event_time', '>=', opts.since);
   if (opts.until) q = q.where('i.event_time', '<', opts.until);
   return q.orderBy('i.event_time', 'desc').limit(opts.limit ?? 500).execute();
-}
-
-/** The hops of every report of the incidents (any state), with the incident each belongs to. */
-async function hopRowsOfIncidents(db: Db, incidentIds: string[]) {
-  if (!incidentIds.length) return [];
-  return db
-    .selectFrom('report_hops as h')
-    .innerJoin('urgent_reports as r', 'r.id', 'h.report_id')
-    .leftJoin('users as a', 'a.id', 'h.acknowledged_by')
-    .leftJoin('users as rb', 'rb.id', 'h.relay_by')
-    .leftJoin('users as rs', 'rs.id', 'h.relay_signed_by')
-    .selectAll('h')
-    .select(['r.incident_id', 'a.display_name as ack_name', 'rb.display_name as relay_by_name', 'rs.display_name as relay_signed_name'])
-    .where('r.incident_id', 'in', incidentIds)
-    .orderBy('h.received_at')
-    .execute();
-}
-
-const groupBy = <T>(xs: T[], key: (x: T) => string) => {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const g = m.get(k);
-    if (g) g.push(x);
-    else m.set(k, [x]);
-  }
-  return m;
-};
-
-export interface IncidentFacts {
-  deadlines: ObligationDto[];
-  followupDueAt: Date | null;
-  sent: ReportRow[];
-  /** Every hop of the incident's reports, whatever their state. */
-  hops: HopRow[];
-}
-
-/** Deadline facts of each incident's chain (the reporting unit and every office above it). */
-export async function obligationsFor(
-  db: Db,
-  tree: OrgTree,
-  incidents: IncidentRow[],
-  rules: DeadlineRule[],
-  settings: Settings,
-  now: Date,
-): Promise<Map<string, IncidentFacts>> {
-  const out = new Map<string, IncidentFacts>();
-  if (!incidents.length) return out;
-  const ids = incidents.map((i) => i.id);
-  // Three statements at once, none waiting for another's answer.
-  const [allReports, allHops, allMisses] = await Promise.all([
-    reportRows(db, { incidentIds: ids }),
-    hopRowsOfIncidents(db, ids),
-    db.selectFrom('deadline_misses').selectAll().where('incident_id', 'in', ids).execute(),
-  ]);
-  const sentBy = groupBy(allReports.filter((r) => r.state === 'sent'), (r) => r.incident_id);
-  const hopsBy = groupBy(allHops, (h) => h.incident_id);
-  const missesBy = groupBy(allMisses, (m) => m.incident_id);
-  for (const inc of incidents) {
-    const mine = sentBy.get(inc.id) ?? [];
-    const sentIds = new Set(mine.map((r) => r.id));
-    const incHops = hopsBy.get(inc.id) ?? [];
-    const hops = incHops.filter((h) => sentIds.has(h.report_id));
-    const misses = missesBy.get(inc.id) ?? [];
-    const chainUnits = [tree.get(inc.unit_code), ...tree.ancestors(inc.unit_code)].filter((u) => !!u);
-    const min = (ds: (Date | null)[]) => ds.filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
-    const chain: ChainFacts[] = chainUnits.map((u) => {
-      if (u.code === inc.unit_code) {
-        return {
-          unitCode: u.code,
-          level: u.level,
-          anyAt: min(mine.map((r) => r.signed_at)),
-          writtenAt: min(mine.filter((r) => r.kind !== 'phone').map((r) => r.signed_at)),
-        };
-      }
-      const at = hops.filter((h) => h.unit_code === u.code && !h.is_copy);
-      const kindOf = (h: HopRow) => mine.find((r) => r.id === h.report_id)?.kind;
-      return {
-        unitCode: u.code,
-        level: u.level,
-        anyAt: min(at.map((h) => h.relayed_at)),
-        writtenAt: min(at.filter((h) => kindOf(h) !== 'phone').map((h) => h.relayed_at)),
-      };
-    });
-    const obligations = inc.legacy ? [] : evaluateDeadlines({ eventTime: inc.event_time, grade: inc.grade, chain, rules, now, warnMinutes: settings.warnMinutes });
-    const lastSent = mine.map((r) => r.signed_at).filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
-    out.set(inc.id, {
-      sent: mine,
-      hops: incHops,
-      followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, settings.followupTimes) : null,
-      deadlines: obligations.map((o) => ({
-        unitCode: o.unitCode,
-        unitName: tree.get(o.unitCode)?.name ?? o.unitCode,
-        level: o.level,
-        kind: o.kind,
-        dueAt: o.dueAt.toISOString(),
-        metAt: iso(o.metAt),
-        status: o.status,
-        lateRecordedAt: iso(misses.find((m) => m.unit_code === o.unitCode && m.kind === o.kind)?.recorded_at),
-      })),
-    });
-  }
-  return out;
-}
-
-export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, rows: IncidentRow[], now: Date): Promise<IncidentDto[]> {
-  const [rules, settings] = await Promise.all([loadRules(db), loadSettings(db)]);
-  const facts = await obligationsFor(db, tree, rows, rules, settings, now);
-  const hasParent = !!tree.get(user.unitCode)?.parentCode;
-  // Waiting here: to acknowledge, to sign a relay, or acknowledged but not yet relayed (where there is a level above).
-  const waitingHere = (f: IncidentFacts) =>
-    f.hops.filter((h) => h.unit_code === user.unitCode && h.state !== 'relayed' && (h.state !== 'acknowledged' || (hasParent && !h.is_copy))).length;
-  return rows.map((inc) => {
-    const f = facts.get(inc.id)!;
-    const cleared = clearedFor(inc.classification, user.roles, inc.opened_by === user.id);
-    const last = f.sent[f.sent.length - 1];
-    return {
-      id: inc.id,
-      unitCode: inc.unit_code,
-      unitName: tree.get(inc.unit_code)?.name ?? inc.unit_code,
-      title: cleared ? inc.title : '【涉密信息】',
-      eventTime: inc.event_time.toISOString(),
-      place: cleared ? inc.place : '',
-      category: inc.category as Category,
-      grade: inc.grade,
-      classification: inc.classification,
-      status: inc.status,
-      demandedByUnit: inc.demanded_by_unit,
-      demandedByUnitName: inc.demanded_by_unit ? (tree.get(inc.demanded_by_unit)?.name ?? null) : null,
-      demandNote: cleared ? inc.demand_note : null,
-      createdAt: inc.created_at.toISOString(),
-      closedAt: iso(inc.closed_at),
-      redacted: !cleared,
-      reportCount: f.sent.length,
-      lastKind: last?.kind ?? null,
-      lastSentAt: iso(last?.signed_at),
-      deadlines: f.deadlines,
-      followupDueAt: iso(f.followupDueAt),
-      waitingHere: waitingHere(f),
-    };
-  });
 }
 
 /** The incident's timeline for one reader: steps on reports they cannot read are left out, details of classified ones blanked. */

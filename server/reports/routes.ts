@@ -7,7 +7,8 @@ import { BAD_TEXT_MESSAGE, checkPastTime, isCleanText, parse, plausibleMonth, uu
 import { currentUser } from '../auth/middleware.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { clock } from '../clock.ts';
-import { eventDtos, incidentDtos, loadRules, loadSettings, reportDtos, reportRows, rulesChanged, visibleIncidentRows } from './repo.ts';
+import { incidentDtos } from './incidentFacts.ts';
+import { eventDtos, loadRules, loadSettings, reportDtos, reportRows, rulesChanged, visibleIncidentRows } from './repo.ts';
 import { invalidatingAfter } from '../../db/readCache.ts';
 import { reportPage } from './listService.ts';
 import { saveRules } from './writeRepo.ts';

@@ -6,7 +6,8 @@
  */
 import type { AppContext } from '../context.ts';
 import { clock } from '../clock.ts';
-import { loadRules, loadSettings, obligationsFor, recordMisses } from './repo.ts';
+import { loadRules, loadSettings, recordMisses } from './repo.ts';
+import { obligationsFor } from './incidentFacts.ts';
 import { upChain } from '../realtime/rooms.ts';
 import { pushNotice } from './push.ts';
 import type { DeadlinePush } from '../../contract/socket.ts';

@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { schemeRules, type PeriodRange, type RankGroup, type UnitClass } from '../../contract/scoring.ts';
 import type { OrgTree, OrgUnit } from '../org/tree.ts';
-import { loadRules, loadSettings, obligationsFor } from '../reports/repo.ts';
+import { loadRules, loadSettings } from '../reports/repo.ts';
+import { obligationsFor } from '../reports/incidentFacts.ts';
 import * as repo from './repo.ts';
 import { answerState, type Distance, type RankedUnit, type RequestFact, type ScoreInput, type SchemeVersion } from './rules.ts';
 

@@ -7,11 +7,12 @@ process.env.TEST_CLOCK = '1';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { io as ioClient } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
 import { createApp } from '../../server/app.ts';
 import { clock } from '../../server/clock.ts';
 import { LOGIN_MAX_FAILURES } from '../../server/auth/throttle.ts';
+import { SESSION_TTL_MS } from '../../server/auth/sessions.ts';
 import { Client, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
@@ -55,10 +56,17 @@ describe.each(testDatabases())('web edge ($name)', (tdb) => {
 
     const e = await login('150103-duty');
     const es = await e.socket();
-    await srv.app.ctx.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).execute();
-    await srv.app.ctx.sessions.sweep();
-    await disconnected(es);
-    await expect(e.socket()).rejects.toMatchObject({ message: 'AUTH_REQUIRED' });
+    // Expiry runs on the real clock: the process's Date moves past the session's lifetime (timers stay real).
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      vi.setSystemTime(Date.now() + SESSION_TTL_MS + 60_000);
+      await srv.app.ctx.sessions.sweep();
+      await disconnected(es);
+      await expect(e.socket()).rejects.toMatchObject({ message: 'AUTH_REQUIRED' });
+      expect((await e.get('/api/auth/me')).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('V7: a cross-site form cannot sign a report, a cross-site upload is refused, a foreign socket is refused', async () => {

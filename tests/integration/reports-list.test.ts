@@ -121,6 +121,9 @@ describe(`reports list, paged on the server (${db!.name})`, () => {
     expect(w[0]).toMatchObject({ title: expect.any(String), grade: expect.any(Number), unitName: '新城区' });
     expect(w[0]).not.toHaveProperty('summary');
     expect(JSON.stringify(w).length / w.length).toBeLessThan(600);
+    // The classified one waits too, redacted for the duty officer as in the list; its leader reads it.
+    expect(w.filter((r: any) => r.redacted)).toEqual([expect.objectContaining({ title: '【涉密信息】', place: '', classification: 2 })]);
+    expect((await cityLeader.get('/api/reports?pageSize=1')).body.waiting.find((r: any) => r.title === '绝密水库险情')).toMatchObject({ redacted: false });
     expect((await cityDuty.post(`/api/reports/${ids[3]}/acknowledge`, {})).status).toBe(200);
     const after = (await cityDuty.get('/api/reports?pageSize=1')).body.waiting.map((r: any) => r.id);
     expect(after).toHaveLength(25);

@@ -177,6 +177,39 @@ describe.each(testDatabases())('sessions ($name)', (tdb) => {
     expect(entry?.detail).toContain('150121-leader');
   });
 
+  it('what ends or changes a session or its account shows on the very next request (the lookup is kept in memory)', async () => {
+    clock.set(T0);
+    const sec = await login('secadmin');
+    const sys = await login('sysadmin');
+    const idOf = async (u: string) => (await sec.get(`/api/admin/users?q=${u}`)).body.accounts.find((a: { username: string }) => a.username === u).id as number;
+    const me = async (c: Client) => (await c.get('/api/auth/me')).body;
+    // Logout: the same cookie, sent again by a second tab, is refused at once.
+    const a = await login('150124-duty');
+    const sameSession = new Client(srv.baseUrl);
+    sameSession.cookie = a.cookie;
+    expect((await me(sameSession)).user.username).toBe('150124-duty');
+    await a.post('/api/auth/logout', {});
+    expect((await me(sameSession)).error.code).toBe('AUTH_REQUIRED');
+    // Roles, name and unit: the next answer carries the new ones.
+    const b = await login('150124-leader');
+    const id = await idOf('150124-leader');
+    expect((await me(b)).user).toMatchObject({ roles: ['leader'], unitCode: '150124' });
+    expect((await sec.post(`/api/admin/users/${id}/roles`, { roles: ['duty_officer'] })).status).toBe(200);
+    expect((await me(b)).user.roles).toEqual(['duty_officer']);
+    expect((await sys.post(`/api/admin/users/${id}`, { displayName: '清水河县带班领导乙', unitCode: '150123' })).status).toBe(200);
+    expect((await me(b)).user).toMatchObject({ displayName: '清水河县带班领导乙', unitCode: '150123' });
+    expect((await sys.post(`/api/admin/users/${id}`, { unitCode: '150124' })).status).toBe(200);
+    expect((await sec.post(`/api/admin/users/${id}/roles`, { roles: ['leader'] })).status).toBe(200);
+    expect((await me(b)).user).toMatchObject({ roles: ['leader'], unitCode: '150124' });
+    // The administrator ends all of the user's sessions; then a password reset ends a new one.
+    expect((await sec.post(`/api/admin/users/${id}/sessions/end`, {})).status).toBe(200);
+    expect((await me(b)).error.code).toBe('SESSION_REVOKED');
+    const c = await login('150124-leader');
+    expect((await me(c)).user.username).toBe('150124-leader');
+    expect((await sec.post('/api/auth/reset', { username: '150124-leader', newPassword: 'Qingshui@2030a' })).status).toBe(200);
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+  });
+
   it('the security administrator’s policy applies at once (idle minutes, max sessions) and can be reset', async () => {
     clock.set(T0);
     const sec = await login('secadmin');

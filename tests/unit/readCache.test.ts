@@ -45,4 +45,29 @@ describe('ReadCache', () => {
     dropReadCaches();
     expect(a.size + b.size).toBe(0);
   });
+
+  it('keeps only what `keep` allows, and stays within its bound', async () => {
+    const c = new ReadCache<string, string | null>(60_000, 2);
+    await c.get('unknown', async () => null, (v) => v !== null);
+    expect(c.size).toBe(0);
+    await c.get('a', async () => 'a');
+    await c.get('b', async () => 'b');
+    await c.get('c', async () => 'c');
+    expect(c.size).toBeLessThanOrEqual(2);
+    expect(await c.get('c', async () => 'reloaded')).toBe('c');
+  });
+
+  it('changes a kept value in place, and a load under way during the change is not kept', async () => {
+    const c = new ReadCache<string, number>(60_000);
+    await c.get('a', async () => 1);
+    c.update('a', (v) => v + 10);
+    expect(await c.get('a', async () => 0)).toBe(11);
+    c.invalidate('a');
+    let release!: (v: number) => void;
+    const slow = c.get('a', () => new Promise<number>((r) => (release = r)));
+    c.update('a', (v) => v + 1); // the write happened while the old row was on its way
+    release(5);
+    expect(await slow).toBe(5);
+    expect(await c.get('a', async () => 6)).toBe(6);
+  });
 });

@@ -1,0 +1,171 @@
+/**
+ * Each incident's deadline facts (the reporting unit and every office above it) and the incidents list's DTOs,
+ * read in as few statements as the data allows: the incidents list runs on every duty desk's refresh.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { HopState, ReportKind } from '../../db/tables/reports.ts';
+import type { SessionUser } from '../auth/sessions.ts';
+import type { OrgTree } from '../org/tree.ts';
+import type { Category, IncidentDto, ObligationDto } from '../../contract/reports.ts';
+import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type ChainFacts } from './deadlines.ts';
+import { clearedFor } from './workflow.ts';
+import { loadRules, loadSettings, type Settings } from './rulesRepo.ts';
+import type { IncidentRow } from './repo.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/**
+ * What the deadlines need of the incidents' sent reports (by creation) and of every hop of their reports, any
+ * state (by receipt): one statement, a row per hop (a report without hops: one row, hop columns null).
+ */
+async function incidentReportFacts(db: Db, incidentIds: string[]) {
+  if (!incidentIds.length) return { sent: [], hops: [] };
+  const rows = await db
+    .selectFrom('urgent_reports as r')
+    .leftJoin('report_hops as h', 'h.report_id', 'r.id')
+    .select(['r.id', 'r.incident_id', 'r.kind', 'r.signed_at', 'r.state'])
+    .select(['h.id as hop_id', 'h.unit_code', 'h.state as hop_state', 'h.is_copy', 'h.relayed_at', 'h.received_at'])
+    .where('r.incident_id', 'in', incidentIds)
+    .orderBy('r.created_at', 'asc')
+    .orderBy('r.id')
+    .execute();
+  const sent: { id: string; incident_id: string; kind: ReportKind; signed_at: Date | null }[] = [];
+  const hops: { report_id: string; incident_id: string; unit_code: string; state: HopState; is_copy: boolean; relayed_at: Date | null; received_at: Date }[] = [];
+  for (const r of rows) {
+    if (r.state === 'sent' && sent[sent.length - 1]?.id !== r.id) sent.push({ id: r.id, incident_id: r.incident_id, kind: r.kind, signed_at: r.signed_at });
+    if (r.hop_id !== null && r.unit_code !== null && r.hop_state !== null && r.is_copy !== null && r.received_at !== null) {
+      hops.push({ report_id: r.id, incident_id: r.incident_id, unit_code: r.unit_code, state: r.hop_state, is_copy: r.is_copy, relayed_at: r.relayed_at, received_at: r.received_at });
+    }
+  }
+  hops.sort((a, b) => a.received_at.getTime() - b.received_at.getTime());
+  return { sent, hops };
+}
+type SentFact = Awaited<ReturnType<typeof incidentReportFacts>>['sent'][number];
+type HopFact = Awaited<ReturnType<typeof incidentReportFacts>>['hops'][number];
+
+const groupBy = <T>(xs: T[], key: (x: T) => string) => {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const g = m.get(k);
+    if (g) g.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+};
+
+export interface IncidentFacts {
+  deadlines: ObligationDto[];
+  followupDueAt: Date | null;
+  sent: SentFact[];
+  /** Every hop of the incident's reports, whatever their state. */
+  hops: HopFact[];
+}
+
+/** Deadline facts of each incident's chain (the reporting unit and every office above it). */
+export async function obligationsFor(
+  db: Db,
+  tree: OrgTree,
+  incidents: IncidentRow[],
+  rules: DeadlineRule[],
+  settings: Settings,
+  now: Date,
+): Promise<Map<string, IncidentFacts>> {
+  const out = new Map<string, IncidentFacts>();
+  if (!incidents.length) return out;
+  const ids = incidents.map((i) => i.id);
+  // Three statements at once, none waiting for another's answer.
+  const [{ sent: allSent, hops: allHops }, allMisses] = await Promise.all([
+    incidentReportFacts(db, ids),
+    db.selectFrom('deadline_misses').select(['incident_id', 'unit_code', 'kind', 'recorded_at']).where('incident_id', 'in', ids).execute(),
+  ]);
+  const sentBy = groupBy(allSent, (r) => r.incident_id);
+  const hopsBy = groupBy(allHops, (h) => h.incident_id);
+  const missesBy = groupBy(allMisses, (m) => m.incident_id);
+  for (const inc of incidents) {
+    const mine = sentBy.get(inc.id) ?? [];
+    const sentIds = new Set(mine.map((r) => r.id));
+    const incHops = hopsBy.get(inc.id) ?? [];
+    const hops = incHops.filter((h) => sentIds.has(h.report_id));
+    const misses = missesBy.get(inc.id) ?? [];
+    const chainUnits = [tree.get(inc.unit_code), ...tree.ancestors(inc.unit_code)].filter((u) => !!u);
+    const min = (ds: (Date | null)[]) => ds.filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+    const chain: ChainFacts[] = chainUnits.map((u) => {
+      if (u.code === inc.unit_code) {
+        return {
+          unitCode: u.code,
+          level: u.level,
+          anyAt: min(mine.map((r) => r.signed_at)),
+          writtenAt: min(mine.filter((r) => r.kind !== 'phone').map((r) => r.signed_at)),
+        };
+      }
+      const at = hops.filter((h) => h.unit_code === u.code && !h.is_copy);
+      const kindOf = (h: HopFact) => mine.find((r) => r.id === h.report_id)?.kind;
+      return {
+        unitCode: u.code,
+        level: u.level,
+        anyAt: min(at.map((h) => h.relayed_at)),
+        writtenAt: min(at.filter((h) => kindOf(h) !== 'phone').map((h) => h.relayed_at)),
+      };
+    });
+    const obligations = inc.legacy ? [] : evaluateDeadlines({ eventTime: inc.event_time, grade: inc.grade, chain, rules, now, warnMinutes: settings.warnMinutes });
+    const lastSent = mine.map((r) => r.signed_at).filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+    out.set(inc.id, {
+      sent: mine,
+      hops: incHops,
+      followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, settings.followupTimes) : null,
+      deadlines: obligations.map((o) => ({
+        unitCode: o.unitCode,
+        unitName: tree.get(o.unitCode)?.name ?? o.unitCode,
+        level: o.level,
+        kind: o.kind,
+        dueAt: o.dueAt.toISOString(),
+        metAt: iso(o.metAt),
+        status: o.status,
+        lateRecordedAt: iso(misses.find((m) => m.unit_code === o.unitCode && m.kind === o.kind)?.recorded_at),
+      })),
+    });
+  }
+  return out;
+}
+
+export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, rows: IncidentRow[], now: Date): Promise<IncidentDto[]> {
+  const [rules, settings] = await Promise.all([loadRules(db), loadSettings(db)]);
+  const facts = await obligationsFor(db, tree, rows, rules, settings, now);
+  const hasParent = !!tree.get(user.unitCode)?.parentCode;
+  // Waiting here: to acknowledge, to sign a relay, or acknowledged but not yet relayed (where there is a level above).
+  const waitingHere = (f: IncidentFacts) =>
+    f.hops.filter((h) => h.unit_code === user.unitCode && h.state !== 'relayed' && (h.state !== 'acknowledged' || (hasParent && !h.is_copy))).length;
+  return rows.map((inc) => {
+    const f = facts.get(inc.id)!;
+    const cleared = clearedFor(inc.classification, user.roles, inc.opened_by === user.id);
+    const last = f.sent[f.sent.length - 1];
+    return {
+      id: inc.id,
+      unitCode: inc.unit_code,
+      unitName: tree.get(inc.unit_code)?.name ?? inc.unit_code,
+      title: cleared ? inc.title : '【涉密信息】',
+      eventTime: inc.event_time.toISOString(),
+      place: cleared ? inc.place : '',
+      category: inc.category as Category,
+      grade: inc.grade,
+      classification: inc.classification,
+      status: inc.status,
+      demandedByUnit: inc.demanded_by_unit,
+      demandedByUnitName: inc.demanded_by_unit ? (tree.get(inc.demanded_by_unit)?.name ?? null) : null,
+      demandNote: cleared ? inc.demand_note : null,
+      createdAt: inc.created_at.toISOString(),
+      closedAt: iso(inc.closed_at),
+      redacted: !cleared,
+      reportCount: f.sent.length,
+      lastKind: last?.kind ?? null,
+      lastSentAt: iso(last?.signed_at),
+      deadlines: f.deadlines,
+      followupDueAt: iso(f.followupDueAt),
+      waitingHere: waitingHere(f),
+    };
+  });
+}
