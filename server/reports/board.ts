@@ -6,7 +6,7 @@ import type { AppContext } from '../context.ts';
 import { todayReports } from './listService.ts';
 import { visibleIncidentRows } from './repo.ts';
 import { incidentDtos } from './incidentFacts.ts';
-import { clearedFor } from './workflow.ts';
+import { clearedFor, REDACTED_TITLE } from './workflow.ts';
 import type { BoardData, InstructionDto, TimelinessRow} from '../../contract/reports.ts';
 
 /**
@@ -60,7 +60,7 @@ export async function instructionDtos(
     return {
       id: r.id,
       incidentId: r.incident_id,
-      incidentTitle: cleared ? r.incident_title : '【涉密信息】',
+      incidentTitle: cleared ? r.incident_title : REDACTED_TITLE,
       reportId: r.report_id,
       unitCode: r.unit_code,
       unitName: name(r.unit_code),

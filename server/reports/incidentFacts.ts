@@ -9,7 +9,7 @@ import type { SessionUser } from '../auth/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
 import type { Category, IncidentDto, ObligationDto } from '../../contract/reports.ts';
 import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type ChainFacts } from './deadlines.ts';
-import { clearedFor } from './workflow.ts';
+import { clearedFor, REDACTED_TITLE } from './workflow.ts';
 import { loadRules, loadSettings, type Settings } from './rulesRepo.ts';
 import type { IncidentRow } from './repo.ts';
 
@@ -147,7 +147,7 @@ export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, row
       id: inc.id,
       unitCode: inc.unit_code,
       unitName: tree.get(inc.unit_code)?.name ?? inc.unit_code,
-      title: cleared ? inc.title : '【涉密信息】',
+      title: cleared ? inc.title : REDACTED_TITLE,
       eventTime: inc.event_time.toISOString(),
       place: cleared ? inc.place : '',
       category: inc.category as Category,

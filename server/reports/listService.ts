@@ -6,11 +6,11 @@ import type { ReportListQuery, ReportPage, WaitingReportDto } from '../../contra
 import { reportListQuery } from '../../contract/reports.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { errors } from '../http/errors.ts';
-import { mayReadReport, readerCleared, reportDtos } from './repo.ts';
+import { mayReadReport, readerCleared, reportDtos, reportHead } from './repo.ts';
+import { REDACTED_TITLE } from './workflow.ts';
 import { pagedReports, submittedBetween, waitingReportHops, type ListScope, type WaitingHopRow } from './listRepo.ts';
 
 const TZ_MS = 8 * 3600_000;
-const REDACTED_TITLE = '【涉密信息】';
 
 function scopeOf(ctx: AppContext, user: SessionUser, unit?: string): ListScope {
   const base = unit ?? user.unitCode;
@@ -26,13 +26,7 @@ function scopeOf(ctx: AppContext, user: SessionUser, unit?: string): ListScope {
 const waitingDto = (ctx: AppContext, user: SessionUser, r: WaitingHopRow): WaitingReportDto => {
   const cleared = readerCleared(r, user);
   return {
-    id: r.id,
-    incidentId: r.incident_id,
-    kind: r.kind,
-    seq: r.seq,
-    state: r.state,
-    unitCode: r.unit_code,
-    unitName: ctx.tree.get(r.unit_code)?.name ?? r.unit_code,
+    ...reportHead(r, ctx.tree),
     title: cleared ? r.title : REDACTED_TITLE,
     place: cleared ? r.place : '',
     grade: r.grade,

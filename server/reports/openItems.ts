@@ -9,7 +9,7 @@ import type { OrgTree } from '../org/tree.ts';
 import { clock } from '../clock.ts';
 import { loadRules, loadSettings } from './repo.ts';
 import { obligationsFor } from './incidentFacts.ts';
-import { CLASSIFIED_FROM } from './workflow.ts';
+import { CLASSIFIED_FROM, REDACTED_TITLE } from './workflow.ts';
 
 export interface OpenReportItem {
   kind: 'report_followup' | 'report_signoff' | 'report_relay' | 'instruction_feedback';
@@ -23,13 +23,11 @@ export interface OpenReportItem {
   dueAt: string | null;
 }
 
-const REDACTED = '【涉密信息】';
-
 export async function openReportItems(db: Kysely<Database>, tree: OrgTree, unitCode: string): Promise<OpenReportItem[]> {
   const now = clock.now();
   const [rules, settings] = await Promise.all([loadRules(db), loadSettings(db)]);
   const items: OpenReportItem[] = [];
-  const title = (t: string, c: number) => (c >= CLASSIFIED_FROM ? REDACTED : t);
+  const title = (t: string, c: number) => (c >= CLASSIFIED_FROM ? REDACTED_TITLE : t);
 
   // Open incidents of this unit: their deadlines and the next 续报.
   const incidents = await db.selectFrom('incidents').selectAll().where('unit_code', '=', unitCode).where('status', '=', 'open').execute();
@@ -111,7 +109,7 @@ export async function itemsForReader<T extends { kind: string; refId: string; ti
         .where('i.id', 'in', incidentIds)
         .execute()
     : [];
-  const title = (t: string, c: number) => (c >= CLASSIFIED_FROM ? REDACTED : t);
+  const title = (t: string, c: number) => (c >= CLASSIFIED_FROM ? REDACTED_TITLE : t);
   return items.map((it) => {
     if (it.kind === 'report_signoff') {
       const r = reports.find((x) => x.id === it.refId);

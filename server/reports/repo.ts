@@ -5,7 +5,7 @@ import type { Selectable } from 'kysely';
 import type { DeadlineKind, IncidentTable, Grade, ReportState } from '../../db/tables/reports.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
-import { clearedFor } from './workflow.ts';
+import { clearedFor, REDACTED_TITLE } from './workflow.ts';
 import { errors } from '../http/errors.ts';
 import type { Category, EventDto, HopDto, ReportDto } from '../../contract/reports.ts';
 import { clock } from '../clock.ts';
@@ -142,17 +142,19 @@ export async function reportByClearance(db: Db, tree: OrgTree, r: ReportRow): Pr
   return { cleared: reportDtoAs(r, tree, true, hops, atts), redacted: reportDtoAs(r, tree, false, hops, atts) };
 }
 
+/** The fields every report answer starts with (the full report and the waiting list's short one). */
+export function reportHead(
+  r: Pick<ReportRow, 'id' | 'incident_id' | 'kind' | 'seq' | 'state' | 'unit_code'>,
+  tree: OrgTree,
+): Pick<ReportDto, 'id' | 'incidentId' | 'kind' | 'seq' | 'state' | 'unitCode' | 'unitName'> {
+  return { id: r.id, incidentId: r.incident_id, kind: r.kind, seq: r.seq, state: r.state, unitCode: r.unit_code, unitName: tree.get(r.unit_code)?.name ?? r.unit_code };
+}
+
 function reportDtoAs(r: ReportRow, tree: OrgTree, cleared: boolean, hops: HopRow[], atts: AttachmentRow[]): ReportDto {
   const hide = (s: string) => (cleared ? s : '');
   return {
-    id: r.id,
-    incidentId: r.incident_id,
-    kind: r.kind,
-    seq: r.seq,
-    state: r.state,
-    unitCode: r.unit_code,
-    unitName: tree.get(r.unit_code)?.name ?? r.unit_code,
-    title: cleared ? r.title : '【涉密信息】',
+    ...reportHead(r, tree),
+    title: cleared ? r.title : REDACTED_TITLE,
     eventTime: r.event_time.toISOString(),
     place: hide(r.place),
     address: hide(r.address),

@@ -80,6 +80,8 @@ export function decideHop(
 /** 密级 labels; 秘密 (2) and above are classified. */
 export const CLASSIFICATIONS = ['公开', '内部', '秘密', '机密'] as const;
 export const CLASSIFIED_FROM = 2;
+/** What a reader without clearance sees instead of a classified report's or incident's title. */
+export const REDACTED_TITLE = '【涉密信息】';
 
 /**
  * Classified reports (秘密 and 机密) are readable only by users holding the leader role — plus the

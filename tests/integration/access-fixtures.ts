@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { addDays, localDate, slotAt } from '../../server/duty/rules.ts';
 import { clock } from '../../server/clock.ts';
+import { writeSlot } from '../../server/duty/repo.ts';
 import type { Client, TestServer } from '../helpers/app.ts';
 import { alertXml } from '../../platform-sim/alerts.ts';
 import { makeInfoFixtures, type InfoFixtures } from './access-fixtures-info.ts';
@@ -119,9 +120,25 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
   for (let i = 0; i < 3; i++) swaps.push(ok(await duty.post('/api/duty/swaps', swapBody()), 'swap').body.swap.id);
   const logBody = () => ({ requestId: randomUUID(), kind: 'call', callTime: ago(), callerUnit: '某镇', summary: '来电反映情况', status: 'open' });
   const log = ok(await duty.post('/api/duty/log', logBody()), 'log').body.entry.id;
+  // The shifts closed here are made C-duty's own first (only the rostered officer may close one): which demo officer
+  // the seed put on them depends on the hour the server was seeded, and a run across a shift change saw -duty2
+  // there. Written as a new roster version straight through the repo, as the seed does (the API refuses past shifts).
+  const personOf = async (username: string) => {
+    const u = await srv.app.ctx.db.selectFrom('users').select(['id', 'display_name', 'phone']).where('username', '=', username).executeTakeFirstOrThrow();
+    return { userId: u.id, name: u.display_name, phone: u.phone };
+  };
+  const [onDuty, onLead] = [await personOf(`${C}-duty`), await personOf(`${C}-leader`)];
+  const makeOwn = (slot: { start: string; end: string }) =>
+    srv.app.ctx.db.transaction().execute((trx) =>
+      writeSlot(trx, { unitCode: C, start: new Date(slot.start), end: new Date(slot.end), officers: [onDuty], leader: onLead, note: '', source: 'seed', by: onLead.userId }),
+    );
   const state = (await duty.get('/api/duty/handover')).body;
+  await makeOwn(state.closable[0]);
   const handover = ok(await duty.post('/api/duty/handovers', { requestId: randomUUID(), slotStart: state.closable[0].start, summary: '矩阵交班' }), 'handover').body.handover.id;
   const after = (await duty.get('/api/duty/handover')).body;
+  const slot = after.closable[0] ?? state.closable[0];
+  await makeOwn(slot);
+  const closable: string = slot.start;
   const alertDoc = alertXml({ style: 'flood', identifier: `MATRIX-${randomUUID()}`, areaDesc: '新城区', geocodes: [C] });
   const alert = await srv.app.ctx.db
     .insertInto('platform_inbound')
@@ -151,7 +168,7 @@ export async function makeFixtures(srv: TestServer, as: (u: string) => Promise<C
     workbook,
     swaps,
     swapBody,
-    closable: after.closable[0]?.start ?? state.closable[0].start,
+    closable,
     handover,
     log,
     newReport: () => newReport(),
