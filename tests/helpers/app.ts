@@ -89,6 +89,19 @@ export class Client {
  * Emits a request and resolves with its data, or rejects with the server's error code. The event name is
  * the contract's; the payload is `unknown` on purpose: tests send hostile and malformed ones.
  */
+/** A suite's logins against its test server, closed together at its end (`closeAll()` in afterAll). */
+export function suiteClients(baseUrl: () => string): { login: (username: string) => Promise<Client>; closeAll: () => void } {
+  const clients: Client[] = [];
+  return {
+    async login(username) {
+      const c = await Client.login(baseUrl(), username);
+      clients.push(c);
+      return c;
+    },
+    closeAll: () => clients.splice(0).forEach((c) => c.close()),
+  };
+}
+
 export function request<T = any>(socket: Socket, event: ClientEvent, payload: unknown = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     // The untyped view: the payload is deliberately not the contract's type here.

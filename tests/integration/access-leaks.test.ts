@@ -7,7 +7,7 @@ process.env.TEST_CLOCK = '1';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clock } from '../../server/clock.ts';
-import { Client, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
+import { suiteClients, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 const [tdb] = testDatabases();
@@ -15,12 +15,7 @@ const SECRET = '未报送草稿标题-山洪淹没某村';
 
 describe(`unsent work stays in its unit (${tdb!.name})`, () => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const report = (over: Record<string, unknown> = {}) => ({
     requestId: randomUUID(),
     title: SECRET,
@@ -36,7 +31,7 @@ describe(`unsent work stays in its unit (${tdb!.name})`, () => {
     srv = await startTestServer(await tdb!.open());
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
     clock.reset();
   });

@@ -9,7 +9,7 @@ import type { types } from 'mediasoup';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIN_MAX_WRONG } from '../../server/meetings/pin.ts';
-import { Client, nextEvent, request, startTestServer, type TestServer } from '../helpers/app.ts';
+import { suiteClients, nextEvent, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 const OPUS = {
@@ -27,13 +27,8 @@ const VP8 = (ssrc: number) => ({
 
 describe.each(testDatabases())('media and PIN access ($name)', (tdb) => {
   let srv: TestServer;
-  const clients: Client[] = [];
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const producers = new Map<string, types.Producer>();
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
   const site = async (username: string, meetingId: string, pin?: string) => {
     const s = await (await login(username)).socket();
     const joined = await request(s, 'meeting:join', { meetingId, pin });
@@ -48,7 +43,7 @@ describe.each(testDatabases())('media and PIN access ($name)', (tdb) => {
     srv.pool.slots.forEach((slot) => watch(slot.worker));
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
   });
 

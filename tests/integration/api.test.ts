@@ -4,19 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, nextEvent, request, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, nextEvent, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 const [db] = testDatabases(); // the DB suite covers both databases; one is enough for the API
 
 describe(`API and live updates (${db!.name})`, () => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const report = (over: Record<string, unknown> = {}) => ({
     requestId: randomUUID(),
     title: '某村发生山洪',
@@ -31,7 +26,7 @@ describe(`API and live updates (${db!.name})`, () => {
     srv = await startTestServer(await db!.open());
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
   });
 

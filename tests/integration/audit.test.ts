@@ -8,7 +8,7 @@ process.env.TEST_CLOCK = '1';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { clock } from '../../server/clock.ts';
 import { verifyAudit } from '../../server/audit/service.ts';
@@ -19,19 +19,14 @@ clock.set(T0);
 
 describe.each(testDatabases())('audit trail ($name)', (tdb) => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const entries = (q = '') => login('auditadmin').then((a) => a.get(`/api/audit?pageSize=200&from=${encodeURIComponent(new Date(T0).toISOString())}${q}`));
 
   beforeAll(async () => {
     srv = await startTestServer(await tdb.open());
   }, 300_000);
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
   });
 

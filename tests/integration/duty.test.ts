@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clock } from '../../server/clock.ts';
 import { addDays, localDate, slotAt } from '../../server/duty/rules.ts';
-import { Client, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 process.env.TEST_CLOCK = '1'; // this file's worker only: lets a test step over the 08:30 shift change
@@ -19,12 +19,7 @@ const day = (n: number) => slotAt(['08:30'], new Date(clock.now().getTime() + n 
 
 describe.each(testDatabases())('duty ($name)', (tdb) => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const upload = async (c: Client, path: string, body: Buffer) => {
     const res = await fetch(srv.baseUrl + path, { method: 'POST', headers: { cookie: c.cookie, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'x-requested-with': 'XMLHttpRequest' }, body: new Uint8Array(body) });
     return { status: res.status, body: await res.json() };
@@ -41,7 +36,7 @@ describe.each(testDatabases())('duty ($name)', (tdb) => {
     srv = await startTestServer(await tdb.open());
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
   });
 

@@ -7,19 +7,14 @@ process.env.TEST_CLOCK = '1';
 import { randomUUID } from 'node:crypto';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { clock } from '../../server/clock.ts';
 import { issueYear } from '../../contract/information.ts';
 
 describe.each(testDatabases())('information work on $name', (target) => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const draft = (over: Record<string, unknown> = {}) => ({ kind: 'dynamic', title: `新城区开展冬季救助 ${randomUUID().slice(0, 6)}`, body: '新城区民政局开展冬季送温暖活动，走访困难群众126户。\n发放救助金38.5万元。', classification: 0, ...over });
   const review = { containsSecrets: false, fitToPublish: true, figuresChecked: true };
   const pubOf = async (c: Client, name: string) => ((await c.get('/api/information/publications')).body.publications as any[]).find((p) => p.name === name);
@@ -28,7 +23,7 @@ describe.each(testDatabases())('information work on $name', (target) => {
     srv = await startTestServer(await target.open());
   }, 180_000); // migrations and the demo seed on a loaded 2-core machine
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
     clock.reset();
   });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../contract/socket.ts';
-import { Client, request, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 const [db] = testDatabases(); // PGlite: the checks are the server's, the same for both databases
@@ -25,12 +25,7 @@ function* hostile(body: Record<string, unknown>): Generator<[string, Record<stri
 
 describe(`hostile input (${db!.name})`, () => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   /** Status of a raw request (any body, any content type). */
   const raw = async (c: Client, method: string, path: string, body: string | Uint8Array<ArrayBuffer>, type = 'application/json') => {
     // The upload header the console sends on file routes (a cross-site form cannot): the size check is what is tested.
@@ -49,7 +44,7 @@ describe(`hostile input (${db!.name})`, () => {
     srv = await startTestServer(await db!.open());
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
   });
 

@@ -3,24 +3,19 @@
  * must give it on meeting:join (missing and wrong PINs are refused with stable codes); the chair's unit is exempt.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, request, startTestServer, type TestServer } from '../helpers/app.ts';
+import { suiteClients, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 describe.each(testDatabases())('meeting PIN ($name)', (db) => {
   let srv: TestServer;
-  const clients: Client[] = [];
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   let meetingId = '';
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
 
   beforeAll(async () => {
     srv = await startTestServer(await db.open());
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
   });
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clock } from '../../server/clock.ts';
-import { Client, nextEvent, request, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, nextEvent, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
 const [db] = testDatabases();
@@ -19,12 +19,7 @@ const LEAP_DAY = '2028-02-29T10:00:00+08:00';
 
 describe(`new-user fixes (${db!.name})`, () => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const ago = (m: number) => new Date(clock.now().getTime() - m * 60_000).toISOString();
   const report = (over: Record<string, unknown> = {}) => ({
     requestId: randomUUID(),
@@ -43,7 +38,7 @@ describe(`new-user fixes (${db!.name})`, () => {
     srv = await startTestServer(await db!.open());
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
     clock.reset();
   });

@@ -14,7 +14,7 @@ process.env.PLATFORM_FEED_TOKEN = 'feed-token-for-tests';
 process.env.PLATFORM_INBOUND_PER_MINUTE = '40';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { freePort, SimControl, startProc, waitFor, type Proc } from '../helpers/processes.ts';
 import { sign } from '../../server/platform/signature.ts';
@@ -26,12 +26,7 @@ describe(`emergency platform link (${db!.name})`, () => {
   let srv: TestServer;
   let sim: Proc;
   let ctl: SimControl;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
   const must = async (p: Promise<{ status: number; body: any }>) => {
     const r = await p;
@@ -53,7 +48,7 @@ describe(`emergency platform link (${db!.name})`, () => {
     [region, regionLeader, cityDuty, countyDuty] = await Promise.all(['150000-duty', '150000-leader', '150100-duty', '150102-duty'].map(login));
   }, 120_000);
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await Promise.allSettled([srv?.close(), sim?.stop()]);
   });
 

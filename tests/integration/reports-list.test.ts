@@ -6,7 +6,7 @@
 process.env.TEST_CLOCK = '1';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { clock } from '../../server/clock.ts';
 
@@ -17,12 +17,7 @@ const [db] = testDatabases();
 
 describe(`reports list, paged on the server (${db!.name})`, () => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const minutesAgo = (m: number) => new Date(clock.now().getTime() - m * 60_000).toISOString();
   const phone = (c: Client, title: string, grade: number, eventMinutesAgo: number) =>
     c.post('/api/reports/phone', { requestId: randomUUID(), title, eventTime: minutesAgo(eventMinutesAgo), place: '测试镇', grade, summary: '电话报告', caller: '县值班员', callee: '市值班室' });
@@ -50,7 +45,7 @@ describe(`reports list, paged on the server (${db!.name})`, () => {
     clock.set('2036-12-31T23:50:00+08:00');
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
     clock.reset();
   });

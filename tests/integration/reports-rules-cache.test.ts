@@ -6,7 +6,7 @@
 process.env.TEST_CLOCK = '1';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestServer, type TestServer } from '../helpers/app.ts';
+import { suiteClients, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { clock } from '../../server/clock.ts';
 import { dropReadCaches } from '../../db/readCache.ts';
@@ -17,17 +17,12 @@ clock.set('2031-01-01T09:10:00+08:00');
 for (const db of testDatabases()) {
   describe(`deadline rules kept in memory (${db.name})`, () => {
     let srv: TestServer;
-    const clients: Client[] = [];
-    const login = async (u: string) => {
-      const c = await Client.login(srv.baseUrl, u);
-      clients.push(c);
-      return c;
-    };
+    const { login, closeAll } = suiteClients(() => srv.baseUrl);
     beforeAll(async () => {
       srv = await startTestServer(await db.open());
     });
     afterAll(async () => {
-      clients.forEach((c) => c.close());
+      closeAll();
       await srv?.close();
       clock.reset();
     });

@@ -7,7 +7,7 @@ process.env.TEST_CLOCK = '1';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
+import { suiteClients, nextEvent, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { openReportItems } from '../../server/reports/openItems.ts';
 import { clock } from '../../server/clock.ts';
@@ -19,12 +19,7 @@ const [db] = testDatabases();
 
 describe(`urgent-report workflow (${db!.name})`, () => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const minutesAgo = (m: number) => new Date(clock.now().getTime() - m * 60_000).toISOString();
   const written = (over: Record<string, unknown> = {}) => ({
     requestId: randomUUID(),
@@ -48,7 +43,7 @@ describe(`urgent-report workflow (${db!.name})`, () => {
     srv = await startTestServer(await db!.open());
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
     clock.reset();
   });

@@ -14,7 +14,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestServer, type TestServer } from '../helpers/app.ts';
+import { Client, suiteClients, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { clock } from '../../server/clock.ts';
 import { DEFAULT_RULES } from '../../contract/scoring.ts';
@@ -22,12 +22,7 @@ import { DEFAULT_RULES } from '../../contract/scoring.ts';
 const [db] = testDatabases();
 describe(`scoring on ${db!.name}`, () => {
   let srv: TestServer;
-  const clients: Client[] = [];
-  const login = async (u: string) => {
-    const c = await Client.login(srv.baseUrl, u);
-    clients.push(c);
-    return c;
-  };
+  const { login, closeAll } = suiteClients(() => srv.baseUrl);
   const review = { containsSecrets: false, fitToPublish: true, figuresChecked: true };
   const at = (iso: string) => clock.set(iso);
 
@@ -35,7 +30,7 @@ describe(`scoring on ${db!.name}`, () => {
     srv = await startTestServer(await db!.open());
   }, 180_000);
   afterAll(async () => {
-    clients.forEach((c) => c.close());
+    closeAll();
     await srv?.close();
     clock.reset();
   });
