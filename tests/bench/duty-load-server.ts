@@ -3,7 +3,9 @@
  * measuring around it only: every request runs in an AsyncLocalStorage context that sums the time spent waiting
  * for a pooled connection, the queries and their time (pg's Pool.connect and Client.query, wrapped here), and the
  * bytes sent, and the event loop's delay (a busy loop holds every request back). GET /__bench/stats (answered
- * before the app) returns the per-route sums and the loop's delay and resets them.
+ * before the app) returns the per-route sums and the loop's delay and resets them. The per-request measuring
+ * (AsyncLocalStorage turns on Node's promise hooks, which cost every await) runs only after
+ * GET /__bench/detail?on=1, so the timed runs measure the server as it is; ?on=0 turns it off again.
  * Prints "SERVER_READY port=N" when it listens.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -46,6 +48,7 @@ const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{
 const app = await createApp({ dbHandle, pool, seed: true, log: pino({ level: 'warn' }) });
 
 let stats = new Map<string, RouteStats>();
+let detail = false;
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 /** GET /api/reports/0f…/docx → GET /api/reports/:id/docx (query strings dropped). */
@@ -61,6 +64,16 @@ app.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =
     res.end(JSON.stringify({ routes: Object.fromEntries(stats), loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } }));
     stats = new Map();
     loop.reset();
+    return;
+  }
+  if (req.url?.startsWith('/__bench/detail?on=')) {
+    detail = req.url.endsWith('=1');
+    if (!detail) als.disable();
+    res.end();
+    return;
+  }
+  if (!detail) {
+    handlers.forEach((h) => h.call(app.server, req, res));
     return;
   }
   const sample: Sample = { poolWaitMs: 0, queries: 0, queryMs: 0, sql: [] };

@@ -2,8 +2,9 @@
  * npm run bench (and alone: `npx tsx tests/bench/duty-load.ts`): the duty API under load, printed only.
  * The real server in its own process (duty-load-server.ts) on Postgres — a fresh database on TEST_DATABASE_URL's
  * server or a throwaway cluster of its own, as scripts/test.sh starts one — with reports, incidents, meetings and
- * a roster made through the API. autocannon (coordinated-omission corrected, fixed rate) sends a read mix as a
- * logged-in county and a city duty officer: the reports list, incidents, who is on duty, meetings.
+ * a roster made through the API. A read mix goes as a logged-in county and a city duty officer (the reports list,
+ * incidents, who is on duty, meetings), sent open loop (openLoop.ts: Poisson arrivals at the rate, each latency
+ * from when its request was due).
  * Prints p50/p99/throughput per rate, and where the server's time goes per route (pool wait, queries and their
  * time, JSON size, event-loop delay) from the server's own measurements, the CPU the server, its Postgres
  * backends and the load generator used per request (/proc; on a shared machine the figure that does not
@@ -11,14 +12,15 @@
  * (pg_stat_statements). Bounded: DUTY_LOAD_SECONDS (default 15) per rate.
  *
  * Env: DUTY_LOAD_RATES="250,500" (req/s, both users together), DUTY_LOAD_SECONDS=15, DUTY_LOAD_REPORTS=100,
- * DUTY_LOAD_CONNECTIONS=16 (per user), DUTY_LOAD_PROFILE=dir (a CPU profile of the server).
+ * DUTY_LOAD_ROUTES=/api/reports,… (the mix), DUTY_LOAD_CONNECTIONS=16 (per user, at most), DUTY_LOAD_ARRIVALS=poisson|uniform, DUTY_LOAD_PROFILE=dir (a CPU
+ * profile of the server).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
-import autocannon from 'autocannon';
 import pg from 'pg';
+import { openLoop, percentile, type OpenLoopResult } from './openLoop.ts';
 import { createPgCluster, type PgCluster } from '../helpers/pgCluster.ts';
 import { DEMO_PASSWORD } from '../../server/seed/demo.ts';
 
@@ -26,7 +28,8 @@ const RATES = (process.env.DUTY_LOAD_RATES ?? '250,500').split(',').map(Number);
 const SECONDS = Number(process.env.DUTY_LOAD_SECONDS ?? 15);
 const REPORTS = Number(process.env.DUTY_LOAD_REPORTS ?? 100);
 const CONNECTIONS = Number(process.env.DUTY_LOAD_CONNECTIONS ?? 16);
-const ROUTES = ['/api/reports', '/api/reports/incidents', '/api/duty/now', '/api/meetings'];
+const ARRIVALS = process.env.DUTY_LOAD_ARRIVALS === 'uniform' ? 'uniform' : 'poisson';
+const ROUTES = process.env.DUTY_LOAD_ROUTES?.split(',') ?? ['/api/reports', '/api/reports/incidents', '/api/duty/now', '/api/meetings'];
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
 
 // The database: a fresh one on TEST_DATABASE_URL's server, or a cluster of our own (fsync off, like the tests').
@@ -131,32 +134,7 @@ try {
   }
   console.log(`duty API under load: ${REPORTS} reports, Postgres (${cluster ? 'own throwaway cluster' : 'TEST_DATABASE_URL'}), server in its own process; ${os.cpus().length} cores`);
   await stats();
-  for (const rate of RATES) {
-    const before = load();
-    if (statements) await statDb.query('select pg_stat_statements_reset()');
-    const pgPids = await backends();
-    const cpu0 = { server: cpuOf(server.pid!), pg: new Map(pgPids.map((p) => [p, cpuOf(p)])), bench: process.cpuUsage() };
-    const run = (cookie: string) =>
-      autocannon({
-        url: base, connections: CONNECTIONS, overallRate: rate / 2, duration: SECONDS,
-        headers: { cookie }, requests: ROUTES.map((path) => ({ method: 'GET' as const, path })),
-      });
-    const results = await Promise.all([run(users.county), run(users.city)]);
-    // Backends that came during the run count from zero.
-    const pgCpu = (await backends()).reduce((t, p) => t + cpuOf(p) - (cpu0.pg.get(p) ?? 0), 0);
-    const serverCpu = cpuOf(server.pid!) - cpu0.server;
-    const benchUse = process.cpuUsage(cpu0.bench);
-    const { routes: perRoute, loop } = await serverStats();
-    const lat = (k: 'p50' | 'p99') => results.map((r) => r.latency[k]);
-    const sent = results.reduce((n, r) => n + r.requests.total, 0);
-    const bad = results.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
-    console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}): ` +
-      `${(sent / SECONDS).toFixed(0)} req/s done, county p50 ${lat('p50')[0]} ms p99 ${lat('p99')[0]} ms, city p50 ${lat('p50')[1]} ms p99 ${lat('p99')[1]} ms` +
-      `${bad ? `, ${bad} failed (non-2xx, errors, timeouts)` : ''}`);
-    const perReq = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, sent)).toFixed(2)} ms`;
-    console.log(`  CPU per request: server ${perReq(serverCpu)}, Postgres backends ${perReq(pgCpu)}, load generator ${perReq((benchUse.user + benchUse.system) / 1e6)} ` +
-      `(server ${(serverCpu / SECONDS).toFixed(2)} + Postgres ${(pgCpu / SECONDS).toFixed(2)} cores); event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`);
-    console.log(`  where the server's time goes, per request (mean; routes seen: ${Object.keys(perRoute).length}):`);
+  const where = (perRoute: Record<string, RouteStats>) => {
     // A route that runs queries in parallel (Promise.all) waits and queries on several connections at once.
     const rest = (s: { totalMs: number; poolWaitMs: number; queryMs: number; count: number }) => {
       const ms = (s.totalMs - s.poolWaitMs - s.queryMs) / s.count;
@@ -169,6 +147,34 @@ try {
         `pool wait ${m(s.poolWaitMs)} ms, ${m(s.queries)} queries ${m(s.queryMs)} ms, ${rest(s)}; ` +
         `${(s.bytes / s.count / 1024).toFixed(1)} KiB`);
     }
+  };
+  /** Both users at once, each at half the rate, open loop. */
+  const drive = (rate: number, seconds: number) =>
+    Promise.all([users.county, users.city].map((cookie, i) =>
+      openLoop({ base, rate: rate / 2, seconds, paths: ROUTES, headers: { cookie }, arrivals: ARRIVALS, maxSockets: CONNECTIONS, seed: 17 + i })));
+  console.log(`arrivals: ${ARRIVALS} (open loop: each latency counts from when the request was due), at most ${CONNECTIONS} connections per user`);
+  for (const rate of RATES) {
+    const before = load();
+    if (statements) await statDb.query('select pg_stat_statements_reset()');
+    const pgPids = await backends();
+    const cpu0 = { server: cpuOf(server.pid!), pg: new Map(pgPids.map((p) => [p, cpuOf(p)])), bench: process.cpuUsage() };
+    const results = await drive(rate, SECONDS);
+    // Backends that came during the run count from zero.
+    const pgCpu = (await backends()).reduce((t, p) => t + cpuOf(p) - (cpu0.pg.get(p) ?? 0), 0);
+    const serverCpu = cpuOf(server.pid!) - cpu0.server;
+    const benchUse = process.cpuUsage(cpu0.bench);
+    const { loop } = await serverStats();
+    const ms = (x: number) => x.toFixed(1);
+    const lat = (r: OpenLoopResult) => `p50 ${ms(percentile(r.latencies, 50))} ms p99 ${ms(percentile(r.latencies, 99))} ms max ${ms(r.latencies.at(-1) ?? NaN)} ms`;
+    const sent = results.reduce((n, r) => n + r.ok, 0);
+    const bad = results.reduce((n, r) => n + r.failed, 0);
+    const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}): ` +
+      `${(sent / SECONDS).toFixed(0)} req/s answered, all p99 ${ms(percentile(all, 99))} ms; county ${lat(results[0]!)}; city ${lat(results[1]!)}` +
+      `${bad ? `; ${bad} failed (non-2xx or errors)` : ''}; the generator's own send lag p99 ${ms(Math.max(...results.map((r) => r.sendLag.p99)))} ms`);
+    const perReq = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, sent)).toFixed(2)} ms`;
+    console.log(`  CPU per request: server ${perReq(serverCpu)}, Postgres backends ${perReq(pgCpu)}, load generator ${perReq((benchUse.user + benchUse.system) / 1e6)} ` +
+      `(server ${(serverCpu / SECONDS).toFixed(2)} + Postgres ${(pgCpu / SECONDS).toFixed(2)} cores); event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`);
     if (statements) {
       const top = await statDb.query<{ calls: string; total: number; mean: number; query: string }>(
         `select calls, total_exec_time as total, mean_exec_time as mean, query from pg_stat_statements
@@ -182,6 +188,16 @@ try {
       for (const t of top.rows) console.log(`    ${Number(t.total).toFixed(0).padStart(6)} ms ${String(t.calls).padStart(6)}× ${t.mean.toFixed(3)} ms  ${t.query.replace(/\s+/g, ' ').slice(0, 110)}`);
     }
   }
+  // Where the time goes, measured per request in a pass of its own (the measuring itself costs CPU).
+  const detailRate = RATES.at(-1)!;
+  const detailSeconds = Math.max(5, Math.round(SECONDS / 3));
+  await fetch(`${base}/__bench/detail?on=1`);
+  await stats();
+  await drive(detailRate, detailSeconds);
+  const { routes: perRoute } = await serverStats();
+  await fetch(`${base}/__bench/detail?on=0`);
+  console.log(`\nwhere the server's time goes, per request (mean), in a measured pass of ${detailSeconds} s at ${detailRate} req/s (the measuring slows it):`);
+  where(perRoute);
 } finally {
   await cleanup();
 }
