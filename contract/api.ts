@@ -61,10 +61,11 @@ export const API_ROUTES: ApiRoute[] = [
   { route: 'GET /api/meetings/:id/recordings', summary: '录像 list' },
   { route: 'GET /api/meetings/:id/recordings/:recId', summary: '录像 file', produces: 'video/webm' },
   // urgent reports
-  { route: 'GET /api/reports/', summary: 'One page of the reports I may read, and those waiting for me', query: reports.reportListQuery },
+  { route: 'GET /api/reports/', summary: 'One page of the reports I may read', query: reports.reportListQuery },
+  { route: 'GET /api/reports/waiting', summary: 'Reports waiting for my office or me (to sign for, to sign off)' },
   { route: 'POST /api/reports/', summary: '文字报 (idempotent by requestId)', body: reports.createReportBody },
   { route: 'POST /api/reports/phone', summary: '电话报', body: reports.phoneReportBody },
-  { route: 'GET /api/reports/incidents', summary: 'Incidents I may see' },
+  { route: 'GET /api/reports/incidents', summary: 'One page of the incidents I may see (the most pressing first), or some by id', query: reports.incidentListQuery },
   { route: 'POST /api/reports/incidents/demand', summary: '约报 / 催报', body: reports.demandBody },
   { route: 'GET /api/reports/incidents/:id', summary: 'Incident with reports, timeline, instructions' },
   { route: 'GET /api/reports/instructions', summary: '领导批示 (issued / received)' },

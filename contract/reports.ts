@@ -304,22 +304,70 @@ export const reportListQuery = z.object({
 });
 export type ReportListQuery = Partial<z.output<typeof reportListQuery>>;
 
-/** What the console needs of a report that waits for me: enough to announce it, count it and settle its alarm. */
-export type WaitingReportDto = Pick<
-  ReportDto,
-  'id' | 'incidentId' | 'kind' | 'seq' | 'state' | 'unitCode' | 'unitName' | 'title' | 'place' | 'grade' | 'classification' | 'createdAt' | 'createdByName' | 'redacted'
-> & { hops: Pick<HopDto, 'id' | 'unitCode' | 'state'>[] };
+// ---------- the incidents list (paged on the server) ----------
 
-export interface ReportPage {
-  reports: ReportDto[];
+/** 'urgency': open first, then the most pressing deadline (overdue, due soon, pending), then the newest event. */
+export const INCIDENT_SORTS = ['urgency', 'grade', 'eventTime'] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+
+/** GET /api/reports/incidents: one page of the incidents I may see, sorted by the server. */
+export const incidentListQuery = z.object({
+  status: z.enum(['open', 'closed', 'all']).default('all'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  sort: z.enum(INCIDENT_SORTS).default('urgency'),
+  /** For grade, 'desc' is the most severe (grade 1) first. */
+  order: z.enum(['asc', 'desc']).default('desc'),
+  /** Only these (comma-separated, at most 50): the console settles its alarms on incidents off the page. */
+  ids: z
+    .string()
+    .max(50 * 37)
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.uuid()).max(50))
+    .optional(),
+});
+/** The query as a client sends it (ids comma-separated). */
+export type IncidentListQuery = Partial<Omit<z.output<typeof incidentListQuery>, 'ids'>> & { ids?: string };
+
+export interface IncidentPage {
+  incidents: IncidentDto[];
   total: number;
   page: number;
   pageSize: number;
-  /**
-   * Reports waiting for my office or me, whatever page I look at (at most 200): delivered here and not yet
-   * signed for (签收), and for leaders my unit's reports and relays waiting for sign-off. Alarms and the menu's
-   * counts come from here.
-   */
+  now: string;
+}
+
+/**
+ * A report as the lists show it, without its long fields (~300 B, not the 1.4 KiB of a full report): enough to
+ * list it, announce it, count it and settle its alarm. Redacted as the full report would be (title replaced,
+ * place blanked). The full report comes with its incident (GET /api/reports/incidents/:id) or alone.
+ */
+export type ReportSummaryDto = Pick<
+  ReportDto,
+  | 'id' | 'incidentId' | 'kind' | 'seq' | 'state' | 'unitCode' | 'unitName' | 'title' | 'place' | 'grade' | 'classification'
+  | 'eventTime' | 'createdAt' | 'createdByName' | 'submittedAt' | 'signedAt' | 'redacted'
+> & { hops: Pick<HopDto, 'id' | 'unitCode' | 'state'>[] };
+
+/**
+ * What the console needs of a report that waits for me (~250 B): as the lists show it without the times, and of
+ * its hops only my unit's (a city with a hundred reports to sign for gets them on every page it turns).
+ */
+export type WaitingReportDto = Omit<ReportSummaryDto, 'eventTime' | 'submittedAt' | 'signedAt'>;
+
+export interface ReportPage {
+  reports: ReportSummaryDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * GET /api/reports/waiting: reports waiting for my office or me, whatever page I look at (at most 200): delivered
+ * here and not yet signed for (签收), and for leaders my unit's reports and relays waiting for sign-off. Alarms and
+ * the menu's counts come from here; the console reads it on load and reconnect, and pushes keep it current (it
+ * is not sent again with every page of the list).
+ */
+export interface WaitingList {
   waiting: WaitingReportDto[];
 }
 

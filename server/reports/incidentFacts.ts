@@ -132,40 +132,46 @@ export async function obligationsFor(
   return out;
 }
 
-export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, rows: IncidentRow[], now: Date): Promise<IncidentDto[]> {
+/** Each incident's facts with the rules and settings of now (one read of each, cached by rulesRepo). */
+export async function incidentFacts(db: Db, tree: OrgTree, rows: IncidentRow[], now: Date): Promise<Map<string, IncidentFacts>> {
   const [rules, settings] = await Promise.all([loadRules(db), loadSettings(db)]);
-  const facts = await obligationsFor(db, tree, rows, rules, settings, now);
+  return obligationsFor(db, tree, rows, rules, settings, now);
+}
+
+/** One incident as its reader sees it (redacted unless cleared for its 密级). */
+export function toIncidentDto(tree: OrgTree, user: SessionUser, inc: IncidentRow, f: IncidentFacts): IncidentDto {
   const hasParent = !!tree.get(user.unitCode)?.parentCode;
   // Waiting here: to acknowledge, to sign a relay, or acknowledged but not yet relayed (where there is a level above).
-  const waitingHere = (f: IncidentFacts) =>
-    f.hops.filter((h) => h.unit_code === user.unitCode && h.state !== 'relayed' && (h.state !== 'acknowledged' || (hasParent && !h.is_copy))).length;
-  return rows.map((inc) => {
-    const f = facts.get(inc.id)!;
-    const cleared = clearedFor(inc.classification, user.roles, inc.opened_by === user.id);
-    const last = f.sent[f.sent.length - 1];
-    return {
-      id: inc.id,
-      unitCode: inc.unit_code,
-      unitName: tree.get(inc.unit_code)?.name ?? inc.unit_code,
-      title: cleared ? inc.title : REDACTED_TITLE,
-      eventTime: inc.event_time.toISOString(),
-      place: cleared ? inc.place : '',
-      category: inc.category as Category,
-      grade: inc.grade,
-      classification: inc.classification,
-      status: inc.status,
-      demandedByUnit: inc.demanded_by_unit,
-      demandedByUnitName: inc.demanded_by_unit ? (tree.get(inc.demanded_by_unit)?.name ?? null) : null,
-      demandNote: cleared ? inc.demand_note : null,
-      createdAt: inc.created_at.toISOString(),
-      closedAt: iso(inc.closed_at),
-      redacted: !cleared,
-      reportCount: f.sent.length,
-      lastKind: last?.kind ?? null,
-      lastSentAt: iso(last?.signed_at),
-      deadlines: f.deadlines,
-      followupDueAt: iso(f.followupDueAt),
-      waitingHere: waitingHere(f),
-    };
-  });
+  const waitingHere = f.hops.filter((h) => h.unit_code === user.unitCode && h.state !== 'relayed' && (h.state !== 'acknowledged' || (hasParent && !h.is_copy))).length;
+  const cleared = clearedFor(inc.classification, user.roles, inc.opened_by === user.id);
+  const last = f.sent[f.sent.length - 1];
+  return {
+    id: inc.id,
+    unitCode: inc.unit_code,
+    unitName: tree.get(inc.unit_code)?.name ?? inc.unit_code,
+    title: cleared ? inc.title : REDACTED_TITLE,
+    eventTime: inc.event_time.toISOString(),
+    place: cleared ? inc.place : '',
+    category: inc.category as Category,
+    grade: inc.grade,
+    classification: inc.classification,
+    status: inc.status,
+    demandedByUnit: inc.demanded_by_unit,
+    demandedByUnitName: inc.demanded_by_unit ? (tree.get(inc.demanded_by_unit)?.name ?? null) : null,
+    demandNote: cleared ? inc.demand_note : null,
+    createdAt: inc.created_at.toISOString(),
+    closedAt: iso(inc.closed_at),
+    redacted: !cleared,
+    reportCount: f.sent.length,
+    lastKind: last?.kind ?? null,
+    lastSentAt: iso(last?.signed_at),
+    deadlines: f.deadlines,
+    followupDueAt: iso(f.followupDueAt),
+    waitingHere,
+  };
+}
+
+export async function incidentDtos(db: Db, tree: OrgTree, user: SessionUser, rows: IncidentRow[], now: Date): Promise<IncidentDto[]> {
+  const facts = await incidentFacts(db, tree, rows, now);
+  return rows.map((inc) => toIncidentDto(tree, user, inc, facts.get(inc.id)!));
 }

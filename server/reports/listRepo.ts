@@ -6,7 +6,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ReportSort } from '../../contract/reports.ts';
 import { CLASSIFIED_FROM } from './workflow.ts';
-import { reportBase, type ReportRow } from './repo.ts';
+import type { HopState } from '../../contract/reports.ts';
 
 export interface ListScope {
   ownUnit: string;
@@ -31,6 +31,20 @@ export interface ListFilter {
 type Db = Kysely<Database>;
 type Eb = ExpressionBuilder<Database & { r: Database['urgent_reports'] }, 'r'>;
 
+/**
+ * A report as the lists show it (ReportSummaryDto's columns, no long fields) with its hops' id, unit and state
+ * as one JSON array in receipt order: one row per report, one statement for a page.
+ */
+const summaryBase = (db: Db) =>
+  db
+    .selectFrom('urgent_reports as r')
+    .innerJoin('users as cu', 'cu.id', 'r.created_by')
+    .select(['r.id', 'r.incident_id', 'r.kind', 'r.seq', 'r.state', 'r.unit_code', 'r.title', 'r.place', 'r.grade', 'r.classification'])
+    .select(['r.event_time', 'r.created_at', 'r.created_by', 'r.submitted_at', 'r.signed_at', 'cu.display_name as created_by_name'])
+    .select(sql<[string, string, HopState][]>`(select coalesce(json_agg(json_build_array(h.id, h.unit_code, h.state) order by h.received_at, h.id), '[]'::json)
+      from report_hops h where h.report_id = r.id)`.as('hops'));
+export type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryBase>['executeTakeFirstOrThrow']>>;
+
 /** `%` and `_` typed by a user are letters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -52,13 +66,13 @@ const listed = (scope: ListScope, f: Partial<ListFilter> = {}) => (eb: Eb) => {
 };
 
 /** One page of the reports (rows to build DTOs from) and how many there are in all. */
-export async function pagedReports(db: Db, scope: ListScope, f: ListFilter): Promise<{ rows: ReportRow[]; total: number }> {
+export async function pagedReports(db: Db, scope: ListScope, f: ListFilter): Promise<{ rows: SummaryRow[]; total: number }> {
   if (!scope.units.length) return { rows: [], total: 0 };
   // Grade 1 is the most severe: "grade descending" in the table means the most severe first.
   const column = SORT_COLUMN[f.sort];
   const dir = f.sort === 'grade' ? (f.order === 'desc' ? 'asc' : 'desc') : f.order;
   // The page's reports and the total in one statement (a window count); a page past the end has no row to carry it.
-  const rows = await reportBase(db)
+  const rows = await summaryBase(db)
     .select(sql<string>`count(*) over ()`.as('total'))
     .where(listed(scope, f))
     .orderBy(column, dir)
@@ -73,12 +87,8 @@ export async function pagedReports(db: Db, scope: ListScope, f: ListFilter): Pro
   return { rows: [], total: Number(count?.n ?? 0) };
 }
 
-/**
- * Reports waiting for the reader's office or for the reader (as `ReportPage.waiting` describes), newest first:
- * only what the waiting list shows (no long fields; each hop's id, unit and state), in one statement — a row
- * per hop (a report without hops: one row, hop columns null), in the reports' order, hops by receipt.
- */
-export async function waitingReportHops(db: Db, scope: ListScope, limit = 200) {
+/** Reports waiting for the reader's office or for the reader (as `ReportPage.waiting` describes), newest first. */
+export async function waitingReports(db: Db, scope: ListScope, limit = 200): Promise<SummaryRow[]> {
   if (!scope.units.length) return [];
   const ids = db
     .selectFrom('urgent_reports as r')
@@ -95,19 +105,8 @@ export async function waitingReportHops(db: Db, scope: ListScope, limit = 200) {
     })
     .orderBy('r.created_at', 'desc')
     .limit(limit);
-  return db
-    .selectFrom('urgent_reports as r')
-    .innerJoin('users as cu', 'cu.id', 'r.created_by')
-    .leftJoin('report_hops as h', 'h.report_id', 'r.id')
-    .select(['r.id', 'r.incident_id', 'r.kind', 'r.seq', 'r.state', 'r.unit_code', 'r.title', 'r.place', 'r.grade', 'r.classification', 'r.created_at', 'r.created_by', 'cu.display_name as created_by_name'])
-    .select(['h.id as hop_id', 'h.unit_code as hop_unit_code', 'h.state as hop_state'])
-    .where('r.id', 'in', ids)
-    .orderBy('r.created_at', 'desc')
-    .orderBy('r.id')
-    .orderBy('h.received_at')
-    .execute();
+  return summaryBase(db).where('r.id', 'in', ids).orderBy('r.created_at', 'desc').orderBy('r.id').execute();
 }
-export type WaitingHopRow = Awaited<ReturnType<typeof waitingReportHops>>[number];
 
 /** How many listable reports were submitted in [start, end). */
 export async function submittedBetween(db: Db, scope: ListScope, start: Date, end: Date): Promise<number> {

@@ -1,14 +1,14 @@
-/** The reports list as a reader sees it: one page, what waits for the reader, and today's count. */
+/** The reports list as a reader sees it: one page, what waits for the reader (its own answer), and today's count. */
 import type { AppContext } from '../context.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { z } from 'zod';
-import type { ReportListQuery, ReportPage, WaitingReportDto } from '../../contract/reports.ts';
+import type { ReportListQuery, ReportPage, ReportSummaryDto, WaitingList, WaitingReportDto } from '../../contract/reports.ts';
 import { reportListQuery } from '../../contract/reports.ts';
 import { hasAnyRole } from '../auth/sessions.ts';
 import { errors } from '../http/errors.ts';
-import { mayReadReport, readerCleared, reportDtos, reportHead } from './repo.ts';
+import { mayReadReport, readerCleared, reportHead } from './repo.ts';
 import { REDACTED_TITLE } from './workflow.ts';
-import { pagedReports, submittedBetween, waitingReportHops, type ListScope, type WaitingHopRow } from './listRepo.ts';
+import { pagedReports, submittedBetween, waitingReports, type ListScope, type SummaryRow } from './listRepo.ts';
 
 const TZ_MS = 8 * 3600_000;
 
@@ -19,11 +19,8 @@ function scopeOf(ctx: AppContext, user: SessionUser, unit?: string): ListScope {
   return { ownUnit: user.unitCode, units: ctx.tree.subtree(base).map((u) => u.code), userId: user.id, leader: hasAnyRole(user, ['leader']) };
 }
 
-/**
- * A waiting report without its long fields: a city with a hundred unsigned reports gets ~250 B each, not 1.4 KiB.
- * Redacted as the full report would be (title replaced, place blanked).
- */
-const waitingDto = (ctx: AppContext, user: SessionUser, r: WaitingHopRow): WaitingReportDto => {
+/** A report as the lists show it, redacted as the full report would be (title replaced, place blanked). */
+const summaryDto = (ctx: AppContext, user: SessionUser, r: SummaryRow): ReportSummaryDto => {
   const cleared = readerCleared(r, user);
   return {
     ...reportHead(r, ctx.tree),
@@ -31,38 +28,36 @@ const waitingDto = (ctx: AppContext, user: SessionUser, r: WaitingHopRow): Waiti
     place: cleared ? r.place : '',
     grade: r.grade,
     classification: r.classification,
+    eventTime: r.event_time.toISOString(),
     createdAt: r.created_at.toISOString(),
     createdByName: r.created_by_name,
+    submittedAt: r.submitted_at?.toISOString() ?? null,
+    signedAt: r.signed_at?.toISOString() ?? null,
     redacted: !cleared,
-    hops: [],
+    hops: r.hops.map(([id, unitCode, state]) => ({ id, unitCode, state })),
   };
 };
 
-/** One DTO per report of the rows (a row per hop, a report's rows together), in their order. */
-function waitingDtos(ctx: AppContext, user: SessionUser, rows: WaitingHopRow[]): WaitingReportDto[] {
-  const out: WaitingReportDto[] = [];
-  let cur: WaitingReportDto | undefined;
-  for (const r of rows) {
-    if (cur?.id !== r.id) {
-      cur = mayReadReport(ctx.tree, user, r) ? waitingDto(ctx, user, r) : undefined;
-      if (cur) out.push(cur);
-    }
-    if (cur && r.hop_id !== null && r.hop_unit_code !== null && r.hop_state !== null) cur.hops.push({ id: r.hop_id, unitCode: r.hop_unit_code, state: r.hop_state });
-  }
-  return out;
-}
+/** A report waiting for the reader: the list's row without the times, and only the reader's unit's hops. */
+const waitingDto = (ctx: AppContext, user: SessionUser, r: SummaryRow): WaitingReportDto => {
+  const { eventTime: _e, submittedAt: _s, signedAt: _g, ...rest } = summaryDto(ctx, user, r);
+  return { ...rest, hops: rest.hops.filter((h) => h.unitCode === user.unitCode) };
+};
+
+/** The rows the reader may read (the SQL already keeps to that), as the lists show them, in their order. */
+const summaryDtos = (ctx: AppContext, user: SessionUser, rows: SummaryRow[]): ReportSummaryDto[] =>
+  rows.filter((r) => mayReadReport(ctx.tree, user, r)).map((r) => summaryDto(ctx, user, r));
 
 export async function reportPage(ctx: AppContext, user: SessionUser, query: z.output<typeof reportListQuery>): Promise<ReportPage> {
-  const scope = scopeOf(ctx, user, query.unit);
   const { page, pageSize } = query;
-  const [{ rows, total }, waiting] = await Promise.all([
-    pagedReports(ctx.db, scope, { ...query, limit: pageSize, offset: (page - 1) * pageSize }),
-    // What waits for me does not depend on the filter: alarms must not go quiet because of a search.
-    waitingReportHops(ctx.db, scopeOf(ctx, user)),
-  ]);
-  // reportDtos keeps the rows' order (the SQL's sort).
-  const reports = await reportDtos(ctx.db, ctx.tree, user, rows);
-  return { reports, total, page, pageSize, waiting: waitingDtos(ctx, user, waiting) };
+  const { rows, total } = await pagedReports(ctx.db, scopeOf(ctx, user, query.unit), { ...query, limit: pageSize, offset: (page - 1) * pageSize });
+  return { reports: summaryDtos(ctx, user, rows), total, page, pageSize };
+}
+
+/** What waits for me; it does not depend on the list's filter: alarms must not go quiet because of a search. */
+export async function waitingList(ctx: AppContext, user: SessionUser): Promise<WaitingList> {
+  const rows = await waitingReports(ctx.db, scopeOf(ctx, user));
+  return { waiting: rows.filter((r) => mayReadReport(ctx.tree, user, r)).map((r) => waitingDto(ctx, user, r)) };
 }
 
 /** Reports submitted on the Beijing calendar day of `now` that the reader may list. */

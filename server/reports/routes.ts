@@ -10,10 +10,11 @@ import { clock } from '../clock.ts';
 import { incidentDtos } from './incidentFacts.ts';
 import { eventDtos, loadRules, loadSettings, reportDtos, reportRows, rulesChanged, visibleIncidentRows } from './repo.ts';
 import { invalidatingAfter } from '../../db/readCache.ts';
-import { reportPage } from './listService.ts';
+import { reportPage, waitingList } from './listService.ts';
+import { incidentPage } from './incidentList.ts';
 import { saveRules } from './writeRepo.ts';
 import type { HopAction } from './workflow.ts';
-import { reportListQuery } from '../../contract/reports.ts';
+import { incidentListQuery, reportListQuery } from '../../contract/reports.ts';
 import { commentBody, createReportBody, demandBody, editReportBody, feedbackBody, hopBody, instructionBody, phoneReportBody, rulesBody } from '../../contract/reports.ts';
 import { boardData, boardWorkbook, instructionDtos } from './board.ts';
 import { officialDocx } from '../documents/official.ts';
@@ -44,12 +45,18 @@ export function reportRoutes(ctx: AppServices): Router {
   const r = Router();
   const { service } = ctx.reports;
 
-  // One page of my unit's reports in every state and the sent reports of every unit below, plus what waits for me.
+  // One page of my unit's reports in every state and the sent reports of every unit below.
   r.get('/', async (req, res) => {
     const user = currentUser(res);
     const page = await reportPage(ctx, user, parse(reportListQuery, req.query));
-    markClassifiedRead(res, 'report', [...page.reports, ...page.waiting].filter((x) => !x.redacted));
+    markClassifiedRead(res, 'report', page.reports.filter((x) => !x.redacted));
     res.json(page);
+  });
+
+  r.get('/waiting', async (_req, res) => {
+    const list = await waitingList(ctx, currentUser(res));
+    markClassifiedRead(res, 'report', list.waiting.filter((x) => !x.redacted));
+    res.json(list);
   });
 
   // A written report (首报 by default; 续报/终报 with incidentId): stored, submitted for sign-off, or signed.
@@ -69,11 +76,9 @@ export function reportRoutes(ctx: AppServices): Router {
     res.status(created ? 201 : 200).json({ report });
   });
 
+  // One page of the incidents of my unit and below (the most pressing first by default), or the ones asked for by id.
   r.get('/incidents', async (req, res) => {
-    const user = currentUser(res);
-    const status = req.query.status === 'open' || req.query.status === 'closed' ? req.query.status : undefined;
-    const rows = await visibleIncidentRows(ctx.db, ctx.tree, user, { status });
-    res.json({ incidents: await incidentDtos(ctx.db, ctx.tree, user, rows, clock.now()), now: clock.now().toISOString() });
+    res.json(await incidentPage(ctx, currentUser(res), parse(incidentListQuery, req.query), clock.now()));
   });
 
   r.post('/incidents/demand', async (req, res) => {

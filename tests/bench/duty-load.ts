@@ -11,7 +11,8 @@
  * depend on what the others run), and with a cluster of its own the statements Postgres spent most time on
  * (pg_stat_statements). Bounded: DUTY_LOAD_SECONDS (default 15) per rate.
  *
- * Env: DUTY_LOAD_RATES="250,500" (req/s, both users together), DUTY_LOAD_SECONDS=15, DUTY_LOAD_REPORTS=100,
+ * Env: DUTY_LOAD_RATES="250,500" (req/s, both users together), DUTY_LOAD_SECONDS=15 (after DUTY_LOAD_WARMUP=3 s
+ * at the same rate, not counted), DUTY_LOAD_REPORTS=100,
  * DUTY_LOAD_ROUTES=/api/reports,… (the mix), DUTY_LOAD_CONNECTIONS=16 (per user, at most), DUTY_LOAD_ARRIVALS=poisson|uniform, DUTY_LOAD_PROFILE=dir (a CPU
  * profile of the server).
  */
@@ -28,6 +29,7 @@ const RATES = (process.env.DUTY_LOAD_RATES ?? '250,500').split(',').map(Number);
 const SECONDS = Number(process.env.DUTY_LOAD_SECONDS ?? 15);
 const REPORTS = Number(process.env.DUTY_LOAD_REPORTS ?? 100);
 const CONNECTIONS = Number(process.env.DUTY_LOAD_CONNECTIONS ?? 16);
+const WARMUP = Number(process.env.DUTY_LOAD_WARMUP ?? 3);
 const ARRIVALS = process.env.DUTY_LOAD_ARRIVALS === 'uniform' ? 'uniform' : 'poisson';
 const ROUTES = process.env.DUTY_LOAD_ROUTES?.split(',') ?? ['/api/reports', '/api/reports/incidents', '/api/duty/now', '/api/meetings'];
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
@@ -152,8 +154,11 @@ try {
   const drive = (rate: number, seconds: number) =>
     Promise.all([users.county, users.city].map((cookie, i) =>
       openLoop({ base, rate: rate / 2, seconds, paths: ROUTES, headers: { cookie }, arrivals: ARRIVALS, maxSockets: CONNECTIONS, seed: 17 + i })));
-  console.log(`arrivals: ${ARRIVALS} (open loop: each latency counts from when the request was due), at most ${CONNECTIONS} connections per user`);
+  console.log(`arrivals: ${ARRIVALS} (open loop: each latency counts from when the request was due), at most ${CONNECTIONS} connections per user; ${WARMUP} s of warm-up at each rate, not counted`);
   for (const rate of RATES) {
+    // Warm up at the rate first (connections opened, the pool filled, code compiled), not counted: a first second
+    // that opens 32 connections and the pool's Postgres sessions held every slow request of a 250 req/s run.
+    await drive(rate, WARMUP);
     const before = load();
     if (statements) await statDb.query('select pg_stat_statements_reset()');
     const pgPids = await backends();
@@ -172,6 +177,11 @@ try {
     console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}): ` +
       `${(sent / SECONDS).toFixed(0)} req/s answered, all p99 ${ms(percentile(all, 99))} ms; county ${lat(results[0]!)}; city ${lat(results[1]!)}` +
       `${bad ? `; ${bad} failed (non-2xx or errors)` : ''}; the generator's own send lag p99 ${ms(Math.max(...results.map((r) => r.sendLag.p99)))} ms`);
+    // When the slowest requests were due: a tail spread over the run is queueing, one bunched in time is a stall.
+    const slow = results.flatMap((r) => r.samples).filter(([, l]) => l >= percentile(all, 99));
+    const bySecond = new Map<number, number>();
+    for (const [at] of slow) bySecond.set(Math.floor(at / 1000), (bySecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+    console.log(`  the slowest 1% were due in seconds: ${[...bySecond].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ')}`);
     const perReq = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, sent)).toFixed(2)} ms`;
     console.log(`  CPU per request: server ${perReq(serverCpu)}, Postgres backends ${perReq(pgCpu)}, load generator ${perReq((benchUse.user + benchUse.system) / 1e6)} ` +
       `(server ${(serverCpu / SECONDS).toFixed(2)} + Postgres ${(pgCpu / SECONDS).toFixed(2)} cores); event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`);

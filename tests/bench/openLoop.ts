@@ -32,6 +32,8 @@ export interface OpenLoopResult {
   failed: number;
   /** Milliseconds from when each answered request was due to its last byte, sorted. */
   latencies: number[];
+  /** [ms from the start when it was due, latency ms] of each answered request, in the order answered. */
+  samples: [number, number][];
   /** How late the generator itself was in sending (its own lag, ms): p99 and max. */
   sendLag: { p99: number; max: number };
 }
@@ -69,6 +71,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 64 });
   const due = arrivalTimes(o.rate, o.seconds, o.arrivals ?? 'poisson', o.seed ?? 1);
   const latencies: number[] = [];
+  const samples: [number, number][] = [];
   const lags: number[] = [];
   let ok = 0;
   let failed = 0;
@@ -88,6 +91,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
         if (res.statusCode! < 300) {
           ok++;
           latencies.push(performance.now() - dueAt);
+          samples.push([due[i]!, latencies.at(-1)!]);
         } else failed++;
         settle();
       });
@@ -113,5 +117,5 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
-  return { sent: due.length, ok, failed, latencies, sendLag: { p99: percentile(lags, 99), max: lags.at(-1) ?? 0 } };
+  return { sent: due.length, ok, failed, latencies, samples, sendLag: { p99: percentile(lags, 99), max: lags.at(-1) ?? 0 } };
 }

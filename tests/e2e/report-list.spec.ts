@@ -1,7 +1,8 @@
 /**
  * The reports list as a city duty officer uses it: 23 reports from two counties, twenty to a page, the total
  * and the next page from the server, a grade filter, a unit chosen in the tree, a sort by event time — and the
- * menu's count of reports to sign for stays whole whatever the list shows.
+ * menu's count of reports to sign for stays whole whatever the list shows. The incidents (on their own page) are
+ * paged and sorted by the server too.
  */
 import { randomUUID } from 'node:crypto';
 import { expect, loginAs, pinClock, test } from './helpers';
@@ -61,4 +62,18 @@ test('pages, filters by grade and unit tree, sorts by event time; the menu keeps
   await list.locator('th', { hasText: '事发时间' }).locator('.sort-caret.ascending').click();
   await expect(items.first()).toContainText('列表演练 01');
   await expect(items.last()).toContainText('列表演练 21');
+
+  // The 23 open incidents (突发事件 page), also twenty to a page from the server; sorted by grade, 特别重大 on top.
+  await city.goto('/reports');
+  const incidents = city.getByTestId('incident-list');
+  const incidentItems = incidents.getByTestId('incident-item');
+  await expect(incidentItems).toHaveCount(20);
+  await expect(city.getByTestId('incident-pager')).toContainText('23');
+  await city.getByTestId('incident-pager').locator('.el-pager li', { hasText: '2' }).click();
+  await expect(incidentItems).toHaveCount(3);
+  await incidents.locator('th', { hasText: '等级' }).locator('.sort-caret.descending').click();
+  await expect(incidentItems).toHaveCount(20); // a new order starts on page 1
+  await expect(incidents.locator('tbody tr').first()).toContainText('特别重大');
+  await expect(incidents.locator('tbody tr').nth(5)).toContainText('特别重大'); // six of them (i = 0, 4, …, 20)
+  await expect(incidents.locator('tbody tr').nth(6)).not.toContainText('特别重大');
 });

@@ -62,6 +62,42 @@ describe(`reports list, paged on the server (${db!.name})`, () => {
     const small = JSON.stringify((await cityDuty.get('/api/reports?pageSize=10')).body.reports).length;
     const all = JSON.stringify((await cityDuty.get('/api/reports?pageSize=100')).body.reports).length;
     expect(small * 2).toBeLessThan(all);
+    // Rows are what the table shows, not whole reports: no long fields; each hop's unit and state for the alarms.
+    const row = p1.body.reports[0];
+    expect(row).not.toHaveProperty('summary');
+    expect(row).not.toHaveProperty('attachments');
+    expect(row).toMatchObject({ state: 'sent', kind: 'phone', eventTime: expect.any(String), createdByName: expect.any(String), redacted: false });
+    expect(row.hops).toContainEqual({ id: expect.any(String), unitCode: '150100', state: 'received' });
+    expect(JSON.stringify(row).length).toBeLessThan(800); // a whole report is ~2,000
+  });
+
+  it('pages the incidents on the server, the most pressing first, and finds the ones asked for by id', async () => {
+    const get = async (q: string) => (await cityDuty.get(`/api/reports/incidents?${q}`)).body;
+    const p1 = await get('pageSize=10');
+    expect(p1).toMatchObject({ total: 25, page: 1, pageSize: 10 });
+    expect(p1.incidents).toHaveLength(10);
+    const [p2, p3, all] = [(await get('pageSize=10&page=2')).incidents, (await get('pageSize=10&page=3')).incidents, (await get('pageSize=100')).incidents];
+    expect(p3).toHaveLength(5);
+    const id = (i: any) => i.id;
+    expect([...p1.incidents, ...p2, ...p3].map(id)).toEqual(all.map(id));
+    // By default the most pressing deadline first (overdue, due soon, pending, met), then the newest event.
+    const rank = (i: any) => Math.min(4, ...i.deadlines.map((d: any) => ({ overdue: 0, due_soon: 1, pending: 2 })[d.status as string] ?? 3));
+    const ranks = all.map(rank);
+    expect(ranks).toEqual([...ranks].sort((a: number, b: number) => a - b));
+    expect(new Set(ranks).size).toBeGreaterThan(1);
+    const grades = (await get('sort=grade&order=desc&pageSize=100')).incidents.map((i: any) => i.grade);
+    expect(grades).toEqual([...grades].sort((a: number, b: number) => a - b));
+    expect(grades[0]).toBe(1);
+    // Asked for by id (the console settles its alarms on incidents off its page), never one the reader may not see.
+    const some = all.slice(20, 23).map(id);
+    expect((await get(`ids=${some.join(',')}`)).incidents.map(id).sort()).toEqual([...some].sort());
+    const foreign = (await regionDuty.get('/api/reports/incidents?pageSize=100')).body.incidents.find((i: any) => i.unitCode.startsWith('1502'));
+    expect(await get(`ids=${foreign.id}`)).toMatchObject({ total: 0, incidents: [] });
+    expect((await get('status=closed')).total).toBe(0);
+    for (const q of ['pageSize=0', 'pageSize=101', 'page=x', 'sort=title', 'ids=not-a-uuid', 'status=gone']) {
+      const r = await cityDuty.get(`/api/reports/incidents?${q}`);
+      expect([q, r.status, r.body.error?.code]).toEqual([q, 400, 'VALIDATION']);
+    }
   });
 
   it('filters by grade and state, and sorts by grade (most severe first) and by event time', async () => {
@@ -108,26 +144,30 @@ describe(`reports list, paged on the server (${db!.name})`, () => {
     expect((await cityLeader.get(`/api/reports?q=${encodeURIComponent('水库险情')}`)).body.reports.map((r: any) => r.title)).toEqual(['绝密水库险情']);
   });
 
-  it('sends what waits for me (to sign for; for leaders to sign off) whatever the page or filter', async () => {
-    const w = (await cityDuty.get('/api/reports?page=2&pageSize=5&grade=4')).body.waiting;
+  it('sends what waits for me (to sign for; for leaders to sign off) on its own, never with the page', async () => {
+    const w = (await cityDuty.get('/api/reports/waiting')).body.waiting;
+    expect((await cityDuty.get('/api/reports?page=2&pageSize=5&grade=4')).body).not.toHaveProperty('waiting');
     expect(w.length).toBe(26); // 25 phone reports + the classified one, none from the other city
     expect(w.every((r: any) => r.hops.some((h: any) => h.unitCode === '150100' && h.state === 'received'))).toBe(true);
     // Enough to announce and count each, without the long fields: a hundred waiting reports stay small.
     expect(w[0]).toMatchObject({ title: expect.any(String), grade: expect.any(Number), unitName: '新城区' });
     expect(w[0]).not.toHaveProperty('summary');
-    expect(JSON.stringify(w).length / w.length).toBeLessThan(600);
+    expect(JSON.stringify(w).length / w.length).toBeLessThan(450);
+    // Of the hops only mine: the rest is the list's and the incident's business.
+    expect(w.every((r: any) => r.hops.every((h: any) => h.unitCode === '150100'))).toBe(true);
+    expect(w[0]).not.toHaveProperty('eventTime');
     // The classified one waits too, redacted for the duty officer as in the list; its leader reads it.
     expect(w.filter((r: any) => r.redacted)).toEqual([expect.objectContaining({ title: '【涉密信息】', place: '', classification: 2 })]);
-    expect((await cityLeader.get('/api/reports?pageSize=1')).body.waiting.find((r: any) => r.title === '绝密水库险情')).toMatchObject({ redacted: false });
+    expect((await cityLeader.get('/api/reports/waiting')).body.waiting.find((r: any) => r.title === '绝密水库险情')).toMatchObject({ redacted: false });
     expect((await cityDuty.post(`/api/reports/${ids[3]}/acknowledge`, {})).status).toBe(200);
-    const after = (await cityDuty.get('/api/reports?pageSize=1')).body.waiting.map((r: any) => r.id);
+    const after = (await cityDuty.get('/api/reports/waiting')).body.waiting.map((r: any) => r.id);
     expect(after).toHaveLength(25);
     expect(after).not.toContain(ids[3]);
     // A county report submitted for sign-off waits for the county's leader, not for its duty officer.
     const sub = await countyDuty.post('/api/reports', { requestId: randomUUID(), title: '待签发的首报', eventTime: minutesAgo(10), place: '测试镇', grade: 3, summary: '情况', action: 'submit' });
     expect(sub.status).toBe(201);
-    expect((await countyLeader.get('/api/reports?pageSize=1')).body.waiting.map((r: any) => r.id)).toContain(sub.body.report.id);
-    expect((await countyDuty.get('/api/reports?pageSize=1')).body.waiting.map((r: any) => r.id)).not.toContain(sub.body.report.id);
+    expect((await countyLeader.get('/api/reports/waiting')).body.waiting.map((r: any) => r.id)).toContain(sub.body.report.id);
+    expect((await countyDuty.get('/api/reports/waiting')).body.waiting.map((r: any) => r.id)).not.toContain(sub.body.report.id);
     expect((await cityDuty.get('/api/reports?pageSize=100')).body.reports.map((r: any) => r.id)).not.toContain(sub.body.report.id);
   });
 

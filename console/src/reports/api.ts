@@ -6,11 +6,14 @@ import type {
   CreateReportBody,
   IncidentDetail,
   IncidentDto,
+  IncidentListQuery,
+  IncidentPage,
   InstructionDto,
   PhoneReportBody,
   ReportDto,
   ReportListQuery,
   ReportPage,
+  WaitingList,
   demandBody,
   feedbackBody,
   instructionBody,
@@ -22,13 +25,14 @@ export type RulesAnswer = Pick<RulesBody, 'rules'> & { settings: Omit<RulesBody,
 
 export const reportsApi = {
   reports: (query: ReportListQuery) => api.get<ReportPage>(`/api/reports${queryString(query)}`),
+  waiting: () => api.get<WaitingList>('/api/reports/waiting'),
   report: (id: string) => api.get<{ report: ReportDto }>(`/api/reports/${encodeURIComponent(id)}`),
   /** Idempotent on `requestId`: a retry after a lost response returns the same report. */
   createWritten: (body: CreateReportBody) => api.post<{ report: ReportDto }>('/api/reports', body),
   recordPhone: (body: PhoneReportBody) => api.post<{ report: ReportDto }>('/api/reports/phone', body),
   /** A workflow step on one report (sign, acknowledge, relay, …). */
   act: (id: string, action: string, body: Record<string, unknown> = {}) => api.post<{ report: ReportDto }>(`/api/reports/${encodeURIComponent(id)}/${action}`, body),
-  incidents: () => api.get<{ incidents: IncidentDto[]; now: string }>('/api/reports/incidents'),
+  incidents: (query: IncidentListQuery) => api.get<IncidentPage>(`/api/reports/incidents${queryString(query)}`),
   incident: (id: string) => api.get<IncidentDetail>(`/api/reports/incidents/${encodeURIComponent(id)}`),
   /** 漏报: open an incident for a unit below and demand its report. */
   demand: (body: z.input<typeof demandBody>) => api.post<{ incident: IncidentDto }>('/api/reports/incidents/demand', body),

@@ -9,11 +9,14 @@ import type { ReportDto as FullReport, Grade, IncidentDto as Incident, ReportKin
 import { syncServerNow } from './useNow';
 import { formatDateTime } from '../shared/format';
 import { waitsForMe } from '../shared/menu/menuModel';
-import type { ReportListQuery, WaitingReportDto } from '../../../contract/reports';
+import type { IncidentListQuery, ReportListQuery, ReportSummaryDto, WaitingReportDto } from '../../../contract/reports';
 
 /** What the reports list asks the server for (all fields set: the table binds to them). */
 export type ListQuery = Required<Pick<ReportListQuery, 'page' | 'pageSize' | 'sort' | 'order'>> & Omit<ReportListQuery, 'page' | 'pageSize' | 'sort' | 'order'>;
 const DEFAULT_QUERY: ListQuery = { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' };
+/** What the incidents list asks the server for: the page on screen (the most pressing first by default). */
+export type IncidentQuery = Required<Omit<IncidentListQuery, 'ids'>>;
+const DEFAULT_INCIDENT_QUERY: IncidentQuery = { status: 'open', page: 1, pageSize: 20, sort: 'urgency', order: 'desc' };
 
 const FRESH_MS = 60_000;
 const newestFirst = (a: { createdAt: string }, b: { createdAt: string }) => b.createdAt.localeCompare(a.createdAt);
@@ -51,13 +54,16 @@ export const useReportsStore = defineStore('reports', () => {
   const socket = useSocketStore();
   const alertStore = useAlertStore();
 
-  /** The page of the reports list on screen, as the server sorted and filtered it. */
-  const reports = ref<FullReport[]>([]);
+  /** The page of the reports list on screen, as the server sorted and filtered it (short rows; pushes may be full). */
+  const reports = ref<ReportSummaryDto[]>([]);
   const total = ref(0);
   const query = ref<ListQuery>({ ...DEFAULT_QUERY });
   /** Reports waiting for my office or me, whatever page is shown: alarms and the menu's counts. */
   const waiting = ref<WaitingReportDto[]>([]);
+  /** The page of the incidents list on screen, as the server ordered it. */
   const incidents = ref<Incident[]>([]);
+  const incidentsTotal = ref(0);
+  const incidentQuery = ref<IncidentQuery>({ ...DEFAULT_INCIDENT_QUERY });
   const loaded = ref(false);
   const loading = ref(false);
   const error = ref<unknown>(null);
@@ -125,13 +131,41 @@ export const useReportsStore = defineStore('reports', () => {
   const { t } = i18n.global;
   const incidentTitle = (id: string) => incidents.value.find((i) => i.id === id)?.title ?? '';
 
+  let shownQuery = '';
   async function loadIncidents(): Promise<void> {
-    const res = await reportsApi.incidents();
+    const q = incidentQuery.value;
+    const res = await reportsApi.incidents(q);
     syncServerNow(res.now);
+    // A page beyond the end (the list shrank): go to the last page that exists.
+    const last = Math.max(1, Math.ceil(res.total / res.pageSize));
+    if (res.incidents.length === 0 && res.total > 0 && q.page > last) {
+      incidentQuery.value = { ...q, page: last };
+      return loadIncidents();
+    }
+    // New on a reload of the same page flashes; a page turned to is not "new".
+    const key = JSON.stringify(q);
     const known = new Set(incidents.value.map((i) => i.id));
-    if (loaded.value) res.incidents.filter((i) => !known.has(i.id)).forEach((i) => highlight(i.id));
+    if (loaded.value && key === shownQuery) res.incidents.filter((i) => !known.has(i.id)).forEach((i) => highlight(i.id));
+    shownQuery = key;
     incidents.value = res.incidents;
+    incidentsTotal.value = res.total;
     settleIncidents(res.incidents);
+    // Alarms about incidents off this page settle too: those incidents are asked for by id.
+    const onPage = new Set(res.incidents.map((i) => i.id));
+    const off = [...new Set(alertStore.alerts.map((a) => a.incidentId).filter((id): id is string => !!id && !onPage.has(id)))].slice(0, 50);
+    if (off.length) settleIncidents((await reportsApi.incidents({ ids: off.join(','), status: 'all', pageSize: 50 })).incidents);
+  }
+
+  /** Changes what the incidents list shows (status, page, sort) and fetches it. */
+  async function setIncidentQuery(next: Partial<IncidentQuery>): Promise<void> {
+    const resetPage = Object.keys(next).some((k) => k !== 'page');
+    incidentQuery.value = { ...incidentQuery.value, ...next, ...(resetPage && next.page === undefined ? { page: 1 } : {}) };
+    try {
+      await loadIncidents();
+      error.value = null;
+    } catch (e) {
+      error.value = e;
+    }
   }
 
   async function loadPage(): Promise<void> {
@@ -142,24 +176,31 @@ export const useReportsStore = defineStore('reports', () => {
       query.value = { ...query.value, page: last };
       return loadPage();
     }
-    const known = new Set(waiting.value.map((r) => r.id));
-    // Reports delivered to my office and not yet acknowledged stay loud, also after a reload or reconnect.
-    const missed = res.waiting.filter((r) => (!loaded.value || !known.has(r.id)) && r.hops.some((h) => h.unitCode === auth.user?.unitCode && h.state === 'received'));
     reports.value = res.reports;
     total.value = res.total;
-    waiting.value = res.waiting;
     loaded.value = true;
     res.reports.forEach(settleReport);
+  }
+
+  /** What waits for me, on load and reconnect (pushes keep it current in between). */
+  async function loadWaiting(): Promise<void> {
+    const res = await reportsApi.waiting();
+    const known = new Set(waiting.value.map((r) => r.id));
+    // Reports delivered to my office and not yet acknowledged stay loud, also after a reload or reconnect.
+    const missed = res.waiting.filter((r) => (!waitingLoaded || !known.has(r.id)) && r.hops.some((h) => h.unitCode === auth.user?.unitCode && h.state === 'received'));
+    waiting.value = res.waiting;
+    waitingLoaded = true;
     res.waiting.forEach(settleReport);
     missed.forEach((r) => received(r));
   }
+  let waitingLoaded = false;
 
   async function load(): Promise<void> {
     if (!auth.user) return;
     loading.value = true;
     error.value = null;
     try {
-      await Promise.all([loadPage(), loadIncidents()]);
+      await Promise.all([loadPage(), loadWaiting(), loadIncidents()]);
     } catch (e) {
       error.value = e;
     } finally {
@@ -346,11 +387,15 @@ export const useReportsStore = defineStore('reports', () => {
       total.value = 0;
       query.value = { ...DEFAULT_QUERY };
       incidents.value = [];
+      incidentsTotal.value = 0;
+      incidentQuery.value = { ...DEFAULT_INCIDENT_QUERY };
+      shownQuery = '';
+      waitingLoaded = false;
       loaded.value = false;
       error.value = null;
       fresh.value.clear();
     },
   );
 
-  return { reports, total, query, waiting, incidents, loaded, loading, error, fresh, changed, load, setQuery, loadIncidents, submit, recordPhone, act, upsert };
+  return { reports, total, query, waiting, incidents, incidentsTotal, incidentQuery, loaded, loading, error, fresh, changed, load, setQuery, loadIncidents, setIncidentQuery, submit, recordPhone, act, upsert };
 });
