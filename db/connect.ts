@@ -45,7 +45,10 @@ function appRoleSwitch() {
 export async function connectDb(opts: DbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     // While Postgres is down a request fails within seconds (503) instead of waiting for a connection forever.
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+    // Idle connections are kept for minutes, not pg's 10 s: the ones only a burst needs would otherwise be closed
+    // between bursts and opened again (a Postgres backend, the session's role, every statement prepared anew)
+    // just when the next burst comes.
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 5 * 60_000 });
     const report = opts.onIdleError ?? ((err: Error) => console.error(`database connection lost: ${err.message}`));
     // Whatever came back (a restart, a restored backup) is read afresh: the in-memory caches go (db/readCache.ts).
     const lost = (err: Error) => {

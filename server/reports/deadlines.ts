@@ -40,6 +40,22 @@ export function statusOf(dueAt: Date, metAt: Date | null, now: Date, warnMs: num
   return left <= warnMs ? 'due_soon' : 'pending';
 }
 
+const byGrade = new WeakMap<readonly DeadlineRule[], Map<Grade, Map<string, DeadlineRule>>>();
+/** The rules of one grade by level and kind, indexed once per rules array (the first rule of a key wins, as find did). */
+function rulesOfGrade(rules: readonly DeadlineRule[], grade: Grade): Map<string, DeadlineRule> {
+  let index = byGrade.get(rules);
+  if (!index) {
+    index = new Map();
+    for (const r of rules) {
+      const g = index.get(r.grade) ?? new Map<string, DeadlineRule>();
+      if (!g.has(`${r.level}:${r.kind}`)) g.set(`${r.level}:${r.kind}`, r);
+      index.set(r.grade, g);
+    }
+    byGrade.set(rules, index);
+  }
+  return index.get(grade) ?? new Map();
+}
+
 export function evaluateDeadlines(input: {
   eventTime: Date;
   grade: Grade;
@@ -49,9 +65,10 @@ export function evaluateDeadlines(input: {
   warnMinutes: number;
 }): Obligation[] {
   const out: Obligation[] = [];
+  const rules = rulesOfGrade(input.rules, input.grade);
   for (const unit of input.chain) {
     for (const kind of ['phone', 'written'] as const) {
-      const rule = input.rules.find((r) => r.grade === input.grade && r.level === unit.level && r.kind === kind);
+      const rule = rules.get(`${unit.level}:${kind}`);
       if (!rule) continue;
       const dueAt = new Date(input.eventTime.getTime() + rule.minutes * 60_000);
       const metAt = kind === 'phone' ? unit.anyAt : unit.writtenAt;
@@ -66,17 +83,33 @@ export const isLate = (s: DeadlineStatus) => s === 'overdue' || s === 'met_late'
 
 const TZ_OFFSET_MS = 8 * 3600_000; // duty cadence times are Beijing time (UTC+8)
 
+/** The cadence's times ('HH:MM', UTC+8) as minutes of the day, sorted; invalid ones dropped. */
+export interface Cadence {
+  readonly minutes: readonly number[];
+}
+const cadences = new WeakMap<readonly string[], Cadence>();
+/** Parsed once per settings object (settings are frozen and cached: the incidents list asks for every incident). */
+export function parsedCadence(times: readonly string[]): Cadence {
+  let c = cadences.get(times);
+  if (!c) {
+    const minutes = times
+      .map((t) => /^(\d{1,2}):(\d{2})$/.exec(t))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => Number(m[1]) * 60 + Number(m[2]))
+      .filter((m) => m >= 0 && m < 24 * 60)
+      .sort((a, b) => a - b);
+    c = { minutes };
+    cadences.set(times, c);
+  }
+  return c;
+}
+
 /**
  * The next follow-up (续报) reminder after `since`: the first of the daily cadence times ('HH:MM', UTC+8)
  * strictly later than `since`. Null without a cadence.
  */
-export function nextFollowupDue(since: Date, times: readonly string[]): Date | null {
-  const mins = times
-    .map((t) => /^(\d{1,2}):(\d{2})$/.exec(t))
-    .filter((m): m is RegExpExecArray => !!m)
-    .map((m) => Number(m[1]) * 60 + Number(m[2]))
-    .filter((m) => m >= 0 && m < 24 * 60)
-    .sort((a, b) => a - b);
+export function nextFollowupDue(since: Date, times: readonly string[] | Cadence): Date | null {
+  const mins = 'minutes' in times ? times.minutes : parsedCadence(times).minutes;
   if (!mins.length) return null;
   const local = since.getTime() + TZ_OFFSET_MS;
   const dayStart = Math.floor(local / 86_400_000) * 86_400_000;

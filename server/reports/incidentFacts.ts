@@ -8,7 +8,7 @@ import type { HopState, ReportKind } from '../../db/tables/reports.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
 import type { Category, IncidentDto, ObligationDto } from '../../contract/reports.ts';
-import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type ChainFacts } from './deadlines.ts';
+import { evaluateDeadlines, nextFollowupDue, parsedCadence, type DeadlineRule, type ChainFacts } from './deadlines.ts';
 import { clearedFor, REDACTED_TITLE } from './workflow.ts';
 import { loadRules, loadSettings, type Settings } from './rulesRepo.ts';
 import type { IncidentRow } from './repo.ts';
@@ -85,48 +85,72 @@ export async function obligationsFor(
   const sentBy = groupBy(allSent, (r) => r.incident_id);
   const hopsBy = groupBy(allHops, (h) => h.incident_id);
   const missesBy = groupBy(allMisses, (m) => m.incident_id);
+  const unitNames = new Map<string, string>();
+  const nameOf = (code: string) => {
+    let n = unitNames.get(code);
+    if (n === undefined) unitNames.set(code, (n = tree.get(code)?.name ?? code));
+    return n;
+  };
+  const followupTimes = parsedCadence(settings.followupTimes);
   for (const inc of incidents) {
     const mine = sentBy.get(inc.id) ?? [];
-    const sentIds = new Set(mine.map((r) => r.id));
     const incHops = hopsBy.get(inc.id) ?? [];
-    const hops = incHops.filter((h) => sentIds.has(h.report_id));
     const misses = missesBy.get(inc.id) ?? [];
-    const chainUnits = [tree.get(inc.unit_code), ...tree.ancestors(inc.unit_code)].filter((u) => !!u);
-    const min = (ds: (Date | null)[]) => ds.filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
-    const chain: ChainFacts[] = chainUnits.map((u) => {
-      if (u.code === inc.unit_code) {
-        return {
-          unitCode: u.code,
-          level: u.level,
-          anyAt: min(mine.map((r) => r.signed_at)),
-          writtenAt: min(mine.filter((r) => r.kind !== 'phone').map((r) => r.signed_at)),
-        };
-      }
-      const at = hops.filter((h) => h.unit_code === u.code && !h.is_copy);
-      const kindOf = (h: HopFact) => mine.find((r) => r.id === h.report_id)?.kind;
-      return {
-        unitCode: u.code,
-        level: u.level,
-        anyAt: min(at.map((h) => h.relayed_at)),
-        writtenAt: min(at.filter((h) => kindOf(h) !== 'phone').map((h) => h.relayed_at)),
-      };
-    });
+    // The reporting unit: its first report of any kind, and its first written one; and its last (for 续报).
+    let anyAt: Date | null = null;
+    let writtenAt: Date | null = null;
+    let lastSent: Date | null = null;
+    const kindById = new Map<string, ReportKind>();
+    for (const r of mine) {
+      kindById.set(r.id, r.kind);
+      if (!r.signed_at) continue;
+      if (!anyAt || r.signed_at < anyAt) anyAt = r.signed_at;
+      if (r.kind !== 'phone' && (!writtenAt || r.signed_at < writtenAt)) writtenAt = r.signed_at;
+      if (!lastSent || r.signed_at > lastSent) lastSent = r.signed_at;
+    }
+    // Each office above: its first relay (not a copy) of a sent report, of any kind and of a written one.
+    const relayed = new Map<string, { anyAt: Date | null; writtenAt: Date | null }>();
+    for (const h of incHops) {
+      const kind = kindById.get(h.report_id);
+      if (kind === undefined || h.is_copy || !h.relayed_at) continue;
+      const at = relayed.get(h.unit_code) ?? { anyAt: null, writtenAt: null };
+      if (!at.anyAt || h.relayed_at < at.anyAt) at.anyAt = h.relayed_at;
+      if (kind !== 'phone' && (!at.writtenAt || h.relayed_at < at.writtenAt)) at.writtenAt = h.relayed_at;
+      relayed.set(h.unit_code, at);
+    }
+    const chain: ChainFacts[] = [];
+    const own = tree.get(inc.unit_code);
+    if (own) chain.push({ unitCode: own.code, level: own.level, anyAt, writtenAt });
+    for (const u of tree.ancestors(inc.unit_code)) {
+      const at = relayed.get(u.code);
+      chain.push({ unitCode: u.code, level: u.level, anyAt: at?.anyAt ?? null, writtenAt: at?.writtenAt ?? null });
+    }
     const obligations = inc.legacy ? [] : evaluateDeadlines({ eventTime: inc.event_time, grade: inc.grade, chain, rules, now, warnMinutes: settings.warnMinutes });
-    const lastSent = mine.map((r) => r.signed_at).filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
-    out.set(inc.id, {
-      sent: mine,
-      hops: incHops,
-      followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, settings.followupTimes) : null,
-      deadlines: obligations.map((o) => ({
+    const deadlines: ObligationDto[] = [];
+    for (const o of obligations) {
+      let lateRecordedAt: string | null = null;
+      for (const m of misses) {
+        if (m.unit_code === o.unitCode && m.kind === o.kind) {
+          lateRecordedAt = m.recorded_at.toISOString();
+          break;
+        }
+      }
+      deadlines.push({
         unitCode: o.unitCode,
-        unitName: tree.get(o.unitCode)?.name ?? o.unitCode,
+        unitName: nameOf(o.unitCode),
         level: o.level,
         kind: o.kind,
         dueAt: o.dueAt.toISOString(),
         metAt: iso(o.metAt),
         status: o.status,
-        lateRecordedAt: iso(misses.find((m) => m.unit_code === o.unitCode && m.kind === o.kind)?.recorded_at),
-      })),
+        lateRecordedAt,
+      });
+    }
+    out.set(inc.id, {
+      sent: mine,
+      hops: incHops,
+      followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, followupTimes) : null,
+      deadlines,
     });
   }
   return out;

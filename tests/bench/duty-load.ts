@@ -119,6 +119,9 @@ try {
   const cityLeader = await login('150100-leader');
   for (let i = 0; i < 10; i++) await post(cityLeader, '/api/meetings', { title: `调度会 ${i}`, scope: { kind: 'cityWithCounties', cityCode: '150100' } });
   const users = { county: await login('150102-duty'), city: await login('150100-duty') };
+  // A database in its steady state, as a working one is: the rows just made analysed and vacuumed now, not by an
+  // autovacuum worker in the middle of a measured run.
+  await statDb.query('vacuum analyze');
   type RouteStats = { count: number; totalMs: number; poolWaitMs: number; queries: number; queryMs: number; bytes: number; maxBytes: number; sql: Record<string, number> };
   const serverStats = async () => (await fetch(`${base}/__bench/stats`)).json() as Promise<{ routes: Record<string, RouteStats>; loop: { p50: number; p99: number; max: number } }>;
   const stats = async () => (await serverStats()).routes;
@@ -176,7 +179,7 @@ try {
     const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}): ` +
       `${(sent / SECONDS).toFixed(0)} req/s answered, all p99 ${ms(percentile(all, 99))} ms; county ${lat(results[0]!)}; city ${lat(results[1]!)}` +
-      `${bad ? `; ${bad} failed (non-2xx or errors)` : ''}; the generator's own send lag p99 ${ms(Math.max(...results.map((r) => r.sendLag.p99)))} ms`);
+      `${bad ? `; ${bad} failed (non-2xx or errors)` : ''}; the generator's own send lag p99 ${ms(Math.max(...results.map((r) => r.sendLag.p99)))} ms, max ${ms(Math.max(...results.map((r) => r.sendLag.max)))} ms`);
     // When the slowest requests were due: a tail spread over the run is queueing, one bunched in time is a stall.
     const slow = results.flatMap((r) => r.samples).filter(([, l]) => l >= percentile(all, 99));
     const bySecond = new Map<number, number>();
