@@ -13,7 +13,7 @@
  *
  * Env: DUTY_LOAD_RATES="250,500" (req/s, both users together), DUTY_LOAD_SECONDS=15 (after DUTY_LOAD_WARMUP=3 s
  * at the same rate, not counted), DUTY_LOAD_REPORTS=100,
- * DUTY_LOAD_ROUTES=/api/reports,… (the mix), DUTY_LOAD_CONNECTIONS=16 (per user, at most), DUTY_LOAD_ARRIVALS=poisson|uniform, DUTY_LOAD_PROFILE=dir (a CPU
+ * DUTY_LOAD_ROUTES=/api/reports,… (the mix), DUTY_LOAD_NODE_FLAGS="--max-semi-space-size=64" (the server's node), DUTY_LOAD_CONNECTIONS=16 (per user, at most), DUTY_LOAD_ARRIVALS=poisson|uniform, DUTY_LOAD_PROFILE=dir (a CPU
  * profile of the server).
  */
 import { spawn } from 'node:child_process';
@@ -74,7 +74,8 @@ const backends = async () => (await statDb.query<{ pid: number }>('select pid fr
 // node with tsx's loader directly (not npx): SIGTERM then reaches the server itself.
 // DUTY_LOAD_PROFILE=dir: the server writes a V8 CPU profile there when it ends (open it in Chrome's DevTools).
 const profile = process.env.DUTY_LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DUTY_LOAD_PROFILE}`] : [];
-const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'tests/bench/duty-load-server.ts'], {
+const serverFlags = process.env.DUTY_LOAD_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+const server = spawn(process.execPath, [...serverFlags, ...profile, '--import', 'tsx', 'tests/bench/duty-load-server.ts'], {
   env: { ...process.env, DATABASE_URL: url.toString(), TEST_PORT: '0' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -129,7 +130,9 @@ try {
   // One unloaded pass: the size of each answer per user.
   for (const [who, cookie] of Object.entries(users)) {
     const sizes = await Promise.all(ROUTES.map(async (r) => `${r} ${((await (await fetch(base + r, { headers: { cookie } })).arrayBuffer()).byteLength / 1024).toFixed(1)} KiB`));
-    console.log(`answers for the ${who} user: ${sizes.join(', ')}`);
+    // What waits for the user: read on load and reconnect only (pushes keep it current), so not in the mix.
+    const waiting = (await (await fetch(`${base}/api/reports/waiting`, { headers: { cookie } })).arrayBuffer()).byteLength;
+    console.log(`answers for the ${who} user: ${sizes.join(', ')} (and /api/reports/waiting, read on load and reconnect, ${(waiting / 1024).toFixed(1)} KiB)`);
   }
   // The statements each route runs (one unloaded request per route and user; the session lookup included).
   for (const [route, st] of Object.entries(await stats()).sort()) {
