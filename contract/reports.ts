@@ -338,7 +338,7 @@ export interface IncidentPage {
 }
 
 /**
- * A report as the lists show it, without its long fields (~300 B, not the 1.4 KiB of a full report): enough to
+ * A report as the lists show it, without its long fields (~550 B, not the ~2 KB of a full report): enough to
  * list it, announce it, count it and settle its alarm. Redacted as the full report would be (title replaced,
  * place blanked). The full report comes with its incident (GET /api/reports/incidents/:id) or alone.
  */
@@ -349,8 +349,8 @@ export type ReportSummaryDto = Pick<
 > & { hops: Pick<HopDto, 'id' | 'unitCode' | 'state'>[] };
 
 /**
- * What the console needs of a report that waits for me (~250 B): as the lists show it without the times, and of
- * its hops only my unit's (a city with a hundred reports to sign for gets them on every page it turns).
+ * What the console needs of a report that waits for me (~450 B): as the lists show it without the times, and of
+ * its hops only my unit's.
  */
 export type WaitingReportDto = Omit<ReportSummaryDto, 'eventTime' | 'submittedAt' | 'signedAt'>;
 

@@ -83,33 +83,31 @@ export const isLate = (s: DeadlineStatus) => s === 'overdue' || s === 'met_late'
 
 const TZ_OFFSET_MS = 8 * 3600_000; // duty cadence times are Beijing time (UTC+8)
 
-/** The cadence's times ('HH:MM', UTC+8) as minutes of the day, sorted; invalid ones dropped. */
-export interface Cadence {
-  readonly minutes: readonly number[];
-}
-const cadences = new WeakMap<readonly string[], Cadence>();
-/** Parsed once per settings object (settings are frozen and cached: the incidents list asks for every incident). */
-export function parsedCadence(times: readonly string[]): Cadence {
-  let c = cadences.get(times);
-  if (!c) {
-    const minutes = times
+const cadences = new WeakMap<readonly string[], readonly number[]>();
+/**
+ * The cadence's times ('HH:MM', UTC+8) as minutes of the day, sorted, invalid ones dropped: parsed once per array
+ * (the settings' array is frozen and cached, and the incidents list asks for every incident).
+ */
+function cadenceMinutes(times: readonly string[]): readonly number[] {
+  let minutes = cadences.get(times);
+  if (!minutes) {
+    minutes = times
       .map((t) => /^(\d{1,2}):(\d{2})$/.exec(t))
       .filter((m): m is RegExpExecArray => !!m)
       .map((m) => Number(m[1]) * 60 + Number(m[2]))
       .filter((m) => m >= 0 && m < 24 * 60)
       .sort((a, b) => a - b);
-    c = { minutes };
-    cadences.set(times, c);
+    cadences.set(times, minutes);
   }
-  return c;
+  return minutes;
 }
 
 /**
  * The next follow-up (续报) reminder after `since`: the first of the daily cadence times ('HH:MM', UTC+8)
  * strictly later than `since`. Null without a cadence.
  */
-export function nextFollowupDue(since: Date, times: readonly string[] | Cadence): Date | null {
-  const mins = 'minutes' in times ? times.minutes : parsedCadence(times).minutes;
+export function nextFollowupDue(since: Date, times: readonly string[]): Date | null {
+  const mins = cadenceMinutes(times);
   if (!mins.length) return null;
   const local = since.getTime() + TZ_OFFSET_MS;
   const dayStart = Math.floor(local / 86_400_000) * 86_400_000;

@@ -8,7 +8,7 @@ import type { HopState, ReportKind } from '../../db/tables/reports.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { OrgTree } from '../org/tree.ts';
 import type { Category, IncidentDto, ObligationDto } from '../../contract/reports.ts';
-import { evaluateDeadlines, nextFollowupDue, parsedCadence, type DeadlineRule, type ChainFacts } from './deadlines.ts';
+import { evaluateDeadlines, nextFollowupDue, type DeadlineRule, type ChainFacts } from './deadlines.ts';
 import { clearedFor, REDACTED_TITLE } from './workflow.ts';
 import { loadRules, loadSettings, type Settings } from './rulesRepo.ts';
 import type { IncidentRow } from './repo.ts';
@@ -85,13 +85,6 @@ export async function obligationsFor(
   const sentBy = groupBy(allSent, (r) => r.incident_id);
   const hopsBy = groupBy(allHops, (h) => h.incident_id);
   const missesBy = groupBy(allMisses, (m) => m.incident_id);
-  const unitNames = new Map<string, string>();
-  const nameOf = (code: string) => {
-    let n = unitNames.get(code);
-    if (n === undefined) unitNames.set(code, (n = tree.get(code)?.name ?? code));
-    return n;
-  };
-  const followupTimes = parsedCadence(settings.followupTimes);
   for (const inc of incidents) {
     const mine = sentBy.get(inc.id) ?? [];
     const incHops = hopsBy.get(inc.id) ?? [];
@@ -137,7 +130,7 @@ export async function obligationsFor(
       }
       deadlines.push({
         unitCode: o.unitCode,
-        unitName: nameOf(o.unitCode),
+        unitName: tree.get(o.unitCode)?.name ?? o.unitCode,
         level: o.level,
         kind: o.kind,
         dueAt: o.dueAt.toISOString(),
@@ -149,7 +142,7 @@ export async function obligationsFor(
     out.set(inc.id, {
       sent: mine,
       hops: incHops,
-      followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, followupTimes) : null,
+      followupDueAt: inc.status === 'open' && lastSent ? nextFollowupDue(lastSent, settings.followupTimes) : null,
       deadlines,
     });
   }

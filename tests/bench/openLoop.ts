@@ -70,7 +70,6 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const url = new URL(o.base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 64 });
   const due = arrivalTimes(o.rate, o.seconds, o.arrivals ?? 'poisson', o.seed ?? 1);
-  const latencies: number[] = [];
   const samples: [number, number][] = [];
   const lags: number[] = [];
   let ok = 0;
@@ -90,8 +89,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
       res.on('end', () => {
         if (res.statusCode! < 300) {
           ok++;
-          latencies.push(performance.now() - dueAt);
-          samples.push([due[i]!, latencies.at(-1)!]);
+          samples.push([due[i]!, performance.now() - dueAt]);
         } else failed++;
         settle();
       });
@@ -115,7 +113,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   tick();
   await done;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
+  const latencies = samples.map(([, l]) => l).sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
   return { sent: due.length, ok, failed, latencies, samples, sendLag: { p99: percentile(lags, 99), max: lags.at(-1) ?? 0 } };
 }

@@ -182,6 +182,7 @@ export const useReportsStore = defineStore('reports', () => {
     res.reports.forEach(settleReport);
   }
 
+  let waitingLoaded = false;
   /** What waits for me, on load and reconnect (pushes keep it current in between). */
   async function loadWaiting(): Promise<void> {
     const res = await reportsApi.waiting();
@@ -193,7 +194,6 @@ export const useReportsStore = defineStore('reports', () => {
     res.waiting.forEach(settleReport);
     missed.forEach((r) => received(r));
   }
-  let waitingLoaded = false;
 
   async function load(): Promise<void> {
     if (!auth.user) return;
