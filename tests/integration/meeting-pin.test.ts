@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteClients, request, startTestServer, type TestServer } from '../helpers/app.ts';
 import { testDatabases } from '../helpers/databases.ts';
 
+// Eight digits: a four-digit PIN turns up by chance inside the answer's random UUIDs (a run saw "…-801f-4821-…"),
+// and the "never returned" check would fail for a PIN that was never sent.
+const PIN = '73915826';
+
 describe.each(testDatabases())('meeting PIN ($name)', (db) => {
   let srv: TestServer;
   const { login, closeAll } = suiteClients(() => srv.baseUrl);
@@ -30,14 +34,14 @@ describe.each(testDatabases())('meeting PIN ($name)', (db) => {
 
   it('stores only a hash and tells the sites a PIN is needed, not the PIN', async () => {
     const city = await login('150100-leader');
-    const res = await city.post('/api/meetings', { title: '防汛会商', pin: '4821', scope: { kind: 'cityWithCounties', cityCode: '150100' } });
+    const res = await city.post('/api/meetings', { title: '防汛会商', pin: PIN, scope: { kind: 'cityWithCounties', cityCode: '150100' } });
     expect(res.status).toBe(201);
     expect(res.body.meeting.hasPin).toBe(true);
-    expect(JSON.stringify(res.body)).not.toContain('4821');
+    expect(JSON.stringify(res.body)).not.toContain(PIN);
     meetingId = res.body.meeting.id;
     const row = await srv.app.ctx.db.selectFrom('meetings').select('pin_hash').where('id', '=', meetingId).executeTakeFirstOrThrow();
     expect(row.pin_hash).toMatch(/^scrypt\$/);
-    expect(row.pin_hash).not.toContain('4821');
+    expect(row.pin_hash).not.toContain(PIN);
     const county = await login('150102-venue');
     const list = await county.get('/api/meetings');
     const m = list.body.meetings.find((x: any) => x.id === meetingId);
@@ -49,7 +53,7 @@ describe.each(testDatabases())('meeting PIN ($name)', (db) => {
     const s = await (await login('150102-venue')).socket();
     await expect(request(s, 'meeting:join', { meetingId })).rejects.toMatchObject({ code: 'MEETING_PIN_REQUIRED' });
     await expect(request(s, 'meeting:join', { meetingId, pin: '0000' })).rejects.toMatchObject({ code: 'MEETING_PIN_WRONG', message: '入会密码不正确' });
-    const joined = await request(s, 'meeting:join', { meetingId, pin: '4821' });
+    const joined = await request(s, 'meeting:join', { meetingId, pin: PIN });
     expect(joined.chair).toBe(false);
     const attendance = await srv.app.ctx.db.selectFrom('meeting_attendance').select('unit_code').where('meeting_id', '=', meetingId).execute();
     expect(attendance.map((a) => a.unit_code)).toEqual(['150102']);
@@ -67,10 +71,10 @@ describe.each(testDatabases())('meeting PIN ($name)', (db) => {
     for (const pin of ['0001', '0002', '0003', '0004', '0005']) {
       await expect(request(s, 'meeting:join', { meetingId, pin })).rejects.toMatchObject({ code: 'MEETING_PIN_WRONG' });
     }
-    await expect(request(s, 'meeting:join', { meetingId, pin: '4821' })).rejects.toMatchObject({ code: 'MEETING_PIN_LOCKED' });
+    await expect(request(s, 'meeting:join', { meetingId, pin: PIN })).rejects.toMatchObject({ code: 'MEETING_PIN_LOCKED' });
     // Another unit is not affected.
     const other = await (await login('150105-venue')).socket();
-    await request(other, 'meeting:join', { meetingId, pin: '4821' });
+    await request(other, 'meeting:join', { meetingId, pin: PIN });
   });
 
   it('a meeting without a PIN needs none', async () => {
