@@ -19,7 +19,8 @@ export function resolveWorkerBin(env: NodeJS.ProcessEnv = process.env): string {
   const version: string = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
   const cacheDir = env.MEDIASOUP_WORKER_CACHE || path.join(os.homedir(), '.cache', 'threelevel-mediasoup');
   const cached = fs.existsSync(cacheDir)
-    ? fs.readdirSync(cacheDir).filter((f) => f.startsWith(`mediasoup-worker-${version}-r`)).sort(byRevision).reverse()
+    ? fs.readdirSync(cacheDir).filter((f) => f.startsWith(`mediasoup-worker-${version}-r`) && !f.includes('.tmp.'))
+      .sort(byRevision).reverse()
     : [];
   for (const f of cached) if (isExecutable(path.join(cacheDir, f))) return path.join(cacheDir, f);
   throw new Error(
@@ -38,8 +39,12 @@ function mediasoupPackageDir(): string {
   return dir;
 }
 
-const revision = (f: string) => Number(f.slice(f.lastIndexOf('-r') + 2)) || 0;
-const byRevision = (a: string, b: string) => revision(a) - revision(b);
+// Cached names: mediasoup-worker-<version>-r<N>-<flavour>, e.g. r5-openssl (the default recipe), r5-nss, r5-lto-v3
+// (opt-in): the newest revision first and, within one, the default flavour; a build being installed
+// (<name>.tmp.<pid>) is skipped.
+const revision = (f: string) => parseInt(f.slice(f.lastIndexOf('-r') + 2), 10) || 0;
+const rank = (f: string) => revision(f) * 2 + (f.endsWith('-openssl') ? 1 : 0);
+const byRevision = (a: string, b: string) => rank(a) - rank(b);
 
 function isExecutable(p: string): boolean {
   try {

@@ -14,19 +14,29 @@
 #   MEDIASOUP_PKG_DIR       mediasoup npm package (default <repo>/node_modules/mediasoup)
 #   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
 #   MEDIASOUP_SRTP          "openssl" (default) builds libsrtp 2.5 from Debian's source package on OpenSSL,
-#                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r4-nss)
-#   MEDIASOUP_WORKER_OPT    "lto" (recipe r4-lto-<level>): the OpenSSL recipe built -O3 with link-time
+#                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r5-nss)
+#   MEDIASOUP_WORKER_REV    5 (default): one shared transport-cc timer per worker thread, GoogCC at 25 ms (5c'');
+#                           4: the r4 recipe (each transport its own timer), cached under its own name
+#   MEDIASOUP_WORKER_OPT    "lto" (recipe r5-lto-<level>): the OpenSSL recipe built -O3 with link-time
 #                           optimisation and -march=<the x86-64 level this CPU supports> (v3/v2, from ld.so;
 #                           the level is in the cached name, so a cache never hands a v3 binary to a v2 CPU)
 set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
 # stale cached binaries are not reused.
-# r4: io_uring sends copy instead of zero copy (5c below); r1/r2-openssl/r3-lto were the same recipes before it.
-RECIPE_REV=4-nss
-# The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss builds r4-nss.
+# r5: one shared uv timer per worker thread for the transport-cc process timers (5c'' below).
+# r4: io_uring sends copy instead of zero copy (5c' below); r1/r2-openssl/r3-lto were the same recipes before it.
+# MEDIASOUP_WORKER_REV=4 still builds r4 (each transport with its own timer), e.g. to compare the two.
+REV="${MEDIASOUP_WORKER_REV:-5}"
+case "$REV" in
+  4) SHARED_TIMER=0 ;;
+  5) SHARED_TIMER=1 ;;
+  *) echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_REV=$REV (only 5, the default, or 4)" >&2; exit 1 ;;
+esac
+RECIPE_REV=$REV-nss
+# The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss builds r5-nss.
 SRTP_WANTED="${MEDIASOUP_SRTP:-openssl}"
-[[ "$SRTP_WANTED" == openssl ]] && RECIPE_REV=4-openssl
+[[ "$SRTP_WANTED" == openssl ]] && RECIPE_REV=$REV-openssl
 OPT_WANTED="${MEDIASOUP_WORKER_OPT:-}"
 MARCH_LEVEL=""
 if [[ "$OPT_WANTED" == lto ]]; then
@@ -37,7 +47,7 @@ if [[ "$OPT_WANTED" == lto ]]; then
       if /lib64/ld-linux-x86-64.so.2 --help 2>/dev/null | grep -q "x86-64-$lvl (supported"; then MARCH_LEVEL="$lvl"; break; fi
     done
   fi
-  RECIPE_REV="4-lto${MARCH_LEVEL:+-$MARCH_LEVEL}"
+  RECIPE_REV="$REV-lto${MARCH_LEVEL:+-$MARCH_LEVEL}"
 elif [[ -n "$OPT_WANTED" ]]; then
   echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_OPT=$OPT_WANTED (only \"lto\" or empty)" >&2; exit 1
 fi
@@ -231,13 +241,49 @@ if ! grep -qF '((operationType & BIO_CB_RETURN) != 0)' "$DTLS" ||
   die "DtlsTransport.cpp BIO callback patch did NOT apply (source changed?). Refusing to build a worker that crashes on DTLS."
 fi
 
-# 5c'. io_uring sends copy (IORING_OP_SENDTO) instead of zero copy (IORING_OP_SEND_ZC). Zero copy pins the
+# 5c'. (r4) io_uring sends copy (IORING_OP_SENDTO) instead of zero copy (IORING_OP_SEND_ZC). Zero copy pins the
 # pages and costs a second completion per datagram; for RTP-sized datagrams (<= 1,500 bytes) that is more than
 # the copy it saves (liburing's maintainers: it pays from several KiB), and on loopback the kernel copies anyway.
 # Measured in bench:sfu (2026-12-02): zero copy off cost 11-13 against 14-15 us per forwarded packet.
 URING_H="$W/include/DepLibUring.hpp"
 sed -i 's/bool zeroCopyEnabled{ true };/bool zeroCopyEnabled{ false };/' "$URING_H"
 grep -qF 'bool zeroCopyEnabled{ false };' "$URING_H" || die "DepLibUring.hpp zero-copy patch did NOT apply (source changed?)"
+
+# 5c''. (r5) The transport-cc process timers. Each transport's TransportCongestionControlClient restarts its own
+# TimerHandle after every pacer tick (5 ms; 150 receivers: 30,000 uv_timer_stop + uv_timer_start per second on
+# libuv's timer heap) and runs GoogCC's estimator (RtpTransportControllerSend::Process) on every tick.
+#  - SharedTimer (shared-timer/SharedTimer.{hpp,cpp}, added to the worker's sources): all of a worker thread's
+#    clients on ONE uv timer, a per-thread timer wheel keyed by uv_now() ms deadlines, re-armed only when the
+#    earliest deadline changes; same millisecond timing as libuv's own timers. Its unit test
+#    (shared-timer/test, ASan + UBSan, against the worker's TimerHandle and Debian's libuv) runs first.
+#  - tcc-controller-interval.patch: the estimator at the controller factory's 25 ms process interval, as
+#    libwebrtc runs it, while PacedSender::Process keeps its own 5 ms cadence.
+# Measured side by side with tests/bench/sfu-side.ts (2026-12-02): per forwarded packet 0.92 x r4 at N = 100,
+# 0.96 x at N = 150; idle receivers 0.75 x (the shared timer alone: 0.96 x and 0.89 x). The build fails if any
+# part does not apply.
+if [[ "$SHARED_TIMER" == 1 ]]; then
+  ST="$SCRIPT_DIR/shared-timer"
+  mkdir -p "$WORK/shared-timer-test/handles"
+  cp "$ST/SharedTimer.hpp" "$WORK/shared-timer-test/handles/"
+  g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -I"$ST/test/stub" \
+    -I"$WORK/shared-timer-test" -I"$W/include" "$ST/test/shared-timer-test.cpp" "$ST/SharedTimer.cpp" \
+    "$W/src/handles/TimerHandle.cpp" $(pkg-config --cflags --libs libuv) -lpthread -o "$WORK/shared-timer-test/test" ||
+    die "SharedTimer unit test did not compile"
+  timeout 120 "$WORK/shared-timer-test/test" >&2 || die "SharedTimer unit test FAILED"
+  cp "$SCRIPT_DIR/shared-timer/SharedTimer.hpp" "$W/include/handles/SharedTimer.hpp"
+  cp "$SCRIPT_DIR/shared-timer/SharedTimer.cpp" "$W/src/handles/SharedTimer.cpp"
+  sed -i "s|^\(  *\)'src/handles/TimerHandle.cpp',\$|&\n\1'src/handles/SharedTimer.cpp',|" "$W/meson.build"
+  [[ "$(grep -c "'src/handles/SharedTimer.cpp'," "$W/meson.build")" == 1 ]] ||
+    die "meson.build: adding src/handles/SharedTimer.cpp did NOT apply (source changed?)"
+  patch -d "$W" -p1 --forward --batch --fuzz=0 --no-backup-if-mismatch <"$SCRIPT_DIR/shared-timer/tcc-shared-timer.patch" >&2 ||
+    die "shared-timer/tcc-shared-timer.patch did NOT apply to TransportCongestionControlClient (source changed?)"
+  grep -qF 'new SharedTimer(this)' "$W/src/RTC/TransportCongestionControlClient.cpp" ||
+    die "TransportCongestionControlClient.cpp does not use SharedTimer after the patch"
+  patch -d "$W" -p1 --forward --batch --fuzz=0 --no-backup-if-mismatch <"$SCRIPT_DIR/shared-timer/tcc-controller-interval.patch" >&2 ||
+    die "shared-timer/tcc-controller-interval.patch did NOT apply to TransportCongestionControlClient (source changed?)"
+  grep -qF 'nowMs >= this->nextControllerProcessAtMs' "$W/src/RTC/TransportCongestionControlClient.cpp" ||
+    die "TransportCongestionControlClient.cpp does not pace the estimator after the patch"
+fi
 
 # 5d. libsrtp on OpenSSL (static), else Debian's shared NSS build.
 NINJA_JOBS=()
