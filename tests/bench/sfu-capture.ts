@@ -89,10 +89,14 @@ export class PacedSender {
   sent = 0;
   sentBytes = 0;
   private target: { port: number; ssrc: number } | undefined;
+  /** More destinations that get every packet too (sfu-idle.ts's side-by-side media windows). */
+  private copies: number[] = [];
   private queue: Buffer[] = [];
   private frame = 0;
   private seq = 1;
   private tccSeq = 1;
+  /** Each destination's sequence numbers, kept while the stream is elsewhere (see sendTo). */
+  private seqs = new Map<number, { seq: number; tccSeq: number }>();
   private started = performance.now();
   private timer: NodeJS.Timeout | undefined;
   private lastTick = 0;
@@ -114,6 +118,11 @@ export class PacedSender {
 
   /** Starts (or moves) the stream; the capture restarts at its first keyframe. */
   sendTo(port: number, ssrc: number): void {
+    // Each SFU sees one continuous stream: resuming the sequence numbers where its last phase stopped (not
+    // where the other SFUs' phases took them) keeps the jump a few packets, not thousands.
+    if (this.target) this.seqs.set(this.target.port, { seq: this.seq, tccSeq: this.tccSeq });
+    const resume = this.seqs.get(port);
+    if (resume) ({ seq: this.seq, tccSeq: this.tccSeq } = resume);
     this.target = { port, ssrc };
     this.queue = [];
     this.frame = 0;
@@ -123,7 +132,14 @@ export class PacedSender {
     this.timer = setInterval(() => this.tick(), 5);
   }
 
+  /** Also sends every packet to these ports (SFUs that take the same SSRC), until stop(). */
+  copyTo(ports: number[]): void {
+    this.copies = ports;
+  }
+
   stop(): void {
+    this.copies = [];
+    if (this.target) this.seqs.set(this.target.port, { seq: this.seq, tccSeq: this.tccSeq });
     clearInterval(this.timer);
     this.timer = undefined;
     this.target = undefined;
@@ -151,6 +167,7 @@ export class PacedSender {
       const pkt = this.queue.shift()!;
       this.budget -= pkt.length;
       this.socket.send(pkt, this.target.port, '127.0.0.1');
+      for (const port of this.copies) this.socket.send(pkt, port, '127.0.0.1');
       this.sent++;
       this.sentBytes += pkt.length;
     }

@@ -113,6 +113,8 @@ export interface WebRtcReceivers {
   forwardedPackets(): Promise<number>;
   /** RTP packets the receiving worker decrypted and accepted (its producers' stats). */
   decryptedPackets(): Promise<number>;
+  /** The SFU side's transport-cc estimates (availableOutgoingBitrate, b/s), one per receiver that has one. */
+  estimates(): Promise<number[]>;
   /** Datagrams the relay sent (subtracted from the namespace's UDP counter) plus the receiver worker's. */
   relayed(): number;
   close(): void;
@@ -122,7 +124,7 @@ export interface WebRtcReceivers {
 export async function webRtcReceivers(router: types.Router, producerId: string, rxWorker: types.Worker, onMedia: (m: Buffer) => void): Promise<WebRtcReceivers> {
   const rxRouter = await rxWorker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
   const listen = { listenInfos: [{ protocol: 'udp' as const, ip: LOOPBACK }], enableUdp: true };
-  let links: { link: Link; consumer: types.Consumer; producer: types.Producer }[] = [];
+  let links: { link: Link; sfuSide: types.WebRtcTransport; consumer: types.Consumer; producer: types.Producer }[] = [];
   let closedRelayed = 0;
   return {
     async set(n) {
@@ -138,7 +140,7 @@ export async function webRtcReceivers(router: types.Router, producerId: string, 
         await Promise.all([dtlsConnected(sfuSide), dtlsConnected(rxSide)]);
         const consumer = await sfuSide.consume({ producerId, rtpCapabilities: router.rtpCapabilities });
         const producer = await rxSide.produce({ kind: 'video', rtpParameters: consumer.rtpParameters });
-        links.push({ link, consumer, producer });
+        links.push({ link, sfuSide, consumer, producer });
       }
     },
     async forwardedPackets() {
@@ -150,6 +152,11 @@ export async function webRtcReceivers(router: types.Router, producerId: string, 
       let count = 0;
       for (const { producer } of links) for (const s of await producer.getStats()) count += s.packetCount;
       return count;
+    },
+    async estimates() {
+      const bps: number[] = [];
+      for (const { sfuSide } of links) for (const s of await sfuSide.getStats()) if (s.availableOutgoingBitrate) bps.push(s.availableOutgoingBitrate);
+      return bps;
     },
     relayed: () => closedRelayed + links.reduce((sum, { link }) => sum + link.relayed, 0),
     close() {

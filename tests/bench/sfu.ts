@@ -12,7 +12,8 @@
  *      SFU_BENCH_N="50,150,300", SFU_BENCH_SECONDS=8, SFU_BENCH_ROUNDS=2, SFU_BENCH_JANUS=0 to skip Janus,
  *      SFU_BENCH_PERF=<label> (or 1: the first) to print a perf profile of that SFU at the largest N,
  *      SFU_BENCH_WEBRTC_N=50 (0: skip) for the WebRtcTransport point (real ICE + DTLS-SRTP, sfu-webrtc.ts) of the
- *      first worker binary, at that one N, beside its PlainTransport points,
+ *      first worker binary, at that one N, beside its PlainTransport points (with the SFU's transport-cc estimates:
+ *      those receivers send transport-cc feedback),
  *      SFU_BENCH_IDLE=2 seconds after each point with the sender stopped and the N receivers kept: the SFU's CPU
  *      then is its per-transport timer work (RTCP, transport-cc, pacer), which the point's µs/packet splits off.
  */
@@ -96,6 +97,8 @@ interface Sfu {
   uringMisses?(): Promise<number | undefined>;
   /** Packets the receivers decrypted (WebRTC point: the receiving worker's stats). */
   decrypted?(): Promise<number>;
+  /** The SFU's transport-cc estimates per receiver, b/s (WebRTC point: the receivers send transport-cc feedback). */
+  estimates?(): Promise<number[]>;
 }
 
 // Resolved before prepareWorkerWrapper() points MEDIASOUP_WORKER_BIN at the wrapper.
@@ -135,6 +138,7 @@ if (WEBRTC_N > 0) {
     forwarded: () => rx.forwardedPackets(),
     sfuDatagrams: () => fromSfu,
     decrypted: () => rx.decryptedPackets(),
+    estimates: () => rx.estimates(),
     async stop() { rx.close(); rxWorker.close(); ms.close(); },
   });
 }
@@ -186,6 +190,7 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   } else await sleep(SECONDS * 1000);
   const b = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
   const decrypted = sfu.decrypted ? [await decryptedBefore, await sfu.decrypted()] : undefined;
+  const estimates = (await sfu.estimates?.())?.sort((x, y) => x - y);
   const uringAfter = await sfu.uringSends?.();
   const uringMissAfter = await sfu.uringMisses?.();
   const lossAfter = lossCounters();
@@ -221,7 +226,8 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
     pktPerStream: sent / secs, srtpOverhead: rx ? (b.rxBytes - a.rxBytes) / rx : 0,
   };
   const key = `${sfu.label}@${n}`;
-  results.set(key, [...(results.get(key) ?? []), point]);
+  // The profiled point (perf's own overhead on the SFU's CPU) is printed, not counted in the medians.
+  if (!perf) results.set(key, [...(results.get(key) ?? []), point]);
   // Per datagram the kernel counted too: with io_uring's zero-copy sends the worker counts a packet sent only when
   // the kernel's notification comes back, which on loopback lags (the receiver must read it first).
   console.log(`  ${sfu.label.padEnd(32)} N=${String(n).padStart(4)}: ${point.usPerPacket.toFixed(2)} µs/packet ` +
@@ -231,12 +237,14 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
     (sfu.uringSends ? (uringBefore === undefined || uringAfter === undefined ? ', io_uring off'
       : `, io_uring sent ${(((uringAfter - uringBefore) / forwarded) * 100).toFixed(0)} %`) : '') +
     (decrypted ? `, decrypted ${(((decrypted[1]! - decrypted[0]!) / forwarded) * 100).toFixed(1)} % (ICE + DTLS-SRTP)` : '') +
+    (estimates?.length ? `, transport-cc estimates ${(estimates[0]! / 1e3).toFixed(0)}–${(estimates[estimates.length - 1]! / 1e3).toFixed(0)} ` +
+      `kb/s (median ${(estimates[Math.floor(estimates.length / 2)]! / 1e3).toFixed(0)}, ${estimates.length} of ${n} receivers)` : '') +
     (point.idleUsPerPacket === undefined ? '' : `\n    of which ${point.idleUsPerPacket.toFixed(2)} µs/packet is what it spends with no media ` +
       `(${((idleCpuPerSec! / 1e3) / n).toFixed(1)} µs/s per receiver: timers, RTCP, transport-cc), ` +
       `${(point.usPerPacket - point.idleUsPerPacket).toFixed(2)} µs the packet path`));
   // A starved sender (loaded machine) sends fewer packets: per-second costs (timers, RTCP) then inflate µs/packet.
   if (point.pktPerStream < 0.9 * sender.packetRate) console.log('    (sender fell behind the capture: this machine is too loaded for sound figures)');
-  if (forwarded < 0.9 * n * point.pktPerStream) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
+  if (forwarded < 0.9 * n * sent) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
   const lost = { sndbuf: lossAfter.sndbuf - lossBefore.sndbuf, rcvbuf: lossAfter.rcvbuf - lossBefore.rcvbuf, backlog: lossAfter.backlog - lossBefore.backlog };
   const misses = uringMissBefore !== undefined && uringMissAfter !== undefined ? uringMissAfter - uringMissBefore : undefined;
   if (lost.sndbuf || lost.rcvbuf || lost.backlog || misses) {
