@@ -8,6 +8,7 @@ import type { Database } from './schema.ts';
 import { APP_ROLE, grantAppRole } from './appRole.ts';
 import { dropReadCaches } from './readCache.ts';
 import { prepareStatements } from './preparedStatements.ts';
+import { pgTypes } from './timestamptz.ts';
 
 export interface DbOptions {
   /** postgres://… : use a real Postgres server. */
@@ -48,7 +49,7 @@ export async function connectDb(opts: DbOptions): Promise<DbHandle> {
     // Idle connections are kept for minutes, not pg's 10 s: the ones only a burst needs would otherwise be closed
     // between bursts and opened again (a Postgres backend, the session's role, every statement prepared anew)
     // just when the next burst comes.
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 5 * 60_000 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 5 * 60_000, types: pgTypes });
     const report = opts.onIdleError ?? ((err: Error) => console.error(`database connection lost: ${err.message}`));
     // Whatever came back (a restart, a restored backup) is read afresh: the in-memory caches go (db/readCache.ts).
     const lost = (err: Error) => {
@@ -73,7 +74,7 @@ export async function connectDb(opts: DbOptions): Promise<DbHandle> {
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const pglite = await PGlite.create(opts.dataDir ?? 'memory://', { extensions: { pg_trgm } });
   // PGlite is single-connection: the adapter's config carries poolSize 1.
-  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  const pool = new pg.Pool({ ...(createPgConfig(pglite) as unknown as pg.PoolConfig), types: pgTypes });
   const role = appRoleSwitch();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, onReserveConnection: role.onReserveConnection }) });
   return {

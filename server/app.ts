@@ -1,4 +1,5 @@
 /** Wires the HTTP API, socket.io and the SFU together. `createApp` is what tests start, too. */
+import './v8Tuning.ts'; // first: before anything allocates
 import fs from 'node:fs';
 import http from 'node:http';
 import type https from 'node:https';
@@ -14,6 +15,7 @@ import { requireUser, sessionToken } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { auditRequests } from './audit/middleware.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { prebuiltPrototypes } from './http/prebuiltPrototypes.ts';
 import { voicePhoneRoutes } from './voice/phonesRoutes.ts';
 import { checkSession } from './auth/sessionCheck.ts';
 import { defaultsFromEnv, setSessionDefaults, type SessionDefaults } from './auth/policy.ts';
@@ -103,7 +105,7 @@ export async function createApp(opts: AppOptions): Promise<RunningApp> {
   app.set('trust proxy', 'loopback');
   const certs = new CertTrust(opts.certificates);
   if (!certs.enforced) log.warn('no client or UKey CA configured: the two-factor (certificate) policy is not enforced');
-  const server = opts.tls ? createTlsServer(app, opts.tls, certs.clientCas.length ? opts.certificates?.clientCa : undefined) : http.createServer(app);
+  const server = opts.tls ? createTlsServer(app, opts.tls, certs.clientCas.length ? opts.certificates?.clientCa : undefined) : http.createServer(prebuiltPrototypes(app), app);
   const io: AppIo = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, { serveClient: false, maxHttpBufferSize: 1e6, ...HEARTBEAT, allowRequest: allowSocketRequest });
   const infra: AppContext = { db, tree, log, io };
   const reports = createReportRuntime(infra);

@@ -1,4 +1,5 @@
 /** Entry point: `npm start` runs this through scripts/start.sh. Configuration is by environment (README). */
+import './v8Tuning.ts'; // first: before anything allocates
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';

@@ -64,6 +64,12 @@ app.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =
     res.end(JSON.stringify({ routes: Object.fromEntries(stats), loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } }));
     stats = new Map();
     loop.reset();
+    if (process.env.DUTY_LOAD_SERVER_LOG) console.log(`BENCH_STATS_READ ${Math.round(performance.now())} ms`); // a phase mark in the server's log
+    return;
+  }
+  if (req.url === '/__bench/ping') { // the bare HTTP server, for comparison (DUTY_LOAD_ROUTES=/__bench/ping)
+    res.setHeader('content-type', 'application/json');
+    res.end('{"ok":true}');
     return;
   }
   if (req.url?.startsWith('/__bench/detail?on=')) {
@@ -100,10 +106,24 @@ app.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =
   als.run(sample, () => handlers.forEach((h) => h.call(app.server, req, res)));
 });
 
+// DUTY_LOAD_HEAP_SURVIVORS=file: V8's sampling heap profiler, keeping what outlived the young generation (the
+// objects a minor GC freed are dropped, the ones a major GC freed kept): what the server promotes, by stack;
+// DUTY_LOAD_HEAP_ALL=1 keeps them all: what it allocates.
+const survivorsFile = process.env.DUTY_LOAD_HEAP_SURVIVORS;
+const heapSession = survivorsFile ? new (await import('node:inspector/promises')).Session() : undefined;
+if (heapSession) {
+  heapSession.connect();
+  await heapSession.post('HeapProfiler.startSampling', { samplingInterval: 2048, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: process.env.DUTY_LOAD_HEAP_ALL === '1' } as object);
+}
+
 const port = await app.listen(Number(process.env.TEST_PORT ?? 0), '127.0.0.1');
 console.log(`SERVER_READY port=${port}`);
 process.once('SIGTERM', () => {
   void (async () => {
+    if (heapSession && survivorsFile) {
+      const { profile } = await heapSession.post('HeapProfiler.stopSampling');
+      (await import('node:fs')).writeFileSync(survivorsFile, JSON.stringify(profile));
+    }
     await app.close();
     await pool.close();
     await dbHandle.close();

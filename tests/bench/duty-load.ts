@@ -33,6 +33,11 @@ const WARMUP = Number(process.env.DUTY_LOAD_WARMUP ?? 3);
 const ARRIVALS = process.env.DUTY_LOAD_ARRIVALS === 'uniform' ? 'uniform' : 'poisson';
 const ROUTES = process.env.DUTY_LOAD_ROUTES?.split(',') ?? ['/api/reports', '/api/reports/incidents', '/api/duty/now', '/api/meetings'];
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+/** CPU time the hypervisor gave to others while this VM wanted it (steal, /proc/stat), in ms so far (0 if unknown). */
+const stealMs = () => {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  return ((Number(f[8]) || 0) * 1000) / 100;
+};
 
 // The database: a fresh one on TEST_DATABASE_URL's server, or a cluster of our own (fsync off, like the tests').
 let cluster: PgCluster | null = null;
@@ -89,7 +94,10 @@ const cleanup = async () => {
 };
 const port = await new Promise<number>((resolve, reject) => {
   let out = '';
+  // DUTY_LOAD_SERVER_LOG=file: the server's stdout there too (with DUTY_LOAD_NODE_FLAGS=--trace-gc, its GCs).
+  const log = process.env.DUTY_LOAD_SERVER_LOG ? fs.createWriteStream(process.env.DUTY_LOAD_SERVER_LOG) : null;
   server.stdout.on('data', (d: Buffer) => {
+    log?.write(d);
     out += d.toString();
     const m = /SERVER_READY port=(\d+)/.exec(out);
     if (m) resolve(Number(m[1]));
@@ -165,7 +173,9 @@ try {
     // Warm up at the rate first (connections opened, the pool filled, code compiled), not counted: a first second
     // that opens 32 connections and the pool's Postgres sessions held every slow request of a 250 req/s run.
     await drive(rate, WARMUP);
+    await stats(); // the event loop's delay from here (and a phase mark in DUTY_LOAD_SERVER_LOG)
     const before = load();
+    const steal0 = stealMs();
     if (statements) await statDb.query('select pg_stat_statements_reset()');
     const pgPids = await backends();
     const cpu0 = { server: cpuOf(server.pid!), pg: new Map(pgPids.map((p) => [p, cpuOf(p)])), bench: process.cpuUsage() };
@@ -180,7 +190,9 @@ try {
     const sent = results.reduce((n, r) => n + r.ok, 0);
     const bad = results.reduce((n, r) => n + r.failed, 0);
     const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}): ` +
+    // A shared host can take the vCPUs away (steal): a run that lost much of it measured the host, not us.
+    const stolen = stealMs() - steal0;
+    console.log(`\n${rate} req/s for ${SECONDS} s (load average ${before} → ${load()}; ${stolen.toFixed(0)} ms of CPU stolen by the host): ` +
       `${(sent / SECONDS).toFixed(0)} req/s answered, all p99 ${ms(percentile(all, 99))} ms; county ${lat(results[0]!)}; city ${lat(results[1]!)}` +
       `${bad ? `; ${bad} failed (non-2xx or errors)` : ''}; the generator's own send lag p99 ${ms(Math.max(...results.map((r) => r.sendLag.p99)))} ms, max ${ms(Math.max(...results.map((r) => r.sendLag.max)))} ms`);
     // When the slowest requests were due: a tail spread over the run is queueing, one bunched in time is a stall.
