@@ -5,12 +5,15 @@
  * bytes sent, and the event loop's delay (a busy loop holds every request back). GET /__bench/stats (answered
  * before the app) returns the per-route sums and the loop's delay and resets them. The per-request measuring
  * (AsyncLocalStorage turns on Node's promise hooks, which cost every await) runs only after
- * GET /__bench/detail?on=1, so the timed runs measure the server as it is; ?on=0 turns it off again.
+ * GET /__bench/detail?on=1, so the timed runs measure the server as it is; ?on=0 turns it off again. The stats
+ * also count V8's collections; GET /__bench/gc runs a full one.
  * Prints "SERVER_READY port=N" when it listens.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type http from 'node:http';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import pg from 'pg';
 import pino from 'pino';
 import { resolveWorkerBin } from '../../sfu/workerBin.ts';
@@ -51,6 +54,21 @@ let stats = new Map<string, RouteStats>();
 let detail = false;
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
+// V8's collections since the last stats read: full (mark-compact) and young, with their longest pause.
+let gcs = { full: 0, young: 0, fullMaxMs: 0, fullMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gcs.full++;
+      gcs.fullMs += e.duration;
+      gcs.fullMaxMs = Math.max(gcs.fullMaxMs, e.duration);
+    } else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gcs.young++;
+  }
+}).observe({ entryTypes: ['gc'] });
+// A full collection on request (GET /__bench/gc): what seeding left behind goes before the measured runs.
+v8.setFlagsFromString('--expose-gc');
+const fullGc = vm.runInNewContext('gc') as () => void;
 /** GET /api/reports/0f…/docx → GET /api/reports/:id/docx (query strings dropped). */
 const routeOf = (req: http.IncomingMessage) =>
   `${req.method} ${(req.url ?? '').split('?')[0]!.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27}/g, '/:id').replace(/\/\d+(?=\/|$)/g, '/:n')}`;
@@ -61,10 +79,17 @@ app.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =
   if (req.url === '/__bench/stats') {
     res.setHeader('content-type', 'application/json');
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-    res.end(JSON.stringify({ routes: Object.fromEntries(stats), loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } }));
+    const r1 = (x: number) => Math.round(x * 10) / 10;
+    res.end(JSON.stringify({ routes: Object.fromEntries(stats), loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) }, gc: { ...gcs, fullMaxMs: r1(gcs.fullMaxMs), fullMs: r1(gcs.fullMs) } }));
     stats = new Map();
+    gcs = { full: 0, young: 0, fullMaxMs: 0, fullMs: 0 };
     loop.reset();
     if (process.env.DUTY_LOAD_SERVER_LOG) console.log(`BENCH_STATS_READ ${Math.round(performance.now())} ms`); // a phase mark in the server's log
+    return;
+  }
+  if (req.url === '/__bench/gc') {
+    fullGc();
+    res.end();
     return;
   }
   if (req.url === '/__bench/ping') { // the bare HTTP server, for comparison (DUTY_LOAD_ROUTES=/__bench/ping)

@@ -131,8 +131,11 @@ try {
   // A database in its steady state, as a working one is: the rows just made analysed and vacuumed now, not by an
   // autovacuum worker in the middle of a measured run.
   await statDb.query('vacuum analyze');
+  // And the server's heap as a working one's: seeding's garbage collected now, not by the first full collection
+  // of a measured run (it held the slowest requests of the first run; how many a run has is printed).
+  await fetch(`${base}/__bench/gc`);
   type RouteStats = { count: number; totalMs: number; poolWaitMs: number; queries: number; queryMs: number; bytes: number; maxBytes: number; sql: Record<string, number> };
-  const serverStats = async () => (await fetch(`${base}/__bench/stats`)).json() as Promise<{ routes: Record<string, RouteStats>; loop: { p50: number; p99: number; max: number } }>;
+  const serverStats = async () => (await fetch(`${base}/__bench/stats`)).json() as Promise<{ routes: Record<string, RouteStats>; loop: { p50: number; p99: number; max: number }; gc: { full: number; young: number; fullMaxMs: number; fullMs: number } }>;
   const stats = async () => (await serverStats()).routes;
 
   // One unloaded pass: the size of each answer per user.
@@ -184,7 +187,7 @@ try {
     const pgCpu = (await backends()).reduce((t, p) => t + cpuOf(p) - (cpu0.pg.get(p) ?? 0), 0);
     const serverCpu = cpuOf(server.pid!) - cpu0.server;
     const benchUse = process.cpuUsage(cpu0.bench);
-    const { loop } = await serverStats();
+    const { loop, gc } = await serverStats();
     const ms = (x: number) => x.toFixed(1);
     const lat = (r: OpenLoopResult) => `p50 ${ms(percentile(r.latencies, 50))} ms p99 ${ms(percentile(r.latencies, 99))} ms max ${ms(r.latencies.at(-1) ?? NaN)} ms`;
     const sent = results.reduce((n, r) => n + r.ok, 0);
@@ -202,7 +205,8 @@ try {
     console.log(`  the slowest 1% were due in seconds: ${[...bySecond].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ')}`);
     const perReq = (cpuS: number) => `${((cpuS * 1000) / Math.max(1, sent)).toFixed(2)} ms`;
     console.log(`  CPU per request: server ${perReq(serverCpu)}, Postgres backends ${perReq(pgCpu)}, load generator ${perReq((benchUse.user + benchUse.system) / 1e6)} ` +
-      `(server ${(serverCpu / SECONDS).toFixed(2)} + Postgres ${(pgCpu / SECONDS).toFixed(2)} cores); event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`);
+      `(server ${(serverCpu / SECONDS).toFixed(2)} + Postgres ${(pgCpu / SECONDS).toFixed(2)} cores); event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms; ` +
+      `V8: ${gc.full} full collections (${gc.fullMs} ms, the longest ${gc.fullMaxMs} ms), ${gc.young} young`);
     if (statements) {
       const top = await statDb.query<{ calls: string; total: number; mean: number; query: string }>(
         `select calls, total_exec_time as total, mean_exec_time as mean, query from pg_stat_statements
