@@ -5,9 +5,9 @@
  *
  * Why: swapping the prototype of every live request and response made V8 keep each request's objects through
  * young-generation collections. Measured on bare Express 5.3 at 500 req/s, 7.4 of the 21 KiB allocated per
- * request were promoted to the old generation with the swap and 0.75 KiB without it. Under the duty API's load
- * that was about 20 MB/s of promoted garbage, so the old generation was collected every ~10 s, and those
- * collections made the p99 tail.
+ * request were promoted to the old generation with the swap and 0.75 KiB without it; the real server's
+ * `/api/auth/me` went from 86 to 14 MB promoted in 15 s. Promoted garbage is what makes V8 collect the old
+ * generation, and those collections made the duty API's p99 tail (see server/v8Tuning.ts for the rest of it).
  */
 import http from 'node:http';
 import type { Express } from 'express';
