@@ -16,7 +16,8 @@ export const JANUS_REMOTE_SSRC = 1000;
 export interface Janus {
   pid: number;
   rtpPort: number;
-  forward(port: number, srtpKeyBase64: string): Promise<number>;
+  /** An SRTP rtp_forward of the publisher's stream to host:port. */
+  forward(port: number, srtpKeyBase64: string, host?: string): Promise<number>;
   unforward(streamId: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -91,9 +92,9 @@ admin: { admin_http = false }
   return {
     pid: child.pid!,
     rtpPort: remote.port as number,
-    async forward(port, key) {
+    async forward(port, key, host = '127.0.0.1') {
       const data = await plugin({
-        request: 'rtp_forward', room: ROOM, publisher_id: publisherId, host: '127.0.0.1',
+        request: 'rtp_forward', room: ROOM, publisher_id: publisherId, host,
         srtp_suite: 80, srtp_crypto: key, streams: [{ mid: '0', port }],
       });
       return data.forwarders[0].stream_id as number;

@@ -25,7 +25,8 @@ export interface MediasoupSfu {
   router: types.Router;
   producerId: string;
   rtpPort: number;
-  addReceiver(port: number, srtpKeyBase64: string): Promise<types.Consumer>;
+  /** A consumer on its own PlainTransport (listening on `from`) sending SRTP to `to`:`port`. */
+  addReceiver(port: number, srtpKeyBase64: string, from?: string, to?: string): Promise<types.Consumer>;
   forwardedPackets(): Promise<number>;
   /** io_uring submissions (sends) so far, or undefined when the worker runs without io_uring. */
   uringSends(): Promise<number | undefined>;
@@ -64,12 +65,12 @@ export async function startMediasoup(bin: string, cpu: string): Promise<Mediasou
     router,
     producerId: producer.id,
     rtpPort: inbound.tuple.localPort,
-    async addReceiver(port, key) {
+    async addReceiver(port, key, from = '127.0.0.1', to = '127.0.0.1') {
       const transport = await router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true,
+        listenInfo: { protocol: 'udp', ip: from }, rtcpMux: true, comedia: false, enableSrtp: true,
         srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
       });
-      await transport.connect({ ip: '127.0.0.1', port, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key } });
+      await transport.connect({ ip: to, port, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key } });
       // The receiver advertises what a browser does (all of the router's capabilities: NACK, PLI, transport-cc).
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
       outbound.push({ transport, consumer });

@@ -6,7 +6,10 @@
  * package; VideoRoom remote publisher + SRTP rtp_forward), one at a time, interleaved, N after N. The SFUs are
  * pinned to CPU 0, this process (sender, receivers) to CPU 1. SFU CPU time comes from /proc/<pid>/task/<tid>/schedstat (all threads);
  * forwarded packets from the worker's stats (mediasoup) and the namespace's kernel UDP counters (both).
- * Run inside a private network namespace (scripts/bench-sfu.sh does: `unshare -n`).
+ * Run inside a private network namespace (scripts/bench-sfu.sh does: `unshare -n -m`).
+ * Where the receivers are (SFU_BENCH_NET, sfu-net.ts): `loopback` (default) in this process, where the kernel's
+ * delivery to them runs inside the SFU's send and is counted as its CPU; `veth` behind a veth pair in a namespace
+ * of their own, so the SFU's send ends at the peer's ring, as at a NIC's.
  *
  * Env: SFU_BENCH_WORKERS="label=/path,label=/path" (default: the worker npm start uses),
  *      SFU_BENCH_N="50,150,300", SFU_BENCH_SECONDS=8, SFU_BENCH_ROUNDS=2, SFU_BENCH_JANUS=0 to skip Janus,
@@ -19,7 +22,6 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +29,7 @@ import { resolveWorkerBin } from '../../sfu/workerBin.ts';
 import { loadCapture, PacedSender, TARGET_KBPS, FPS } from './sfu-capture.ts';
 import { janusAvailable, JANUS_REMOTE_SSRC, startJanus } from './sfu-janus.ts';
 import { MS_SSRC, prepareWorkerWrapper, startMediasoup } from './sfu-mediasoup.ts';
+import { benchNet, type NetKind } from './sfu-net.ts';
 import { webRtcReceivers } from './sfu-webrtc.ts';
 
 const SFU_CPU = '0';
@@ -36,6 +39,7 @@ const SECONDS = Number(process.env.SFU_BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.SFU_BENCH_ROUNDS ?? 2);
 const WEBRTC_N = Number(process.env.SFU_BENCH_WEBRTC_N ?? Ns[0]);
 const IDLE_SECONDS = Number(process.env.SFU_BENCH_IDLE ?? 2);
+const NET = (process.env.SFU_BENCH_NET ?? 'loopback') as NetKind;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (os.cpus().length < 2) throw new Error('bench:sfu needs 2 CPUs (the SFU on one, sender and receivers on the other)');
@@ -54,29 +58,26 @@ function udpCounter(name: 'OutDatagrams' | 'SndbufErrors' | 'RcvbufErrors' | 'In
   return Number(values![names!.indexOf(name)]);
 }
 const udpOut = () => udpCounter('OutDatagrams');
-/**
- * Where datagrams can be lost on loopback, summed: the sender's socket (SndbufErrors: also a full backlog, which
- * UDP reports as ENOBUFS and counts here), the receivers' buffers (RcvbufErrors), and the per-CPU input backlog
- * (/proc/net/softnet_stat's second column: machine-wide, not per namespace).
- */
-function lossCounters(): { sndbuf: number; rcvbuf: number; backlog: number } {
-  const backlog = fs.readFileSync('/proc/net/softnet_stat', 'utf8').trim().split('\n')
-    .reduce((n, l) => n + parseInt(l.split(/\s+/)[1] ?? '0', 16), 0);
-  return { sndbuf: udpCounter('SndbufErrors'), rcvbuf: udpCounter('RcvbufErrors') + udpCounter('InErrors'), backlog };
+// Receivers: plain UDP sockets that count what arrives (they do not decrypt: SRTP adds its 10-byte tag).
+const net = await benchNet(NET, OWN_CPU);
+const receiverPorts = (n: number) => net.ports(n);
+// What the WebRTC point's relay received from the SFU (its receivers are another worker's transports).
+let relayed = 0;
+let relayedBytes = 0;
+async function receivedSoFar(): Promise<{ rx: number; rxBytes: number; rcvbuf: number }> {
+  const c = await net.counts();
+  return { rx: relayed + c.received, rxBytes: relayedBytes + c.bytes, rcvbuf: c.rcvbuf };
 }
 
-// Receivers: plain UDP sockets that count what arrives (they do not decrypt: SRTP adds its 10-byte tag).
-let received = 0;
-let receivedBytes = 0;
-const sockets: dgram.Socket[] = [];
-async function receiverPorts(n: number): Promise<number[]> {
-  while (sockets.length < n) {
-    const s = dgram.createSocket('udp4');
-    s.on('message', (m) => { received++; receivedBytes += m.length; });
-    await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-    sockets.push(s);
-  }
-  return sockets.slice(0, n).map((s) => s.address().port);
+/**
+ * Where datagrams can be lost, summed: the sender's socket (SndbufErrors: also a full backlog, which UDP reports
+ * as ENOBUFS and counts here), the veth's ring (its tx drops), the receivers' buffers (RcvbufErrors), and the
+ * per-CPU input backlog (/proc/net/softnet_stat's second column: machine-wide, not per namespace).
+ */
+function lossCounters(rcvbuf: number): { sndbuf: number; ring: number; rcvbuf: number; backlog: number } {
+  const backlog = fs.readFileSync('/proc/net/softnet_stat', 'utf8').trim().split('\n')
+    .reduce((n, l) => n + parseInt(l.split(/\s+/)[1] ?? '0', 16), 0);
+  return { sndbuf: udpCounter('SndbufErrors'), ring: net.dropped(), rcvbuf, backlog };
 }
 
 interface Sfu {
@@ -115,7 +116,7 @@ for (const [label, bin] of workers) {
     label, pid: ms.pid, rtpPort: ms.rtpPort, ssrc: MS_SSRC,
     async setReceivers(n) {
       ms.removeReceivers();
-      for (const port of await receiverPorts(n)) await ms.addReceiver(port, randomBytes(30).toString('base64'));
+      for (const port of await receiverPorts(n)) await ms.addReceiver(port, randomBytes(30).toString('base64'), net.sfuIp, net.rxIp);
     },
     forwarded: () => ms.forwardedPackets(),
     uringSends: () => ms.uringSends(),
@@ -131,7 +132,7 @@ if (WEBRTC_N > 0) {
   const rxWorker = await (await import('mediasoup')).createWorker({ logLevel: 'error' });
   execFileSync('taskset', ['-a', '-cp', OWN_CPU, String(rxWorker.pid)], { stdio: 'ignore' });
   let fromSfu = 0;
-  const rx = await webRtcReceivers(ms.router, ms.producerId, rxWorker, (m) => { fromSfu++; received++; receivedBytes += m.length; });
+  const rx = await webRtcReceivers(ms.router, ms.producerId, rxWorker, (m) => { fromSfu++; relayed++; relayedBytes += m.length; });
   sfus.push({
     label: `${label} webrtc`, pid: ms.pid, rtpPort: ms.rtpPort, ssrc: MS_SSRC, onlyAt: WEBRTC_N,
     setReceivers: (n) => rx.set(n),
@@ -150,7 +151,7 @@ if (process.env.SFU_BENCH_JANUS !== '0' && janusAvailable()) {
     async setReceivers(n) {
       for (const id of forwards) await janus.unforward(id);
       forwards = [];
-      for (const port of await receiverPorts(n)) forwards.push(await janus.forward(port, randomBytes(30).toString('base64')));
+      for (const port of await receiverPorts(n)) forwards.push(await janus.forward(port, randomBytes(30).toString('base64'), net.rxIp));
     },
     forwarded: async () => undefined,
     stop: () => janus.stop(),
@@ -164,7 +165,8 @@ const sender = new PacedSender(frames);
 await sender.bind();
 const kbps = (frames.reduce((n, f) => n + f.length, 0) * 8 * FPS) / frames.length / 1000;
 console.log(`capture: ${frames.length} frames 1280x720 VP8 @ ${FPS} fps, ${kbps.toFixed(0)} kb/s (target ${TARGET_KBPS}), ` +
-  `${sender.packetRate.toFixed(0)} RTP packets/s; SFUs on CPU ${SFU_CPU}, sender and receivers on CPU ${OWN_CPU}`);
+  `${sender.packetRate.toFixed(0)} RTP packets/s; SFUs on CPU ${SFU_CPU}, sender and receivers on CPU ${OWN_CPU}; ` +
+  `${net.describe()}${WEBRTC_N > 0 ? '; the WebRtcTransport point\'s relay on loopback' : ''}`);
 
 interface Point { idleUsPerPacket?: number; usPerPacket: number; forwarded: number; kernel: number; receivedShare: number; pktPerStream: number; srtpOverhead: number }
 const results = new Map<string, Point[]>();
@@ -178,8 +180,8 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   const decryptedBefore = sfu.decrypted?.() ?? Promise.resolve(0);
   const uringBefore = await sfu.uringSends?.();
   const uringMissBefore = await sfu.uringMisses?.();
-  const lossBefore = lossCounters();
-  const a = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
+  const a = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, ...(await receivedSoFar()), fwd: await sfu.forwarded() };
+  const lossBefore = lossCounters(a.rcvbuf);
   let profile = '';
   // DWARF call graphs (the worker has no frame pointers), so the entry points' totals are inclusive. Recorded
   // asynchronously (a synchronous exec would block this process's event loop, i.e. the sender: the profile would
@@ -188,12 +190,12 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
     await new Promise<void>((resolve, reject) => execFile('perf', ['record', '-q', '-F', '1999', '--call-graph', 'dwarf,16384',
       '-o', `${tmp}/perf.data`, '-p', String(sfu.pid), '--', 'sleep', String(SECONDS)], (err) => (err ? reject(err) : resolve())));
   } else await sleep(SECONDS * 1000);
-  const b = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, rx: received, rxBytes: receivedBytes, fwd: await sfu.forwarded() };
+  const b = { cpu: cpuNs(sfu.pid), out: out(), sent: sender.sent, ...(await receivedSoFar()), fwd: await sfu.forwarded() };
   const decrypted = sfu.decrypted ? [await decryptedBefore, await sfu.decrypted()] : undefined;
   const estimates = (await sfu.estimates?.())?.sort((x, y) => x - y);
   const uringAfter = await sfu.uringSends?.();
   const uringMissAfter = await sfu.uringMisses?.();
-  const lossAfter = lossCounters();
+  const lossAfter = lossCounters(b.rcvbuf);
   const secs = (performance.now() - t0) / 1000;
   sender.stop();
   if (perf) {
@@ -245,10 +247,13 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
   // A starved sender (loaded machine) sends fewer packets: per-second costs (timers, RTCP) then inflate µs/packet.
   if (point.pktPerStream < 0.9 * sender.packetRate) console.log('    (sender fell behind the capture: this machine is too loaded for sound figures)');
   if (forwarded < 0.9 * n * sent) console.log(`    (the SFU forwarded only ${(forwarded / (n * sent)).toFixed(2)} of N × sent)`);
-  const lost = { sndbuf: lossAfter.sndbuf - lossBefore.sndbuf, rcvbuf: lossAfter.rcvbuf - lossBefore.rcvbuf, backlog: lossAfter.backlog - lossBefore.backlog };
+  const lost = {
+    sndbuf: lossAfter.sndbuf - lossBefore.sndbuf, ring: lossAfter.ring - lossBefore.ring,
+    rcvbuf: lossAfter.rcvbuf - lossBefore.rcvbuf, backlog: lossAfter.backlog - lossBefore.backlog,
+  };
   const misses = uringMissBefore !== undefined && uringMissAfter !== undefined ? uringMissAfter - uringMissBefore : undefined;
-  if (lost.sndbuf || lost.rcvbuf || lost.backlog || misses) {
-    console.log(`    lost on loopback: ${lost.sndbuf} at the sending socket (SndbufErrors/ENOBUFS), ${lost.rcvbuf} at the receivers' ` +
+  if (lost.sndbuf || lost.ring || lost.rcvbuf || lost.backlog || misses) {
+    console.log(`    lost: ${lost.sndbuf} at the sending socket (SndbufErrors/ENOBUFS), ${lost.ring} at the veth's ring, ${lost.rcvbuf} at the receivers' ` +
       `buffers, ${lost.backlog} in the input backlog` + (misses ? `; ${misses} sends fell back from io_uring to libuv (queue full)` : ''));
   }
   if (profile) console.log(`perf profile of ${sfu.label} at N=${n}:\n${profile}`);
@@ -291,6 +296,6 @@ console.log(`mean datagram: sent ${(sender.sentBytes / sender.sent).toFixed(0)} 
   '(SRTP adds a 10-byte tag; mediasoup also rewrites the header extensions per consumer)');
 
 for (const sfu of sfus) await sfu.stop();
-for (const s of sockets) s.close();
+net.close();
 fs.rmSync(tmp, { recursive: true, force: true });
 process.exit(0);
