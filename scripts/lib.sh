@@ -20,7 +20,7 @@ ensure_apt() {
 }
 
 # Runtime libraries the offline-built mediasoup worker links against (see sfu/worker-build/README.md).
-WORKER_RUNTIME_DEBS=(libssl3 libuv1 libsrtp2-1 libusrsctp2 liburing2 libabsl20220623 libnss3 libnspr4)
+WORKER_RUNTIME_DEBS=(libssl3 libuv1 libsrtp2-1 libusrsctp2 liburing2 libabsl20220623 libnss3 libnspr4 libmimalloc2.0)
 
 ensure_node_modules() {
   local stamp=node_modules/.threelevel-lock

@@ -15,7 +15,8 @@
  *
  * With media, CPU 1 (sender and receivers) handles every binary's fan-out: N × 170 datagrams/s per binary. If
  * the sender falls behind, all binaries get the same fewer packets (the ratios stay fair; the line says so).
- * SFU_SIDE_PERF=<label> records a perf profile of that worker over one more idle window.
+ * SFU_SIDE_PERF=<label> records a perf profile of that worker over one more idle window (SFU_SIDE_PERF_OUT=<file>
+ * keeps its perf.data).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -130,6 +131,8 @@ if (perfLabel) {
     `echo '-- by binary (self time):' && ${report} --no-children --sort dso --percent-limit 1 2>/dev/null | head -n 12 && ` +
     `echo '-- by function (self time, >= 1.5 %):' && ${report} --no-children --sort dso,symbol --percent-limit 1.5 2>/dev/null | head -n 40`,
   ], { encoding: 'utf8', maxBuffer: 64 << 20 }).replace(/ {3,}/g, '  '));
+  // Kept for `perf annotate` / `perf report` by hand.
+  if (process.env.SFU_SIDE_PERF_OUT) fs.copyFileSync(`${tmp}/perf.data`, process.env.SFU_SIDE_PERF_OUT);
 }
 for (const s of sfus) s.ms.close();
 for (const s of sockets) s.close();
