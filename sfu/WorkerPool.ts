@@ -50,6 +50,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   async #start(index: number): Promise<WorkerSlot> {
     const worker = await mediasoup.createWorker({
       logLevel: this.config.logLevel,
+      ...(this.config.logTags ? { logTags: this.config.logTags } : {}),
       appData: { index },
     });
     const port = this.config.basePort === 0 ? 0 : this.config.basePort + index; // 0: any free port (tests)

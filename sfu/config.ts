@@ -7,6 +7,8 @@ export interface SfuConfig {
   basePort: number;
   listenIps: { ip: string; announcedAddress?: string }[];
   logLevel: types.WorkerLogLevel;
+  /** The worker's log tags (MEDIASOUP_LOG_TAGS, e.g. "dtls,srtp" with MEDIASOUP_LOG_LEVEL=debug). */
+  logTags?: types.WorkerLogTag[];
   /** Last-N audio (sfu/LastNAudio.ts); defaults in AUDIO_DEFAULTS. */
   audio?: Partial<AudioConfig>;
   /** When a meeting opens another router on another worker (sfu/RouterShards.ts); defaults in SPREAD_DEFAULTS. */
@@ -57,6 +59,7 @@ export function sfuConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SfuConfi
     basePort: Number(env.MEDIASOUP_PORT) || 40000,
     listenIps,
     logLevel: (env.MEDIASOUP_LOG_LEVEL as types.WorkerLogLevel) || 'warn',
+    logTags: env.MEDIASOUP_LOG_TAGS ? (env.MEDIASOUP_LOG_TAGS.split(',').map((t) => t.trim()).filter(Boolean) as types.WorkerLogTag[]) : undefined,
     audio: audioConfigFromEnv(env),
     spread: Number(env.MEDIASOUP_CONSUMERS_PER_ROUTER) >= 1 ? { consumersPerRouter: Math.floor(Number(env.MEDIASOUP_CONSUMERS_PER_ROUTER)) } : {},
   };

@@ -25,9 +25,14 @@ export interface MediasoupSfu {
   router: types.Router;
   producerId: string;
   rtpPort: number;
-  /** A consumer on its own PlainTransport (listening on `from`) sending SRTP to `to`:`port`. */
-  addReceiver(port: number, srtpKeyBase64: string, from?: string, to?: string): Promise<types.Consumer>;
+  /**
+   * A consumer on its own PlainTransport (listening on `from`) sending SRTP to `to`:`port`; the transport's own
+   * port is where the receiver's RTCP goes (rtcp-mux), protected with srtpKeyBase64.
+   */
+  addReceiver(port: number, srtpKeyBase64: string, from?: string, to?: string, suite?: types.SrtpCryptoSuite): Promise<{ consumer: types.Consumer; localPort: number }>;
   forwardedPackets(): Promise<number>;
+  /** Each receiver transport's transport-cc estimate (availableOutgoingBitrate), b/s: moves only with feedback. */
+  estimates(): Promise<number[]>;
   /** io_uring submissions (sends) so far, or undefined when the worker runs without io_uring. */
   uringSends(): Promise<number | undefined>;
   /** io_uring's misses (no free SQE or user-data entry: the send went through libuv), or undefined. */
@@ -65,21 +70,29 @@ export async function startMediasoup(bin: string, cpu: string): Promise<Mediasou
     router,
     producerId: producer.id,
     rtpPort: inbound.tuple.localPort,
-    async addReceiver(port, key, from = '127.0.0.1', to = '127.0.0.1') {
+    async addReceiver(port, key, from = '127.0.0.1', to = '127.0.0.1', suite = 'AES_CM_128_HMAC_SHA1_80') {
       const transport = await router.createPlainTransport({
         listenInfo: { protocol: 'udp', ip: from }, rtcpMux: true, comedia: false, enableSrtp: true,
-        srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+        srtpCryptoSuite: suite,
       });
-      await transport.connect({ ip: to, port, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key } });
+      await transport.connect({ ip: to, port, srtpParameters: { cryptoSuite: suite, keyBase64: key } });
       // The receiver advertises what a browser does (all of the router's capabilities: NACK, PLI, transport-cc).
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
       outbound.push({ transport, consumer });
-      return consumer;
+      return { consumer, localPort: transport.tuple.localPort };
     },
     async forwardedPackets() {
       let n = 0;
       for (const { consumer } of outbound) for (const s of await consumer.getStats()) if (s.type === 'outbound-rtp') n += s.packetCount;
       return n;
+    },
+    async estimates() {
+      const out: number[] = [];
+      for (const { transport } of outbound) {
+        const b = (await transport.getStats())[0]?.availableOutgoingBitrate;
+        if (b !== undefined) out.push(b);
+      }
+      return out;
     },
     async uringSends() {
       return (await worker.dump()).liburing?.sqeProcessCount;

@@ -24,6 +24,7 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FeedbackSenders, type FeedbackConfig } from './sfu-feedback.ts';
 
 export type NetKind = 'loopback' | 'veth';
 export interface RxCounts { received: number; bytes: number; rcvbuf: number }
@@ -35,6 +36,10 @@ export interface BenchNet {
   /** Ports of the first n receivers (created as needed). */
   ports(n: number): Promise<number[]>;
   counts(): Promise<RxCounts>;
+  /** Make the receiver at this port send transport-cc feedback to the SFU (sfu-feedback.ts), or stop (null). */
+  feedback(port: number, config: FeedbackConfig | null): Promise<void>;
+  /** No receiver sends feedback any more (before the receivers go to another SFU). */
+  stopFeedback(): Promise<void>;
   /** Datagrams dropped on the way (veth: the peer's ring was full); 0 on loopback. */
   dropped(): number;
   describe(): string;
@@ -51,21 +56,28 @@ function loopbackNet(): BenchNet {
   let received = 0;
   let bytes = 0;
   const sockets: dgram.Socket[] = [];
+  const feedback = new FeedbackSenders();
   return {
     kind: 'loopback', sfuIp: '127.0.0.1', rxIp: '127.0.0.1',
     async ports(n) {
       while (sockets.length < n) {
         const s = dgram.createSocket('udp4');
-        s.on('message', (m) => { received++; bytes += m.length; });
+        s.on('message', (m) => { received++; bytes += m.length; feedback.onPacket(s, m); });
         await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
         sockets.push(s);
       }
       return sockets.slice(0, n).map((s) => s.address().port);
     },
     counts: async () => ({ received, bytes, rcvbuf: udpCounter('RcvbufErrors') + udpCounter('InErrors') }),
+    async feedback(port, config) {
+      const socket = sockets.find((s) => s.address().port === port);
+      if (!socket) throw new Error(`no receiver at port ${port}`);
+      feedback.set(socket, config);
+    },
+    async stopFeedback() { feedback.clear(); },
     dropped: () => 0,
     describe: () => 'receivers on loopback (the kernel delivers each datagram on the SFU\'s CPU, inside its send)',
-    close() { for (const s of sockets) s.close(); },
+    close() { feedback.close(); for (const s of sockets) s.close(); },
   };
 }
 
@@ -123,6 +135,8 @@ async function vethNet(rxCpu: string): Promise<BenchNet> {
       const m = await ask('counts');
       return { received: m.received, bytes: m.bytes, rcvbuf: m.rcvbuf };
     },
+    async feedback(port, config) { await ask('feedback', { port, config }); },
+    async stopFeedback() { await ask('feedback', { port: -1, config: null }); },
     dropped: () => txDropped(SFU_DEV),
     describe: () => `receivers behind a veth pair in their own namespace (threaded NAPI ${napi.map((p) => `pid ${p}`).join(', ')} ` +
       `on CPU ${rxCpu}: the SFU's send ends at the peer's ring, as at a NIC's)`,

@@ -29,6 +29,7 @@ import { resolveWorkerBin } from '../../sfu/workerBin.ts';
 import { loadCapture, PacedSender, TARGET_KBPS, FPS } from './sfu-capture.ts';
 import { janusAvailable, JANUS_REMOTE_SSRC, startJanus } from './sfu-janus.ts';
 import { MS_SSRC, prepareWorkerWrapper, startMediasoup } from './sfu-mediasoup.ts';
+import { SRTP_KEY_LENGTHS, type SrtpSuite } from './sfu-feedback.ts';
 import { benchNet, type NetKind } from './sfu-net.ts';
 import { webRtcReceivers } from './sfu-webrtc.ts';
 
@@ -40,6 +41,13 @@ const ROUNDS = Number(process.env.SFU_BENCH_ROUNDS ?? 2);
 const WEBRTC_N = Number(process.env.SFU_BENCH_WEBRTC_N ?? Ns[0]);
 const IDLE_SECONDS = Number(process.env.SFU_BENCH_IDLE ?? 2);
 const NET = (process.env.SFU_BENCH_NET ?? 'loopback') as NetKind;
+const FEEDBACK = process.env.SFU_BENCH_FEEDBACK !== '0';
+const TCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+// The SRTP suites of the mediasoup points, one SFU entry each: AEAD_AES_256_GCM is what Chromium's DTLS handshake
+// with mediasoup chooses (tests/e2e with MEDIASOUP_LOG_TAGS=dtls); Janus's rtp_forward offers only AES_CM.
+const SUITES = (process.env.SFU_BENCH_SRTP ?? 'AEAD_AES_256_GCM,AES_CM_128_HMAC_SHA1_80').split(',') as SrtpSuite[];
+const SUITE_LABEL: Record<SrtpSuite, string> = { AEAD_AES_256_GCM: 'gcm256', AEAD_AES_128_GCM: 'gcm128', AES_CM_128_HMAC_SHA1_80: 'cm80' };
+for (const s of SUITES) if (!SUITE_LABEL[s]) throw new Error(`SFU_BENCH_SRTP: unknown suite ${s} (${Object.keys(SUITE_LABEL).join(', ')})`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (os.cpus().length < 2) throw new Error('bench:sfu needs 2 CPUs (the SFU on one, sender and receivers on the other)');
@@ -110,15 +118,25 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sfu-'));
 await prepareWorkerWrapper(tmp);
 
 const sfus: Sfu[] = [];
-for (const [label, bin] of workers) {
+for (const [label, bin] of workers) for (const suite of SUITES) {
   const ms = await startMediasoup(bin, SFU_CPU);
   sfus.push({
-    label, pid: ms.pid, rtpPort: ms.rtpPort, ssrc: MS_SSRC,
+    label: SUITES.length > 1 ? `${label} ${SUITE_LABEL[suite]}` : label, pid: ms.pid, rtpPort: ms.rtpPort, ssrc: MS_SSRC,
     async setReceivers(n) {
       ms.removeReceivers();
-      for (const port of await receiverPorts(n)) await ms.addReceiver(port, randomBytes(30).toString('base64'), net.sfuIp, net.rxIp);
+      await net.stopFeedback();
+      for (const port of await receiverPorts(n)) {
+        const keyBase64 = randomBytes(SRTP_KEY_LENGTHS[suite].key + SRTP_KEY_LENGTHS[suite].salt).toString('base64');
+        const { consumer, localPort } = await ms.addReceiver(port, keyBase64, net.sfuIp, net.rxIp, suite);
+        const extId = consumer.rtpParameters.headerExtensions?.find((h) => h.uri === TCC_URI)?.id;
+        const mediaSsrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+        if (FEEDBACK && extId !== undefined && mediaSsrc !== undefined) {
+          await net.feedback(port, { sfuIp: net.sfuIp, sfuPort: localPort, extId, mediaSsrc, suite, keyBase64 });
+        }
+      }
     },
     forwarded: () => ms.forwardedPackets(),
+    ...(FEEDBACK ? { estimates: () => ms.estimates() } : {}),
     uringSends: () => ms.uringSends(),
     uringMisses: () => ms.uringMisses(),
     async stop() { ms.close(); },
@@ -151,6 +169,7 @@ if (process.env.SFU_BENCH_JANUS !== '0' && janusAvailable()) {
     async setReceivers(n) {
       for (const id of forwards) await janus.unforward(id);
       forwards = [];
+      await net.stopFeedback(); // Janus's forwarders do no congestion control
       for (const port of await receiverPorts(n)) forwards.push(await janus.forward(port, randomBytes(30).toString('base64'), net.rxIp));
     },
     forwarded: async () => undefined,
@@ -217,6 +236,8 @@ async function phase(sfu: Sfu, n: number, perf = false): Promise<void> {
     await sleep(IDLE_SECONDS * 1000);
     idleCpuPerSec = (cpuNs(sfu.pid) - i0.cpu) / ((performance.now() - i0.t) / 1000);
   }
+  // Its receivers go, so their timers do not run on the SFUs' CPU during the other SFUs' points.
+  await sfu.setReceivers(0);
   const sent = b.sent - a.sent;
   // The SFU's datagrams: RTP to receivers plus its RTCP (< 1 %); over WebRTC as the relay received them.
   const kernel = b.out - a.out - (sfu.sfuDatagrams ? 0 : sent);

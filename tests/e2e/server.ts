@@ -14,7 +14,11 @@ const { createApp } = await import('../../server/app.ts');
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dbHandle = await connectDb({ dataDir: 'memory://' });
-const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel: 'warn' });
+// MEDIASOUP_LOG_LEVEL / MEDIASOUP_LOG_TAGS (with DEBUG='mediasoup*') show the worker's own log, e.g. the SRTP suite
+// each browser's DTLS handshake chose.
+const { sfuConfigFromEnv } = await import('../../sfu/config.ts');
+const { logLevel, logTags } = sfuConfigFromEnv({ MEDIASOUP_LOG_LEVEL: 'warn', ...process.env });
+const pool = await WorkerPool.create({ numWorkers: 1, basePort: 0, listenIps: [{ ip: '127.0.0.1' }], logLevel, logTags });
 const app = await createApp({
   dbHandle,
   pool,
