@@ -36,7 +36,7 @@ export const SRTP_KEY_LENGTHS: Record<SrtpSuite, { key: number; salt: number }> 
  * RFC 3711 §4.3.1 key derivation (AES-CM PRF, key derivation rate 0). An AEAD suite's 96-bit master salt is
  * zero-padded to 112 bits, as libsrtp does, so the label lands on the same byte.
  */
-function deriveKey(masterKey: Buffer, masterSalt: Buffer, label: number, length: number): Buffer {
+export function deriveKey(masterKey: Buffer, masterSalt: Buffer, label: number, length: number): Buffer {
   const iv = Buffer.alloc(16);
   masterSalt.copy(iv, 0);
   iv[7]! ^= label;

@@ -22,6 +22,15 @@ describe('sfuConfigFromEnv', () => {
     expect({ ...SPREAD_DEFAULTS, ...c.spread }.consumersPerRouter).toBe(expected);
     expect(c.numWorkers).toBe(3);
   });
+
+  it.each([
+    [undefined, undefined],
+    ['', undefined],
+    ['dtls', ['dtls']],
+    [' dtls, srtp ,,ice', ['dtls', 'srtp', 'ice']],
+  ])('MEDIASOUP_LOG_TAGS=%j gives the worker log tags %j', (value, expected) => {
+    expect(sfuConfigFromEnv(value === undefined ? {} : { MEDIASOUP_LOG_TAGS: value }).logTags).toEqual(expected);
+  });
 });
 
 describe('pipeBufferShortfall', () => {
