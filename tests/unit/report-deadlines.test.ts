@@ -74,8 +74,8 @@ describe('follow-up cadence (08:00 and 17:00 Beijing time)', () => {
   it.each(cases)('%s', (_n, since, expected) => {
     expect(nextFollowupDue(new Date(since), ['17:00', '08:00'])?.toISOString() ?? null).toBe(expected);
   });
-  it('no cadence, no reminder', () => {
-    expect(nextFollowupDue(new Date(), [])).toBeNull();
+  it.each(['2026-12-31T23:59:00+08:00', '2028-02-29T16:59:00+08:00'])('no cadence, no reminder (sent %s)', (since) => {
+    expect(nextFollowupDue(new Date(since), [])).toBeNull();
   });
 });
 
