@@ -17,7 +17,8 @@
  *
  * The sender stays on loopback in both: what the SFU pays to receive the one incoming stream is the same.
  * Needs root in a network namespace of the bench's own (scripts/bench-sfu.sh: `unshare -n -m`); the named
- * namespace and the veth pair are deleted when the bench exits.
+ * namespace and the veth pair are deleted when the bench exits. The veth child imports ReceiverPool from here, so
+ * this module does nothing when imported.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -46,38 +47,63 @@ export interface BenchNet {
   close(): void;
 }
 
-function udpCounter(name: string): number {
+/** One of this network namespace's UDP counters (/proc/net/snmp). */
+export function udpCounter(name: 'OutDatagrams' | 'SndbufErrors' | 'RcvbufErrors' | 'InErrors'): number {
   const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
   const [names, values] = lines.map((l) => l.split(/\s+/));
   return Number(values![names!.indexOf(name)]);
 }
 
+/**
+ * The receivers themselves: plain UDP sockets on `host` that count what arrives (they do not decrypt: SRTP adds
+ * its tag) and, where asked, answer with transport-cc feedback. In the bench's process (loopback) or in the
+ * veth namespace's child (sfu-receivers.ts).
+ */
+export class ReceiverPool {
+  private readonly sockets: dgram.Socket[] = [];
+  private readonly feedbacks = new FeedbackSenders();
+  private received = 0;
+  private bytes = 0;
+
+  constructor(private readonly host: string) {}
+
+  async ports(n: number): Promise<number[]> {
+    while (this.sockets.length < n) {
+      const s = dgram.createSocket('udp4');
+      s.on('message', (m) => { this.received++; this.bytes += m.length; this.feedbacks.onPacket(s, m); });
+      await new Promise<void>((r) => s.bind(0, this.host, r));
+      this.sockets.push(s);
+    }
+    return this.sockets.slice(0, n).map((s) => s.address().port);
+  }
+
+  /** What arrived so far, and this namespace's UDP receive errors (full socket buffers, bad checksums). */
+  counts(): RxCounts {
+    return { received: this.received, bytes: this.bytes, rcvbuf: udpCounter('RcvbufErrors') + udpCounter('InErrors') };
+  }
+
+  feedback(port: number, config: FeedbackConfig | null): void {
+    const socket = this.sockets.find((s) => s.address().port === port);
+    if (!socket) throw new Error(`no receiver at port ${port}`);
+    this.feedbacks.set(socket, config);
+  }
+
+  stopFeedback(): void { this.feedbacks.clear(); }
+
+  close(): void { this.feedbacks.close(); for (const s of this.sockets) s.close(); }
+}
+
 function loopbackNet(): BenchNet {
-  let received = 0;
-  let bytes = 0;
-  const sockets: dgram.Socket[] = [];
-  const feedback = new FeedbackSenders();
+  const pool = new ReceiverPool('127.0.0.1');
   return {
     kind: 'loopback', sfuIp: '127.0.0.1', rxIp: '127.0.0.1',
-    async ports(n) {
-      while (sockets.length < n) {
-        const s = dgram.createSocket('udp4');
-        s.on('message', (m) => { received++; bytes += m.length; feedback.onPacket(s, m); });
-        await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-        sockets.push(s);
-      }
-      return sockets.slice(0, n).map((s) => s.address().port);
-    },
-    counts: async () => ({ received, bytes, rcvbuf: udpCounter('RcvbufErrors') + udpCounter('InErrors') }),
-    async feedback(port, config) {
-      const socket = sockets.find((s) => s.address().port === port);
-      if (!socket) throw new Error(`no receiver at port ${port}`);
-      feedback.set(socket, config);
-    },
-    async stopFeedback() { feedback.clear(); },
+    ports: (n) => pool.ports(n),
+    counts: async () => pool.counts(),
+    feedback: async (port, config) => pool.feedback(port, config),
+    stopFeedback: async () => pool.stopFeedback(),
     dropped: () => 0,
     describe: () => 'receivers on loopback (the kernel delivers each datagram on the SFU\'s CPU, inside its send)',
-    close() { feedback.close(); for (const s of sockets) s.close(); },
+    close: () => pool.close(),
   };
 }
 

@@ -30,7 +30,7 @@ import { loadCapture, PacedSender, TARGET_KBPS, FPS } from './sfu-capture.ts';
 import { janusAvailable, JANUS_REMOTE_SSRC, startJanus } from './sfu-janus.ts';
 import { MS_SSRC, prepareWorkerWrapper, startMediasoup } from './sfu-mediasoup.ts';
 import { SRTP_KEY_LENGTHS, type SrtpSuite } from './sfu-feedback.ts';
-import { benchNet, type NetKind } from './sfu-net.ts';
+import { benchNet, udpCounter, type NetKind } from './sfu-net.ts';
 import { webRtcReceivers } from './sfu-webrtc.ts';
 
 const SFU_CPU = '0';
@@ -60,11 +60,6 @@ function cpuNs(pid: number): number {
   return ns;
 }
 /** The namespace's UDP counters (only the bench's processes live in it). */
-function udpCounter(name: 'OutDatagrams' | 'SndbufErrors' | 'RcvbufErrors' | 'InErrors'): number {
-  const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
-  const [names, values] = lines.map((l) => l.split(/\s+/));
-  return Number(values![names!.indexOf(name)]);
-}
 const udpOut = () => udpCounter('OutDatagrams');
 // Receivers: plain UDP sockets that count what arrives (they do not decrypt: SRTP adds its 10-byte tag).
 const net = await benchNet(NET, OWN_CPU);
