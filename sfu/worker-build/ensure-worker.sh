@@ -15,8 +15,9 @@
 #   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
 #   MEDIASOUP_SRTP          "openssl" (default) builds libsrtp 2.5 from Debian's source package on OpenSSL,
 #                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r5-nss)
-#   MEDIASOUP_WORKER_REV    5 (default): one shared transport-cc timer per worker thread, GoogCC at 25 ms (5c'');
-#                           4: the r4 recipe (each transport its own timer), cached under its own name
+#   MEDIASOUP_WORKER_REV    6 (default): r5 plus the idle pacer (5c''') and mimalloc; 5: one shared transport-cc
+#                           timer per worker thread, GoogCC at 25 ms (5c''); 4: each transport its own timer;
+#                           7 (experiment): r6 plus the estimator on the packet path (5c4); each cached by name
 #   MEDIASOUP_WORKER_OPT    "lto" (recipe r5-lto-<level>): the OpenSSL recipe built -O3 with link-time
 #                           optimisation and -march=<the x86-64 level this CPU supports> (v3/v2, from ld.so;
 #                           the level is in the cached name, so a cache never hands a v3 binary to a v2 CPU)
@@ -24,6 +25,7 @@ set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
 # stale cached binaries are not reused.
+# r7 (opt-in experiment): r6 with GoogCC's process interval run on the packet path (5c4 below).
 # r6: the pacer ticks at 25 ms instead of 5 ms while it is not probing (5c''' below), and the worker links
 #     mimalloc (6' below; MEDIASOUP_WORKER_MALLOC=glibc builds r6 without it, cached as r6-openssl-glibc).
 # r5: one shared uv timer per worker thread for the transport-cc process timers (5c'' below).
@@ -31,10 +33,11 @@ set -euo pipefail
 # MEDIASOUP_WORKER_REV=5 or 4 still builds r5 or r4 (each transport with its own timer), e.g. to compare them.
 REV="${MEDIASOUP_WORKER_REV:-6}"
 case "$REV" in
-  4) SHARED_TIMER=0 PACER_IDLE=0 ;;
-  5) SHARED_TIMER=1 PACER_IDLE=0 ;;
-  6) SHARED_TIMER=1 PACER_IDLE=1 ;;
-  *) echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_REV=$REV (only 6, the default, 5 or 4)" >&2; exit 1 ;;
+  4) SHARED_TIMER=0 PACER_IDLE=0 PACKET_PATH=0 ;;
+  5) SHARED_TIMER=1 PACER_IDLE=0 PACKET_PATH=0 ;;
+  6) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 ;;
+  7) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=1 ;;
+  *) echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_REV=$REV (only 6, the default, 7, 5 or 4)" >&2; exit 1 ;;
 esac
 RECIPE_REV=$REV-nss
 # The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss builds r5-nss.
@@ -306,6 +309,18 @@ if [[ "$PACER_IDLE" == 1 ]]; then
     die "pacer/pacer-idle.patch did NOT apply to PacedSender / TransportCongestionControlClient (source changed?)"
   grep -qF 'return std::max<int64_t>(kIdleProcessIntervalMs - elapsed_time_ms, 0);' \
     "$W/deps/libwebrtc/libwebrtc/modules/pacing/paced_sender.cc" || die "paced_sender.cc has no idle interval after the patch"
+fi
+
+# 5c4. (r7) The estimator on the packet path. With media flowing, the transport-cc client runs GoogCC's process
+# interval when a packet is inserted and it is due (up to 5 ms early), while the transport's state is in the
+# caches; the timer stays as the fallback, one interval late at most when media stops (idle transports keep r6's
+# 25 ms). A bitrates event raised there is delivered by the timer at the next loop turn, outside the consumer's
+# send. The build fails if it does not apply.
+if [[ "$PACKET_PATH" == 1 ]]; then
+  patch -d "$W" -p1 --forward --batch --fuzz=0 --no-backup-if-mismatch <"$SCRIPT_DIR/packet-path/tcc-packet-path.patch" >&2 ||
+    die "packet-path/tcc-packet-path.patch did NOT apply to TransportCongestionControlClient (source changed?)"
+  grep -qF 'nowMs + PacketPathEarlyMs >= this->nextControllerProcessAtMs' "$W/src/RTC/TransportCongestionControlClient.cpp" ||
+    die "TransportCongestionControlClient.cpp has no packet-path estimator after the patch"
 fi
 
 # 5d. libsrtp on OpenSSL (static), else Debian's shared NSS build.

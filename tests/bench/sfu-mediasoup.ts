@@ -82,9 +82,9 @@ export async function startMediasoup(bin: string, cpu: string): Promise<Mediasou
       return { consumer, localPort: transport.tuple.localPort };
     },
     async forwardedPackets() {
-      let n = 0;
-      for (const { consumer } of outbound) for (const s of await consumer.getStats()) if (s.type === 'outbound-rtp') n += s.packetCount;
-      return n;
+      // All requests at once: the read is shorter, so the count stands nearer one instant.
+      const stats = await Promise.all(outbound.map(({ consumer }) => consumer.getStats()));
+      return stats.flat().reduce((n, s) => (s.type === 'outbound-rtp' ? n + s.packetCount : n), 0);
     },
     async estimates() {
       const out: number[] = [];

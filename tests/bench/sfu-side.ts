@@ -4,6 +4,8 @@
  * (/proc/<pid>/task/<tid>/schedstat) is read over the same windows, so the shared VM's drift (±25 % between
  * bench:sfu's sequential points) hits every binary alike. Printed only (no assertions).
  *
+ * The receivers answer every transport with transport-cc feedback every 100 ms (SFU_SIDE_FEEDBACK=0: none) over
+ * SRTCP in SFU_SIDE_SRTP's suite (default AEAD_AES_256_GCM), as bench:sfu's do.
  *  - media windows (SFU_SIDE_MEDIA_WINDOWS, default 6): the paced 720p capture (sfu-capture.ts) goes to every
  *    worker at once (one copy each); µs of CPU per forwarded packet (the consumers' stats) per binary;
  *  - idle windows (SFU_SIDE_IDLE_WINDOWS, default 6): the sender stopped; µs of CPU per second per receiver,
@@ -25,12 +27,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCapture, PacedSender } from './sfu-capture.ts';
+import { SRTP_KEY_LENGTHS, TransportCcFeedback, type SrtpSuite } from './sfu-feedback.ts';
 import { MS_SSRC, prepareWorkerWrapper, startMediasoup } from './sfu-mediasoup.ts';
 
 const N = Number(process.env.SFU_SIDE_N ?? 100);
 const MEDIA_WINDOWS = Number(process.env.SFU_SIDE_MEDIA_WINDOWS ?? 6);
 const IDLE_WINDOWS = Number(process.env.SFU_SIDE_IDLE_WINDOWS ?? 6);
 const SECONDS = Number(process.env.SFU_SIDE_SECONDS ?? 5);
+// The SRTP suite (default AEAD_AES_256_GCM, what Chromium negotiates with mediasoup) and the receivers' feedback.
+const SUITE = (process.env.SFU_SIDE_SRTP ?? 'AEAD_AES_256_GCM') as SrtpSuite;
+if (!SRTP_KEY_LENGTHS[SUITE]) throw new Error(`SFU_SIDE_SRTP: unknown suite ${SUITE}`);
+const FEEDBACK = process.env.SFU_SIDE_FEEDBACK !== '0';
+const TCC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 const spec = process.env.SFU_SIDE_WORKERS;
 if (!spec) throw new Error('SFU_SIDE_WORKERS="label=/path/to/mediasoup-worker,label=/path,..." is required');
 const workers = spec.split(',').map((kv) => kv.split('=') as [string, string]);
@@ -43,24 +51,43 @@ execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignor
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sfu-side-'));
 await prepareWorkerWrapper(tmp);
 
-// Receivers: bound sockets (what they get is counted from the consumers' stats), shared by all workers.
+// Receivers: bound sockets (what they get is counted from the consumers' stats), shared by all workers. Each
+// answers every worker's transport with transport-cc feedback every 100 ms, as bench:sfu's receivers do (by the
+// datagram's source port: one transport per worker and socket), unless SFU_SIDE_FEEDBACK=0.
+const feedbackByTransport = new Map<number, { socket: dgram.Socket; fb: TransportCcFeedback }>();
 const sockets: dgram.Socket[] = [];
 for (let i = 0; i < N; i++) {
   const s = dgram.createSocket('udp4');
-  s.on('message', () => {});
+  s.on('message', (msg, rinfo) => feedbackByTransport.get(rinfo.port)?.fb.onPacket(msg, performance.now() * 1000));
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
   sockets.push(s);
 }
+const feedbackTimer = setInterval(() => {
+  for (const [port, { socket, fb }] of feedbackByTransport) {
+    const rtcp = fb.flush();
+    if (rtcp) socket.send(rtcp, port, '127.0.0.1');
+  }
+}, 100);
 const sfus: { label: string; ms: Awaited<ReturnType<typeof startMediasoup>> }[] = [];
 for (const [label, bin] of workers) {
   const ms = await startMediasoup(bin, '0');
-  for (const s of sockets) await ms.addReceiver(s.address().port, randomBytes(30).toString('base64'));
+  for (const s of sockets) {
+    const keyBase64 = randomBytes(SRTP_KEY_LENGTHS[SUITE].key + SRTP_KEY_LENGTHS[SUITE].salt).toString('base64');
+    const { consumer, localPort } = await ms.addReceiver(s.address().port, keyBase64, '127.0.0.1', '127.0.0.1', SUITE);
+    const extId = consumer.rtpParameters.headerExtensions?.find((h) => h.uri === TCC_URI)?.id;
+    const mediaSsrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+    if (FEEDBACK && extId !== undefined && mediaSsrc !== undefined) {
+      const fb = new TransportCcFeedback({ sfuIp: '127.0.0.1', sfuPort: localPort, extId, mediaSsrc, suite: SUITE, keyBase64 });
+      feedbackByTransport.set(localPort, { socket: s, fb });
+    }
+  }
   sfus.push({ label, ms });
 }
 const sender = new PacedSender(loadCapture());
 await sender.bind();
 const labels = sfus.map((s) => s.label);
-console.log(`${N} receivers on each of ${labels.join(', ')} (all on CPU 0 at once), windows of ${SECONDS} s`);
+console.log(`${N} receivers on each of ${labels.join(', ')} (all on CPU 0 at once), windows of ${SECONDS} s; ${SUITE}, ` +
+  (FEEDBACK ? 'receivers sending transport-cc feedback every 100 ms' : 'no feedback (SFU_SIDE_FEEDBACK=0)'));
 
 const ratios = (xs: number[]) => xs.map((x) => x / xs[0]!);
 const line = (w: number, xs: number[], unit: string) => `  window ${String(w + 1).padStart(2)}: ` +
@@ -74,6 +101,13 @@ function summary(what: string, rows: number[][]): void {
   }).join('; '));
 }
 
+/** The worker's forwarded packets and when (performance.now(), ms) the count stood there: its read's midpoint. */
+async function timedForwarded(ms: { forwardedPackets(): Promise<number> }): Promise<{ n: number; at: number }> {
+  const start = performance.now();
+  const n = await ms.forwardedPackets();
+  return { n, at: (start + performance.now()) / 2 };
+}
+
 // Media: the capture to every worker at once.
 if (MEDIA_WINDOWS > 0) {
   sender.sendTo(sfus[0]!.ms.rtpPort, MS_SSRC);
@@ -83,8 +117,10 @@ if (MEDIA_WINDOWS > 0) {
   const rows: number[][] = [];
   for (let w = 0; w < MEDIA_WINDOWS; w++) {
     // Stats first, CPU second at the start; CPU first, stats second at the end: the stats requests' own CPU
-    // stays outside the window.
-    const f0 = await Promise.all(sfus.map((s) => s.ms.forwardedPackets()));
+    // stays outside the window. Reading N consumers' stats takes a while (up to seconds at N = 300 on a busy
+    // worker), so the counts span more than the CPU window: each worker's count is scaled from the midpoints of
+    // its two reads to the CPU window (without it, windows read up to 40 % more packets than were sent).
+    const f0 = await Promise.all(sfus.map((s) => timedForwarded(s.ms)));
     const c0 = sfus.map((s) => cpuNs(s.ms.pid));
     const s0 = sender.sent;
     const t0 = performance.now();
@@ -92,8 +128,8 @@ if (MEDIA_WINDOWS > 0) {
     const c1 = sfus.map((s) => cpuNs(s.ms.pid));
     const secs = (performance.now() - t0) / 1000;
     const s1 = sender.sent;
-    const f1 = await Promise.all(sfus.map((s) => s.ms.forwardedPackets()));
-    const fwd = f1.map((f, i) => f - f0[i]!);
+    const f1 = await Promise.all(sfus.map((s) => timedForwarded(s.ms)));
+    const fwd = f1.map((f, i) => ((f.n - f0[i]!.n) * secs * 1000) / (f.at - f0[i]!.at));
     const us = c1.map((c, i) => (c - c0[i]!) / 1000 / fwd[i]!);
     rows.push(us);
     const rate = (s1 - s0) / secs;
@@ -134,6 +170,7 @@ if (perfLabel) {
   // Kept for `perf annotate` / `perf report` by hand.
   if (process.env.SFU_SIDE_PERF_OUT) fs.copyFileSync(`${tmp}/perf.data`, process.env.SFU_SIDE_PERF_OUT);
 }
+clearInterval(feedbackTimer);
 for (const s of sfus) s.ms.close();
 for (const s of sockets) s.close();
 fs.rmSync(tmp, { recursive: true, force: true });
