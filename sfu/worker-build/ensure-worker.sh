@@ -15,9 +15,10 @@
 #   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
 #   MEDIASOUP_SRTP          "openssl" (default) builds libsrtp 2.5 from Debian's source package on OpenSSL,
 #                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r5-nss)
-#   MEDIASOUP_WORKER_REV    6 (default): r5 plus the idle pacer (5c''') and mimalloc; 5: one shared transport-cc
-#                           timer per worker thread, GoogCC at 25 ms (5c''); 4: each transport its own timer;
-#                           7 (experiment): r6 plus the estimator on the packet path (5c4); each cached by name
+#   MEDIASOUP_WORKER_REV    8 (default): r6 plus io_uring completions reaped at each submit (5c5); 6: r5 plus the
+#                           idle pacer (5c''') and mimalloc; 5: one shared transport-cc timer per worker thread,
+#                           GoogCC at 25 ms (5c''); 4: each transport its own timer; 7 (experiment): r6 plus the
+#                           estimator on the packet path (5c4); each cached under its own name
 #   MEDIASOUP_WORKER_OPT    "lto" (recipe r5-lto-<level>): the OpenSSL recipe built -O3 with link-time
 #                           optimisation and -march=<the x86-64 level this CPU supports> (v3/v2, from ld.so;
 #                           the level is in the cached name, so a cache never hands a v3 binary to a v2 CPU)
@@ -25,19 +26,21 @@ set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
 # stale cached binaries are not reused.
+# r8: io_uring's completions are reaped right after each submit, not at the eventfd's next poll (5c5 below).
 # r7 (opt-in experiment): r6 with GoogCC's process interval run on the packet path (5c4 below).
 # r6: the pacer ticks at 25 ms instead of 5 ms while it is not probing (5c''' below), and the worker links
 #     mimalloc (6' below; MEDIASOUP_WORKER_MALLOC=glibc builds r6 without it, cached as r6-openssl-glibc).
 # r5: one shared uv timer per worker thread for the transport-cc process timers (5c'' below).
 # r4: io_uring sends copy instead of zero copy (5c' below); r1/r2-openssl/r3-lto were the same recipes before it.
 # MEDIASOUP_WORKER_REV=5 or 4 still builds r5 or r4 (each transport with its own timer), e.g. to compare them.
-REV="${MEDIASOUP_WORKER_REV:-6}"
+REV="${MEDIASOUP_WORKER_REV:-8}"
 case "$REV" in
-  4) SHARED_TIMER=0 PACER_IDLE=0 PACKET_PATH=0 ;;
-  5) SHARED_TIMER=1 PACER_IDLE=0 PACKET_PATH=0 ;;
-  6) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 ;;
-  7) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=1 ;;
-  *) echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_REV=$REV (only 6, the default, 7, 5 or 4)" >&2; exit 1 ;;
+  4) SHARED_TIMER=0 PACER_IDLE=0 PACKET_PATH=0 URING_REAP=0 ;;
+  5) SHARED_TIMER=1 PACER_IDLE=0 PACKET_PATH=0 URING_REAP=0 ;;
+  6) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 URING_REAP=0 ;;
+  7) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=1 URING_REAP=0 ;;
+  8) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 URING_REAP=1 ;;
+  *) echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_REV=$REV (only 8, the default, 7, 6, 5 or 4)" >&2; exit 1 ;;
 esac
 RECIPE_REV=$REV-nss
 # The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss builds r5-nss.
@@ -321,6 +324,18 @@ if [[ "$PACKET_PATH" == 1 ]]; then
     die "packet-path/tcc-packet-path.patch did NOT apply to TransportCongestionControlClient (source changed?)"
   grep -qF 'nowMs + PacketPathEarlyMs >= this->nextControllerProcessAtMs' "$W/src/RTC/TransportCongestionControlClient.cpp" ||
     die "TransportCongestionControlClient.cpp has no packet-path estimator after the patch"
+fi
+
+# 5c5. (r8) io_uring's completions reaped at each submit. mediasoup freed a send's entry only when the eventfd's
+# poll callback ran, at the next loop turn; a burst (several packets in one turn, each fanned out to hundreds of
+# consumers) used up the 4,096 entries and every further send fell back to a sendmsg() syscall of its own (at
+# 300 consumers 14 % of the sends: 39,342 sendmsg() calls in 5 s, 17.9 % of the worker's CPU). UDP sends
+# complete inside io_uring_enter(), so the entries are reaped right after it. The build fails if it does not apply.
+if [[ "$URING_REAP" == 1 ]]; then
+  patch -d "$W" -p1 --forward --batch --fuzz=0 --no-backup-if-mismatch <"$SCRIPT_DIR/uring/uring-reap.patch" >&2 ||
+    die "uring/uring-reap.patch did NOT apply to DepLibUring.cpp (source changed?)"
+  grep -qF 'reapCompletions(this);' "$W/src/DepLibUring.cpp" ||
+    die "DepLibUring.cpp reaps no completions at submit after the patch"
 fi
 
 # 5d. libsrtp on OpenSSL (static), else Debian's shared NSS build.
