@@ -15,7 +15,8 @@
 #   MEDIASOUP_WORKER_JOBS   parallel compile jobs (default: ninja's own choice)
 #   MEDIASOUP_SRTP          "openssl" (default) builds libsrtp 2.5 from Debian's source package on OpenSSL,
 #                           falling back to Debian's libsrtp2 with a warning; "nss": Debian's libsrtp2 (recipe r5-nss)
-#   MEDIASOUP_WORKER_REV    8 (default): r6 plus io_uring completions reaped at each submit (5c5); 6: r5 plus the
+#   MEDIASOUP_WORKER_REV    8 (default): r6 plus io_uring completions reaped at each submit (5c5); 9: r8 plus the
+#                           transport-cc send history in a ring (5c6); 6: r5 plus the
 #                           idle pacer (5c''') and mimalloc; 5: one shared transport-cc timer per worker thread,
 #                           GoogCC at 25 ms (5c''); 4: each transport its own timer; 7 (experiment): r6 plus the
 #                           estimator on the packet path (5c4); each cached under its own name
@@ -26,6 +27,7 @@ set -euo pipefail
 
 # Bump whenever the recipe (this script, subprojects/, patches) changes, so
 # stale cached binaries are not reused.
+# r9: r8 with transport-cc's send history in a ring instead of a std::map (5c6 below).
 # r8: io_uring's completions are reaped right after each submit, not at the eventfd's next poll (5c5 below).
 # r7 (opt-in experiment): r6 with GoogCC's process interval run on the packet path (5c4 below).
 # r6: the pacer ticks at 25 ms instead of 5 ms while it is not probing (5c''' below), and the worker links
@@ -35,12 +37,13 @@ set -euo pipefail
 # MEDIASOUP_WORKER_REV=5 or 4 still builds r5 or r4 (each transport with its own timer), e.g. to compare them.
 REV="${MEDIASOUP_WORKER_REV:-8}"
 case "$REV" in
-  4) SHARED_TIMER=0 PACER_IDLE=0 PACKET_PATH=0 URING_REAP=0 ;;
-  5) SHARED_TIMER=1 PACER_IDLE=0 PACKET_PATH=0 URING_REAP=0 ;;
-  6) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 URING_REAP=0 ;;
-  7) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=1 URING_REAP=0 ;;
-  8) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 URING_REAP=1 ;;
-  *) echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_REV=$REV (only 8, the default, 7, 6, 5 or 4)" >&2; exit 1 ;;
+  4) SHARED_TIMER=0 PACER_IDLE=0 PACKET_PATH=0 URING_REAP=0 SEND_HISTORY=0 ;;
+  5) SHARED_TIMER=1 PACER_IDLE=0 PACKET_PATH=0 URING_REAP=0 SEND_HISTORY=0 ;;
+  6) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 URING_REAP=0 SEND_HISTORY=0 ;;
+  7) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=1 URING_REAP=0 SEND_HISTORY=0 ;;
+  8) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 URING_REAP=1 SEND_HISTORY=0 ;;
+  9) SHARED_TIMER=1 PACER_IDLE=1 PACKET_PATH=0 URING_REAP=1 SEND_HISTORY=1 ;;
+  *) echo "[ensure-worker] ERROR: MEDIASOUP_WORKER_REV=$REV (only 8, the default, 9, 7, 6, 5 or 4)" >&2; exit 1 ;;
 esac
 RECIPE_REV=$REV-nss
 # The OpenSSL libsrtp recipe is the default, cached under its own name; MEDIASOUP_SRTP=nss builds r5-nss.
@@ -58,7 +61,7 @@ if [[ "$OPT_WANTED" == lto ]]; then
   # The highest x86-64 micro-architecture level glibc's loader says this CPU supports.
   if [[ "$(uname -m)" == x86_64 ]]; then
     for lvl in v3 v2; do
-      if /lib64/ld-linux-x86-64.so.2 --help 2>/dev/null | grep -q "x86-64-$lvl (supported"; then MARCH_LEVEL="$lvl"; break; fi
+      if /lib64/ld-linux-x86-64.so.2 --help 2>/dev/null | grep -c "x86-64-$lvl (supported" >/dev/null; then MARCH_LEVEL="$lvl"; break; fi
     done
   fi
   RECIPE_REV="$REV-lto${MARCH_LEVEL:+-$MARCH_LEVEL}"
@@ -338,6 +341,33 @@ if [[ "$URING_REAP" == 1 ]]; then
     die "DepLibUring.cpp reaps no completions at submit after the patch"
 fi
 
+# 5c6. (r9) transport-cc's send history in a ring. libwebrtc's SendTimeHistory keeps every sent packet in a
+# std::map until its feedback arrives: per forwarded packet a node allocated, found twice and erased, cold on
+# each visit with hundreds of transports per worker (OnSentPacket + AddNewPacket 8.5 % of r8's CPU at 300
+# receivers). send-history/send_time_history.{h,cc} keep the same class and API over a ring indexed by sequence
+# number (64 slots, growing to 512, older entries in a map as before). First a differential test: one driver
+# (send-history/test) built with the original and with the ring (ASan + UBSan) must print the same digest of
+# every value returned over seeded runs of adds, sends, lossy and late feedback, wraps, gaps and age-outs.
+if [[ "$SEND_HISTORY" == 1 ]]; then
+  SH="$SCRIPT_DIR/send-history"
+  STH="$W/deps/libwebrtc/libwebrtc/modules/congestion_controller/rtp/send_time_history"
+  LWI="$W/deps/libwebrtc/libwebrtc"
+  mkdir -p "$WORK/send-history-test/new/modules/congestion_controller/rtp"
+  cp "$SH/send_time_history.h" "$WORK/send-history-test/new/modules/congestion_controller/rtp/"
+  g++ -std=c++17 -O1 -I"$SH/test/stub" -I"$LWI" "$SH/test/send-history-test.cpp" "$STH.cc" \
+    -o "$WORK/send-history-test/original" || die "send-history test did not compile against the original"
+  g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -I"$WORK/send-history-test/new" \
+    -I"$SH/test/stub" -I"$LWI" "$SH/test/send-history-test.cpp" "$SH/send_time_history.cc" \
+    -o "$WORK/send-history-test/ring" || die "send-history test did not compile against the ring"
+  ORIGINAL_DIGEST="$(timeout 300 "$WORK/send-history-test/original")" || die "send-history test FAILED (original)"
+  RING_DIGEST="$(timeout 300 "$WORK/send-history-test/ring")" || die "send-history test FAILED (ring)"
+  log "send history: original $ORIGINAL_DIGEST; ring $RING_DIGEST"
+  [[ "$ORIGINAL_DIGEST" == "$RING_DIGEST" ]] || die "send-history ring returns other values than the original"
+  cp "$SH/send_time_history.h" "$STH.h"
+  cp "$SH/send_time_history.cc" "$STH.cc"
+  grep -qF 'kMaxSlots' "$STH.h" || die "send_time_history.h was not replaced"
+fi
+
 # 5d. libsrtp on OpenSSL (static), else Debian's shared NSS build.
 NINJA_JOBS=()
 [[ -n "${MEDIASOUP_WORKER_JOBS:-}" ]] && NINJA_JOBS=(-j "$MEDIASOUP_WORKER_JOBS")
@@ -384,11 +414,11 @@ build_worker() {
   ninja -C "$W/out" "${NINJA_JOBS[@]}" fbs/FBS || return 1
   ninja -C "$W/out" "${NINJA_JOBS[@]}" mediasoup-worker || return 1
   worker_runs "$BUILT" || { log "built worker does not run (expected exit code 41 with empty env)"; return 1; }
-  if [[ "$MALLOC_WANTED" == mimalloc ]] && ! ldd "$BUILT" | grep -q 'libmimalloc'; then
+  if [[ "$MALLOC_WANTED" == mimalloc ]] && ! ldd "$BUILT" | grep -c 'libmimalloc' >/dev/null; then
     log "worker does not link mimalloc (MEDIASOUP_WORKER_MALLOC=glibc builds without it)"
     return 1
   fi
-  if [[ $SRTP_FLAVOUR == openssl ]] && ldd "$BUILT" | grep -qE 'libsrtp2|libnss3'; then
+  if [[ $SRTP_FLAVOUR == openssl ]] && ldd "$BUILT" | grep -cE 'libsrtp2|libnss3' >/dev/null; then
     log "worker still links the shared (NSS) libsrtp2 instead of the static OpenSSL build"
     return 1
   fi
