@@ -4,5 +4,5 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_worker
-ensure_apt ffmpeg janus util-linux iproute2 ethtool
+ensure_apt ffmpeg janus util-linux iproute2 ethtool openssl
 exec unshare -n -m bash -c 'ip link set lo up && exec npx tsx tests/bench/sfu.ts' 

@@ -174,6 +174,21 @@ if (process.env.SFU_BENCH_JANUS !== '0' && janusAvailable()) {
   console.log('Janus not installed (Debian package "janus"): mediasoup only');
 }
 
+// The host's speed, read before and after: on this shared VM the same binary's µs per packet moves by up to 1.7 ×
+// between hours, and AES-256-GCM on one 1,120-byte packet (OpenSSL's own loop, on the SFU's CPU) moves with it, so
+// figures from different runs compare through this line (0.94 µs on a quiet hour, 2026-12-02).
+function hostSpeed(): string {
+  try {
+    const out = execFileSync('taskset', ['-c', String(SFU_CPU), 'openssl', 'speed', '-evp', 'aes-256-gcm', '-bytes', '1120',
+      '-seconds', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const kBps = Number(/AES-256-GCM\s+([\d.]+)k/.exec(out)?.[1]);
+    return kBps > 0 ? `AES-256-GCM ${((1120 / (kBps * 1000)) * 1e6).toFixed(2)} µs per 1,120-byte packet on CPU ${SFU_CPU}` : 'unknown';
+  } catch {
+    return 'unknown (no openssl command)';
+  }
+}
+console.log(`host speed before: ${hostSpeed()}`);
+
 const frames = loadCapture();
 const sender = new PacedSender(frames);
 await sender.bind();
@@ -310,6 +325,8 @@ for (const n of allNs) {
 const overhead = median([...results.values()].flat().map((p) => p.srtpOverhead).filter(Boolean));
 console.log(`mean datagram: sent ${(sender.sentBytes / sender.sent).toFixed(0)} B, received ${overhead.toFixed(0)} B ` +
   '(SRTP adds a 10-byte tag; mediasoup also rewrites the header extensions per consumer)');
+
+console.log(`host speed after: ${hostSpeed()}`);
 
 for (const sfu of sfus) await sfu.stop();
 net.close();
