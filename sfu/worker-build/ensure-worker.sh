@@ -350,8 +350,8 @@ fi
 # every value returned over seeded runs of adds, sends, lossy and late feedback, wraps, gaps and age-outs.
 if [[ "$SEND_HISTORY" == 1 ]]; then
   SH="$SCRIPT_DIR/send-history"
-  STH="$W/deps/libwebrtc/libwebrtc/modules/congestion_controller/rtp/send_time_history"
   LWI="$W/deps/libwebrtc/libwebrtc"
+  STH="$LWI/modules/congestion_controller/rtp/send_time_history"
   mkdir -p "$WORK/send-history-test/new/modules/congestion_controller/rtp"
   cp "$SH/send_time_history.h" "$WORK/send-history-test/new/modules/congestion_controller/rtp/"
   g++ -std=c++17 -O1 -I"$SH/test/stub" -I"$LWI" "$SH/test/send-history-test.cpp" "$STH.cc" \

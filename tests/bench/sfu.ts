@@ -179,7 +179,7 @@ if (process.env.SFU_BENCH_JANUS !== '0' && janusAvailable()) {
 // figures from different runs compare through this line (0.94 µs on a quiet hour, 2026-12-02).
 function hostSpeed(): string {
   try {
-    const out = execFileSync('taskset', ['-c', String(SFU_CPU), 'openssl', 'speed', '-evp', 'aes-256-gcm', '-bytes', '1120',
+    const out = execFileSync('taskset', ['-c', SFU_CPU, 'openssl', 'speed', '-evp', 'aes-256-gcm', '-bytes', '1120',
       '-seconds', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const kBps = Number(/AES-256-GCM\s+([\d.]+)k/.exec(out)?.[1]);
     return kBps > 0 ? `AES-256-GCM ${((1120 / (kBps * 1000)) * 1e6).toFixed(2)} µs per 1,120-byte packet on CPU ${SFU_CPU}` : 'unknown';
